@@ -1,0 +1,274 @@
+"""Decides what a platform's message is: category, platform, language, confidence, evidence (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+from mailbot.models import Category, Message, RuleScore, Verdict
+from mailbot.rules import CategoryRule, Ruleset
+
+THRESHOLD = 0.6
+STRANGER_THRESHOLD = 0.85
+_FUZZY_FLOOR = 60.0
+_SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_WORD = re.compile(r"\w+")
+_TICKET = re.compile(
+    r"(?:\[\s*#\s*([A-Z0-9][A-Z0-9-]{2,})\s*\]|\[ref:\s*([^\]\s]+)\s*\]"
+    r"|\b(?:ticket|case|reference|ref|request|pratica|richiesta|caso|Vorgang|Fall|Ticket|Anfrage"
+    r"|dossier|demande|solicitud|incidencia)(?:[ -]?(?:number|no\.?|nr\.?|n\.|n°|nº|id|nummer|número|numero))?"
+    r"\s*(?:[:#]|is|è|ist|est|es)?\s*#?\s*((?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{3,}))",
+    re.IGNORECASE,
+)
+# When two categories score alike, the one that asks or decides wins over a mere receipt.
+_PRIORITY = {
+    Category.UNRELATED: 7,
+    Category.IDENTITY_CHECK: 6,
+    Category.REQUEST_INFO: 5,
+    Category.CLARIFICATION: 4,
+    Category.REJECTION: 3,
+    Category.ACCEPTANCE: 2,
+    Category.ACKNOWLEDGEMENT: 1,
+}
+_TIE = 0.051
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """Exemplars of all rules flattened once, for one vectorised fuzzy pass."""
+
+    exemplars: tuple[str, ...]
+    owners: tuple[int, ...]
+
+
+@cache
+def _compiled(ruleset: Ruleset) -> _Compiled:
+    exemplars: list[str] = []
+    owners: list[int] = []
+    for index, rule in enumerate(ruleset.rules):
+        for ex in rule.exemplars:
+            exemplars.append(utils.default_process(ex))
+            owners.append(index)
+    return _Compiled(tuple(exemplars), tuple(owners))
+
+
+@cache
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code of the text's language and the model's probability ("" when too short)."""
+    if len(_WORD.findall(text)) < 3:
+        return "", 0.0
+    lang, prob = _language_identifier().classify(text)
+    return str(lang), float(prob)
+
+
+def find_ticket(subject: str, text: str) -> str:
+    """The platform's ticket or case number from the subject or body, if it carries one."""
+    for source in (subject, text):
+        match = _TICKET.search(source)
+        if match:
+            return next(g for g in match.groups() if g)
+    return ""
+
+
+def _segments(message: Message) -> list[str]:
+    parts = [message.subject] if message.subject else []
+    parts.extend(s.strip(" \t-*•·>") for s in _SEGMENT.split(message.new_text))
+    return [p for p in parts if len(p) >= 4]
+
+
+def _negated(ruleset: Ruleset, text: str) -> bool:
+    rel = ruleset.relevance
+    return bool(rel.negation.search(text)) and not rel.cessation.search(text)
+
+
+def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, segments: list[str]) -> str:
+    """The first text a rule's patterns match in a segment that the rule may count."""
+    if rule.pattern is None:
+        return ""
+    rel = ruleset.relevance
+    for segment in segments:
+        for match in rule.pattern.finditer(segment):
+            if rule.conditional_blocks and rel.conditional.search(segment):
+                continue
+            # Only a negation shortly before or inside the match negates it.
+            window = segment[max(0, match.start() - 40) : match.end()]
+            if rule.negatable and _negated(ruleset, window):
+                continue
+            return match.group(0)
+    return ""
+
+
+def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int, tuple[float, str, str]]:
+    """Best fuzzy score per rule index: (score 0-100, exemplar, matched text)."""
+    comp = _compiled(ruleset)
+    if not comp.exemplars or not text:
+        return {}
+    processed = utils.default_process(text)
+    matrix = process.cdist(comp.exemplars, [processed], scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_FLOOR)
+    best: dict[int, tuple[float, str, str]] = {}
+    for i, row in enumerate(matrix):
+        score = float(row[0])
+        if score <= 0 or len(comp.exemplars[i]) > len(processed) * 1.25:
+            continue
+        owner = comp.owners[i]
+        if owner in best and best[owner][0] >= score:
+            continue
+        rule = ruleset.rules[owner]
+        align = fuzz.partial_ratio_alignment(comp.exemplars[i], processed)
+        matched = processed[align.dest_start : align.dest_end] if align else ""
+        home = next((s for s in segments if matched[:20] in utils.default_process(s)), matched)
+        if rule.negatable and _negated(ruleset, home):
+            continue
+        if rule.conditional_blocks and ruleset.relevance.conditional.search(home):
+            continue
+        best[owner] = (score, comp.exemplars[i], matched)
+    return best
+
+
+def score_rules(message: Message, ruleset: Ruleset) -> list[RuleScore]:
+    """Every category rule's score on the message (0 when it did not match)."""
+    segments = _segments(message)
+    text = "\n".join(segments)
+    fuzzy = _fuzzy_scores(ruleset, text, segments)
+    scores = []
+    for index, rule in enumerate(ruleset.rules):
+        hit = _pattern_hit(ruleset, rule, segments)
+        pattern_score = rule.weight if hit else 0.0
+        fz = fuzzy.get(index)
+        fuzzy_score = 0.0
+        if fz is not None:
+            fuzzy_score = rule.weight * min(1.0, max(0.0, (fz[0] - _FUZZY_FLOOR) / (100 - _FUZZY_FLOOR)))
+        if pattern_score >= fuzzy_score and hit:
+            scores.append(RuleScore(rule.id, rule.category, round(pattern_score, 3), "pattern", hit))
+        elif fz is not None and fuzzy_score > 0:
+            scores.append(
+                RuleScore(
+                    rule.id,
+                    rule.category,
+                    round(fuzzy_score, 3),
+                    f"fuzzy {fz[0]:.0f}: {fz[1]}",
+                    fz[2],
+                )
+            )
+        else:
+            scores.append(RuleScore(rule.id, rule.category, 0.0))
+    return scores
+
+
+def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], known_thread: bool) -> str:
+    """The id of the relevance gate that rules the message out, or "" when it may matter."""
+    if message.is_list:
+        return "gate-mailing-list"
+    if message.is_bounce:
+        return "gate-bounce"
+    if message.sender is None or not message.sender.domain:
+        return "gate-no-sender"
+    if message.sender.email.lower() in own_addresses:
+        return "gate-own-message"
+    if message.is_bulk:
+        return "gate-bulk"
+    if ruleset.platform_for(message.sender.domain):
+        return ""
+    rel = ruleset.relevance
+    if message.sender.domain in rel.personal_domains:
+        return "gate-personal-sender"
+    if known_thread:
+        return ""
+    if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name)):
+        return "gate-not-a-platform"
+    return ""
+
+
+def _best(scores: list[RuleScore]) -> list[RuleScore]:
+    """One best score per category, strongest first, ties broken by category priority."""
+    per: dict[Category, RuleScore] = {}
+    for s in scores:
+        if s.score > 0 and (s.category not in per or s.score > per[s.category].score):
+            per[s.category] = s
+    ranked = sorted(per.values(), key=lambda s: -s.score)
+    if not ranked:
+        return ranked
+    top = ranked[0].score
+    close = [s for s in ranked if top - s.score < _TIE]
+    rest = [s for s in ranked if top - s.score >= _TIE]
+    close.sort(key=lambda s: -_PRIORITY[s.category])
+    return close + rest
+
+
+def classify(
+    message: Message,
+    ruleset: Ruleset,
+    *,
+    own_addresses: frozenset[str] = frozenset(),
+    known_thread: bool = False,
+) -> Verdict:
+    """Classify one message.
+
+    Args:
+        message: the parsed message.
+        ruleset: the loaded rules.
+        own_addresses: the person's own addresses (their messages are never answered).
+        known_thread: the message belongs to a case the person opened.
+
+    Returns:
+        The Verdict; `unknown` when a platform's message matches no rule confidently.
+    """
+    sender = message.sender
+    platform = ruleset.platform_for(sender.domain) if sender else None
+    platform_id = platform.id if platform else "none"
+    lang, lang_prob = detect_language(message.new_text or message.subject)
+    evidence: list[str] = []
+    if sender is not None:
+        evidence.append(f"sender {sender.email} -> platform {platform_id}")
+    if lang:
+        evidence.append(f"language {lang} ({lang_prob:.2f})")
+    gate = _gate(message, ruleset, own_addresses, known_thread)
+    ticket = find_ticket(message.subject, message.new_text)
+    if gate:
+        evidence.append(f"{gate}: not answered")
+        return Verdict(Category.UNRELATED, platform_id, lang, 1.0, gate, tuple(evidence), (), ticket)
+    scores = score_rules(message, ruleset)
+    ranked = _best(scores)
+    stranger = platform is None and not known_thread
+    threshold = STRANGER_THRESHOLD if stranger else THRESHOLD
+    if not ranked or ranked[0].score < threshold:
+        category = Category.UNRELATED if stranger else Category.UNKNOWN
+        best = ranked[0].score if ranked else 0.0
+        evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
+        return Verdict(
+            category,
+            platform_id,
+            lang,
+            round(1 - best, 3),
+            None,
+            tuple(evidence),
+            tuple(scores),
+            ticket,
+        )
+    top = ranked[0]
+    confidence = top.score
+    if len(ranked) > 1 and top.score - ranked[1].score < _TIE:
+        confidence = max(0.0, confidence - 0.1)
+        evidence.append(f"close call with {ranked[1].category} ({ranked[1].rule})")
+    for s in ranked[:3]:
+        evidence.append(f"{s.rule} {s.score:.2f} {s.phrase}: {s.matched[:80]!r}")
+    return Verdict(
+        top.category,
+        platform_id,
+        lang,
+        round(confidence, 3),
+        top.rule,
+        tuple(evidence),
+        tuple(scores),
+        ticket,
+    )

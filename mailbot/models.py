@@ -1,0 +1,146 @@
+"""Frozen value types that flow between the stages: messages, verdicts, actions, replies."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Category(enum.StrEnum):
+    """What a platform's message is; the names are an outward contract."""
+
+    REQUEST_INFO = "request_info"
+    CLARIFICATION = "clarification"
+    ACCEPTANCE = "acceptance"
+    REJECTION = "rejection"
+    IDENTITY_CHECK = "identity_check"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    UNRELATED = "unrelated"
+    UNKNOWN = "unknown"
+
+    @property
+    def gets_reply(self) -> bool:
+        """True for the categories that are answered with a reply."""
+        return self in REPLY_CATEGORIES
+
+
+REPLY_CATEGORIES = frozenset(
+    {
+        Category.REQUEST_INFO,
+        Category.CLARIFICATION,
+        Category.ACCEPTANCE,
+        Category.REJECTION,
+        Category.IDENTITY_CHECK,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One mailbox: display name and address (address lower-cased domain)."""
+
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        """The part after the last '@', lower-case; empty when there is none."""
+        return self.email.rpartition("@")[2].lower() if "@" in self.email else ""
+
+    @property
+    def local(self) -> str:
+        """The part before the last '@', lower-case."""
+        return self.email.rpartition("@")[0].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A parsed e-mail: the headers mailbot uses and the new text of the body."""
+
+    sender: Address | None
+    reply_to: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    subject: str
+    message_id: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    date: str
+    new_text: str
+    full_text: str
+    is_list: bool = False
+    is_bulk: bool = False
+    is_bounce: bool = False
+    auto_submitted: str = ""
+    has_html_only: bool = False
+    defects: tuple[str, ...] = ()
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleScore:
+    """How one rule fared on a message: its best score and the phrase behind it."""
+
+    rule: str
+    category: Category
+    score: float
+    phrase: str = ""
+    matched: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The classifier's answer with its evidence."""
+
+    category: Category
+    platform: str
+    language: str
+    confidence: float
+    rule: str | None
+    evidence: tuple[str, ...] = ()
+    scores: tuple[RuleScore, ...] = field(default=())
+    ticket: str = ""
+
+
+class ActionKind(enum.StrEnum):
+    """What to do with a classified message."""
+
+    REPLY = "reply"
+    RECORD = "record"
+    HOLD = "hold"
+    IGNORE = "ignore"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """The decision for one message: reply with a template, record, hold or ignore."""
+
+    kind: ActionKind
+    reason: str
+    template: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The person mailbot writes for."""
+
+    name: str
+    email: str
+    language: str = "en"
+    statement: str = ""
+    placeholder: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A complete reply message, ready to be drafted or sent."""
+
+    message_id: str
+    to: str
+    subject: str
+    raw: bytes
+    category: Category
+    template: str
+    language: str

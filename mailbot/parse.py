@@ -1,0 +1,218 @@
+"""Turns the bytes of an e-mail into a Message with the new text of its body (pure)."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import email.utils
+import re
+from collections.abc import Iterable
+from email.header import decode_header, make_header
+from email.message import Message as EmailMessage
+from typing import Any
+
+import mailparser
+from inscriptis import Inscriptis
+from inscriptis.model.config import ParserConfig
+from lxml import etree, html
+from mailparser_reply import EmailReplyParser
+
+from mailbot.models import Address, Message
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+# Lines that open quoted history, in the five languages and the usual clients.
+_HISTORY_HEADERS = [
+    r"On\b[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bwrote\s?:",
+    r"Il (?:giorno )?[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bha scritto\s?:",
+    r"Am [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bschrieb[^\n]{0,120}:",
+    r"Le [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\ba [ée]crit\s?:",
+    r"El [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bescribi[óo]\s?:",
+    r"-{2,}\s*(?:Original Message|Messaggio originale|Ursprüngliche Nachricht|Originalnachricht"
+    r"|Message d'origine|Message original|Mensaje original|Forwarded message"
+    r"|Messaggio inoltrato|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-{2,}",
+    r"_{8,}\s*\n\s*(?:From|Da|Von|De)\s?:",
+    r"\*?(?:From|Da|Von|De)\s?:\*?[^\n]*\n\s*\*?(?:Sent|Inviato|Gesendet|Envoyé|Enviado|Date|Data"
+    r"|Datum|Fecha)\s?:",
+]
+_HISTORY = re.compile(r"^[ \t]*(?:" + "|".join(_HISTORY_HEADERS) + ")", re.MULTILINE | re.IGNORECASE)
+_HELPDESK_MARKER = re.compile(r"^[ \t]*##-[^\n]*-##[ \t]*$", re.MULTILINE)
+_SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_HTML_QUOTES = (
+    "//blockquote | //div[contains(concat(' ', @class, ' '), ' gmail_quote ')]"
+    " | //div[@id='divRplyFwdMsg'] | //div[@id='appendonsend']"
+    " | //div[contains(@class, 'moz-cite-prefix')] | //div[@class='yahoo_quoted']"
+    " | //script | //style | //head"
+)
+_REPLY_PARSER = EmailReplyParser(languages=["en", "de", "fr", "it", "es"])
+_INSCRIPTIS_CONFIG = ParserConfig(display_links=False, display_images=False)
+_BOUNCE_SENDERS = re.compile(r"^(?:mailer-daemon|postmaster)@", re.IGNORECASE)
+_BOUNCE_SUBJECTS = re.compile(
+    r"undeliver|delivery status notification|returned mail|delivery failure|mail delivery failed"
+    r"|non recapitabile|unzustellbar|non remis|no se puede entregar|échec de la remise",
+    re.IGNORECASE,
+)
+
+
+def clean_header(value: str) -> str:
+    """One line of text: encoded words decoded, control characters and line breaks removed."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip()
+
+
+def decode_header_value(raw: Any) -> str:
+    """Decode RFC 2047 words in a raw header value; never raises."""
+    if raw is None:
+        return ""
+    text = str(raw)
+    with contextlib.suppress(ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        text = str(make_header(decode_header(text)))
+    return clean_header(text)
+
+
+def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
+    found = []
+    for name, addr in email.utils.getaddresses([decode_header_value(v) for v in values]):
+        addr = addr.strip()
+        if addr or name:
+            found.append(Address(name=clean_header(name), email=addr))
+    return tuple(found)
+
+
+def _msgids(value: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"<[^<>\s]+>", value))
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML body with quoted history (blockquotes, gmail_quote) removed."""
+    if not markup.strip():
+        return ""
+    try:
+        tree = html.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]*>", " ", markup)
+    for node in tree.xpath(_HTML_QUOTES):
+        parent = node.getparent()
+        if parent is not None:
+            parent.remove(node)
+    return str(Inscriptis(tree, _INSCRIPTIS_CONFIG).get_text())
+
+
+def strip_history(text: str) -> str:
+    """The newly written part of a plain-text body: no quotes, history or signature."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HELPDESK_MARKER.sub("", text)
+    match = _HISTORY.search(text)
+    if match:
+        text = text[: match.start()]
+    # The library is a refinement over our own cut; if it fails, that cut already holds.
+    with contextlib.suppress(Exception):
+        text = str(_REPLY_PARSER.parse_reply(text=text))
+    sig = _SIGNATURE.search(text)
+    if sig:
+        text = text[: sig.start()]
+    text = _QUOTED_LINE.sub("", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _is_bounce(msg: EmailMessage, sender: Address | None, subject: str) -> bool:
+    return_path = str(msg.get("Return-Path", "") or "")
+    if return_path.strip() == "<>":
+        return True
+    if sender is not None and _BOUNCE_SENDERS.match(sender.email):
+        return True
+    if msg.get_content_type() == "multipart/report":
+        return True
+    return bool(sender is None and _BOUNCE_SUBJECTS.search(subject))
+
+
+def _body_texts(parsed: Any, msg: EmailMessage) -> tuple[str, str, bool]:
+    plain = [str(p) for p in (getattr(parsed, "text_plain", None) or [])]
+    htmls = [str(p) for p in (getattr(parsed, "text_html", None) or [])]
+    if plain:
+        return plain[0], "\n".join(plain), False
+    if htmls:
+        first = html_to_text(htmls[0])
+        return first, first, True
+    payload = msg.get_payload(decode=True) if not msg.is_multipart() else None
+    if isinstance(payload, bytes):
+        text = payload.decode(msg.get_content_charset() or "utf-8", errors="replace")
+        return text, text, False
+    return "", "", False
+
+
+def parse(raw: bytes) -> Message:
+    """Parse raw message bytes; a malformed message yields what can be read plus its defects.
+
+    Args:
+        raw: the message as received (RFC 5322 bytes).
+
+    Returns:
+        The Message; never raises on bad input.
+    """
+    defects: list[str] = []
+    parsed: Any = None
+    try:
+        parsed = mailparser.parse_from_bytes(raw)
+        msg: EmailMessage = parsed.message
+        for group in parsed.defects or []:
+            for key, items in dict(group).items():
+                defects.extend(f"{key}: {item}" for item in items)
+    except Exception as exc:
+        defects.append(f"mail-parser failed: {type(exc).__name__}")
+        try:
+            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        except Exception as exc2:
+            defects.append(f"stdlib parser failed: {type(exc2).__name__}")
+            msg = EmailMessage()
+        parsed = None
+    for defect in getattr(msg, "defects", []) or []:
+        defects.append(type(defect).__name__)
+
+    def header(name: str) -> str:
+        try:
+            return decode_header_value(msg.get(name))
+        except Exception:
+            defects.append(f"bad header {name}")
+            return ""
+
+    def header_all(name: str) -> list[str]:
+        try:
+            return [str(v) for v in (msg.get_all(name) or [])]
+        except Exception:
+            defects.append(f"bad header {name}")
+            return []
+
+    senders = _addresses(header_all("From"))
+    sender = senders[0] if senders else None
+    subject = header("Subject")
+    try:
+        new_source, full, html_only = _body_texts(parsed, msg)
+    except Exception as exc:
+        defects.append(f"body unreadable: {type(exc).__name__}")
+        new_source, full, html_only = "", "", False
+    new_text = strip_history(new_source)
+    precedence = header("Precedence").lower()
+    return Message(
+        sender=sender,
+        reply_to=_addresses(header_all("Reply-To")),
+        to=_addresses(header_all("To")),
+        cc=_addresses(header_all("Cc")),
+        subject=subject,
+        message_id=(_msgids(header("Message-ID")) or ("",))[0],
+        in_reply_to=(_msgids(header("In-Reply-To")) or ("",))[0],
+        references=_msgids(header("References")),
+        date=header("Date"),
+        new_text=new_text,
+        full_text=full.replace("\r\n", "\n"),
+        is_list=bool(header("List-Id") or header("List-Post")),
+        is_bulk=precedence in {"bulk", "list", "junk"} or bool(header("List-Unsubscribe")),
+        is_bounce=_is_bounce(msg, sender, subject),
+        auto_submitted=header("Auto-Submitted").lower(),
+        has_html_only=html_only,
+        defects=tuple(defects),
+        size=len(raw),
+    )

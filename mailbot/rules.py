@@ -1,0 +1,247 @@
+"""Loads and validates rules/ (platforms, relevance, category rules) into typed objects."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mailbot.errors import RulesError
+from mailbot.models import Category
+from mailbot.resources import data_dir
+
+LANGUAGES = ("en", "it", "de", "fr", "es")
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """A platform: who writes from where, and who supervises it."""
+
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    authority: str
+    authority_country: str
+    languages: tuple[str, ...]
+    privacy_senders: tuple[str, ...]
+
+    def owns(self, domain: str) -> bool:
+        """True when the domain is one of the platform's or a subdomain of one."""
+        domain = domain.lower().rstrip(".")
+        return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    """A named check: regex patterns and exemplar phrases that point to one category."""
+
+    id: str
+    category: Category
+    description: str
+    weight: float
+    pattern: re.Pattern[str] | None
+    exemplars: tuple[str, ...]
+    negatable: bool
+    conditional_blocks: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """Who is not a platform: personal mail providers, and how role mailboxes look."""
+
+    personal_domains: frozenset[str]
+    role_sender: re.Pattern[str]
+    negation: re.Pattern[str]
+    cessation: re.Pattern[str]
+    conditional: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """Everything the classifier needs, loaded once."""
+
+    platforms: tuple[Platform, ...]
+    rules: tuple[CategoryRule, ...]
+    relevance: Relevance
+
+    def platform_for(self, domain: str) -> Platform | None:
+        """The platform that owns a sender domain, if any."""
+        for platform in self.platforms:
+            if platform.owns(domain):
+                return platform
+        return None
+
+    def platform(self, platform_id: str) -> Platform | None:
+        """The platform with that id, if any."""
+        return next((p for p in self.platforms if p.id == platform_id), None)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{path.name}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise RulesError(f"{path.name}: cannot read: {exc.strerror}") from None
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _compile(patterns: list[str], where: str) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise RulesError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(joined, re.IGNORECASE)
+
+
+def _by_language(value: Any, where: str, key: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: '{key}' must be a table of languages")
+    out: list[str] = []
+    for lang, items in value.items():
+        if lang not in (*LANGUAGES, "any"):
+            raise RulesError(f"{where}: '{key}.{lang}' is not one of {', '.join(LANGUAGES)}")
+        out.extend(_strings(items, where, f"{key}.{lang}"))
+    return out
+
+
+def load_platform(path: Path) -> Platform:
+    """One platform file; errors name the file and the platform id."""
+    data = _read(path)
+    pid = data.get("id")
+    where = f"{path.name} [{pid}]"
+    if not isinstance(pid, str) or not _KEBAB.match(pid):
+        raise RulesError(f"{path.name}: 'id' must be a kebab-case string")
+    domains = _strings(data.get("domains"), where, "domains")
+    if not domains:
+        raise RulesError(f"{where}: 'domains' must list at least one domain")
+    for key in ("name", "authority"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise RulesError(f"{where}: '{key}' is required")
+    return Platform(
+        id=pid,
+        name=data["name"],
+        domains=tuple(d.lower() for d in domains),
+        authority=data["authority"],
+        authority_country=str(data.get("authority_country", "")),
+        languages=_strings(data.get("languages"), where, "languages") or LANGUAGES,
+        privacy_senders=tuple(s.lower() for s in _strings(data.get("privacy_senders"), where, "privacy_senders")),
+    )
+
+
+def load_category_file(path: Path) -> list[CategoryRule]:
+    """One category file with its [[rule]] tables; errors name the file and the rule id."""
+    data = _read(path)
+    try:
+        category = Category(str(data.get("category")))
+    except ValueError:
+        raise RulesError(f"{path.name}: 'category' must be one of the fixed categories") from None
+    if category is Category.UNKNOWN:
+        raise RulesError(f"{path.name}: 'unknown' is the abstention, not a rule category")
+    rules = data.get("rule")
+    if not isinstance(rules, list) or not rules:
+        raise RulesError(f"{path.name}: needs at least one [[rule]]")
+    out = []
+    for entry in rules:
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{path.name} [{rid}]"
+        if not isinstance(rid, str) or not _KEBAB.match(rid):
+            raise RulesError(f"{where}: rule 'id' must be a kebab-case string")
+        weight = entry.get("weight", 1.0)
+        if not isinstance(weight, int | float) or not 0 < weight <= 1:
+            raise RulesError(f"{where}: 'weight' must be a number in (0, 1]")
+        patterns = _by_language(entry.get("patterns"), where, "patterns")
+        exemplars = _by_language(entry.get("exemplars"), where, "exemplars")
+        if not patterns and not exemplars:
+            raise RulesError(f"{where}: a rule needs patterns or exemplars")
+        for ex in exemplars:
+            if len(ex.split()) < 3:
+                raise RulesError(f"{where}: exemplar {ex!r} is too short to match safely")
+        out.append(
+            CategoryRule(
+                id=rid,
+                category=category,
+                description=str(entry.get("description", "")),
+                weight=float(weight),
+                pattern=_compile(patterns, where),
+                exemplars=tuple(exemplars),
+                negatable=bool(entry.get("negatable", False)),
+                conditional_blocks=bool(entry.get("conditional_blocks", False)),
+                source=path.name,
+            )
+        )
+    return out
+
+
+def load_relevance(path: Path) -> Relevance:
+    """The relevance file: personal mail domains and the language cues for negation."""
+    data = _read(path)
+    where = path.name
+
+    def pattern(key: str) -> re.Pattern[str]:
+        compiled = _compile(list(_strings(data.get(key), where, key)), f"{where} [{key}]")
+        if compiled is None:
+            raise RulesError(f"{where}: '{key}' is required")
+        return compiled
+
+    return Relevance(
+        personal_domains=frozenset(
+            d.lower() for d in _strings(data.get("personal_domains"), where, "personal_domains")
+        ),
+        role_sender=pattern("role_sender"),
+        negation=pattern("negation"),
+        cessation=pattern("cessation"),
+        conditional=pattern("conditional"),
+    )
+
+
+def load_rules(root: Path | None = None) -> Ruleset:
+    """Load and validate every file under rules/.
+
+    Args:
+        root: the rules folder; the bundled one when None.
+
+    Raises:
+        RulesError: naming the file and the rule id at fault.
+    """
+    root = root or data_dir("rules")
+    if not root.is_dir():
+        raise RulesError(f"{root}: rules folder not found")
+    platforms = [load_platform(p) for p in sorted((root / "platforms").glob("*.toml"))]
+    rules: list[CategoryRule] = []
+    for path in sorted((root / "categories").glob("*.toml")):
+        rules.extend(load_category_file(path))
+    seen: dict[str, str] = {}
+    owners = [(p.id, f"platforms/{p.id}.toml") for p in platforms] + [(r.id, r.source) for r in rules]
+    for rid, source in owners:
+        if rid in seen:
+            raise RulesError(f"{source} [{rid}]: id already used in {seen[rid]}")
+        seen[rid] = source
+    if not platforms:
+        raise RulesError(f"{root}/platforms: no platform files")
+    return Ruleset(tuple(platforms), tuple(rules), load_relevance(root / "relevance.toml"))
+
+
+@cache
+def bundled_rules() -> Ruleset:
+    """The bundled rules, loaded once per process."""
+    return load_rules()
