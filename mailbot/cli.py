@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from mailbot import __version__
+from mailbot.checks import run_checks
 from mailbot.classify import classify
+from mailbot.compose import ReplyOptions, compose
+from mailbot.config import PLACEHOLDER_IDENTITY, STARTER, Settings, default_config_path, load_config
+from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
 from mailbot.errors import MailbotError
-from mailbot.models import Verdict
+from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.rules import Ruleset, bundled_rules
 
@@ -136,6 +142,110 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
                 click.echo(f"    {s.score:4.2f}  {s.category:<16} {s.rule}{how}")
     if failed:
         sys.exit(1)
+
+
+def _settings(config: Path | None, *, required: bool) -> Settings | None:
+    """The settings from --config / $MAILBOT_CONFIG / XDG; None when optional and absent."""
+    path = config or default_config_path()
+    if not required and config is None and not path.exists():
+        return None
+    try:
+        settings = load_config(path)
+    except MailbotError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in settings.warnings:
+        click.echo(f"mailbot: warning: {warning}", err=True)
+    return settings
+
+
+@cli.command(name="reply")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), help="Write the reply in this language.")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
+def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
+    """Print the reply that would be drafted for an .eml file.
+
+    The complete RFC 5322 message goes to stdout. For a message that gets no
+    reply, nothing is printed on stdout and the reason goes to stderr (exit 0).
+
+    \b
+    Examples:
+      mailbot reply message.eml
+      mailbot reply --lang de message.eml > reply.eml
+    """
+    settings = _settings(config, required=False)
+    ruleset = _rules()
+    try:
+        message = parse(read_message_file(file))
+    except MailbotError as exc:
+        raise click.ClickException(str(exc)) from None
+    identity = settings.identity if settings else PLACEHOLDER_IDENTITY
+    if settings is None:
+        click.echo(
+            "mailbot: note: no configuration found; writing for a placeholder identity "
+            "(create one with 'mailbot init')",
+            err=True,
+        )
+    own = frozenset({identity.email.lower()}) if settings else frozenset()
+    verdict = classify(message, ruleset, own_addresses=own)
+    policy = Policy(mode="draft", default_language=identity.language)
+    action = decide(message, verdict, ruleset, policy, language=lang)
+    if action.kind is not ActionKind.REPLY:
+        click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
+        return
+    reply_settings = settings.reply if settings else None
+    options = ReplyOptions(
+        statement=identity.statement,
+        objection=settings.objection if settings else "",
+        ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
+        quote_original=reply_settings.quote_original if reply_settings else True,
+    )
+    try:
+        reply = compose(
+            action,
+            message,
+            verdict,
+            identity,
+            ruleset.platform(verdict.platform),
+            now=datetime.now(UTC),
+            options=options,
+        )
+    except MailbotError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
+
+
+@cli.command(name="check")
+def check_cmd() -> None:
+    """Load the rules and render every template with sample data, reporting every error.
+
+    Exit status 1 when anything is wrong.
+    """
+    problems = run_checks()
+    for problem in problems:
+        _fail(problem)
+    if problems:
+        sys.exit(1)
+    click.echo("rules and templates: OK")
+
+
+@cli.command(name="init")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Where to write (default: the XDG path).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init_cmd(config: Path | None, force: bool) -> None:
+    """Write a commented starter configuration (mode 0600)."""
+    path = config or default_config_path()
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; use --force to overwrite")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(STARTER)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write: {exc.strerror}") from None
+    click.echo(f"wrote {path}; edit it, then try: mailbot scan --mode dry-run")
 
 
 def main() -> None:

@@ -75,10 +75,12 @@ def decode_header_value(raw: Any) -> str:
 
 def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
     found = []
-    for name, addr in email.utils.getaddresses([decode_header_value(v) for v in values]):
-        addr = addr.strip()
+    # Split the raw header first and decode names after, so an encoded word cannot add addresses.
+    raw = [_CONTROL.sub(" ", str(v)) for v in values]
+    for name, addr in email.utils.getaddresses(raw):
+        addr = clean_header(addr)
         if addr or name:
-            found.append(Address(name=clean_header(name), email=addr))
+            found.append(Address(name=decode_header_value(name), email=addr))
     return tuple(found)
 
 

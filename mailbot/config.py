@@ -1,0 +1,331 @@
+"""Reads the TOML configuration and the environment into frozen settings, built once."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shlex
+import stat
+import subprocess
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from mailbot.errors import ConfigError
+from mailbot.models import Identity
+
+SECURITY = ("tls", "starttls", "none")
+MODES = ("draft", "send", "dry-run")
+PLACEHOLDER_IDENTITY = Identity(
+    name="Your Name", email="you@example.invalid", language="en", statement="", placeholder=True
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """Where a password or token comes from; the value is fetched only when asked for."""
+
+    env: str = ""
+    command: str = ""
+    kind: str = "password"
+
+    def __repr__(self) -> str:
+        return f"Secret(kind={self.kind!r}, from={'env ' + self.env if self.env else 'command'})"
+
+    @property
+    def configured(self) -> bool:
+        """True when a source is set."""
+        return bool(self.env or self.command)
+
+    def reveal(self, environ: Mapping[str, str] | None = None) -> str:
+        """The secret's value; ConfigError (without the value) when it cannot be had."""
+        environ = os.environ if environ is None else environ
+        if self.env:
+            value = environ.get(self.env, "")
+            if not value:
+                raise ConfigError(f"{self.kind}: environment variable {self.env} is not set or empty")
+            return value
+        if self.command:
+            try:
+                done = subprocess.run(
+                    shlex.split(self.command), capture_output=True, text=True, timeout=30, check=False
+                )
+            except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+                raise ConfigError(f"{self.kind} command could not run: {type(exc).__name__}") from None
+            if done.returncode != 0:
+                raise ConfigError(f"{self.kind} command failed with exit status {done.returncode}")
+            value = done.stdout.strip("\r\n")
+            if not value:
+                raise ConfigError(f"{self.kind} command printed nothing")
+            return value
+        raise ConfigError(f"no {self.kind} configured")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """One server (IMAP or SMTP): where, how securely, as whom."""
+
+    host: str
+    port: int
+    security: str
+    username: str = ""
+    password: Secret = field(default_factory=Secret)
+    oauth2_token: Secret = field(default_factory=lambda: Secret(kind="oauth2 token"))
+    ca_file: str = ""
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ImapSettings:
+    """The IMAP account and its folders (None: found by SPECIAL-USE, then by name)."""
+
+    server: ServerSettings
+    mailbox: str = "INBOX"
+    drafts: str | None = None
+    sent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplySettings:
+    """How replies are written and delivered."""
+
+    mode: str = "draft"
+    quote_original: bool = True
+    ask_erasure: bool = False
+    max_sends_per_case_per_day: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The whole configuration."""
+
+    identity: Identity
+    imap: ImapSettings | None
+    smtp: ServerSettings | None
+    reply: ReplySettings
+    state_path: Path
+    objection: str = ""
+    max_message_bytes: int = 10_000_000
+    poll_interval: float = 60.0
+    source: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$MAILBOT_CONFIG, else $XDG_CONFIG_HOME/mailbot/config.toml."""
+    environ = os.environ if environ is None else environ
+    if environ.get("MAILBOT_CONFIG"):
+        return Path(environ["MAILBOT_CONFIG"])
+    base = environ.get("XDG_CONFIG_HOME") or str(platformdirs.user_config_path())
+    return Path(base) / "mailbot" / "config.toml"
+
+
+def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$XDG_STATE_HOME/mailbot/state.sqlite3."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_STATE_HOME") or str(platformdirs.user_state_path())
+    return Path(base) / "mailbot" / "state.sqlite3"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and addresses in 127.0.0.0/8 or ::1."""
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Table:
+    """A config table with typed getters whose errors name the key."""
+
+    def __init__(self, name: str, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where}: [{name}] must be a table")
+        self.name, self.data, self.where = name, data, where
+
+    def _err(self, key: str, what: str) -> ConfigError:
+        return ConfigError(f"{self.where}: [{self.name}] {key} {what}")
+
+    def str(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise self._err(key, "is required")
+        if not isinstance(value, str):
+            raise self._err(key, "must be a string")
+        return value
+
+    def int(self, key: str, default: int) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._err(key, "must be an integer")
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self._err(key, "must be true or false")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.str(key, default)
+        if value not in choices:
+            raise self._err(key, f"must be one of {', '.join(repr(c) for c in choices)} (got {value!r})")
+        return value
+
+
+def _server(table: _Table, default_ports: dict[str, int], login_required: bool) -> ServerSettings:
+    host = table.str("host")
+    security = table.choice("security", SECURITY, "tls")
+    if security == "none" and not is_loopback(host):
+        raise ConfigError(
+            f'{table.where}: [{table.name}] security = "none" is refused for {host}: '
+            "only loopback hosts may be reached without TLS"
+        )
+    port = table.int("port", default_ports[security])
+    if not 0 < port < 65536:
+        raise table._err("port", "must be between 1 and 65535")
+    password_env = table.str("password_env", "")
+    password_command = table.str("password_command", "")
+    token_command = table.str("oauth2_token_command", "")
+    if password_env and password_command:
+        raise table._err("password_env", "and password_command exclude each other")
+    username = table.str("username", "" if not login_required else None)
+    if login_required and not (password_env or password_command or token_command):
+        raise table._err("password_env", "(or password_command, or oauth2_token_command) is required")
+    ca_file = table.str("ca_file", "")
+    if ca_file and not Path(ca_file).expanduser().is_file():
+        raise table._err("ca_file", f"does not exist: {ca_file}")
+    return ServerSettings(
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password=Secret(env=password_env, command=password_command, kind=f"{table.name} password"),
+        oauth2_token=Secret(command=token_command, kind=f"{table.name} oauth2 token"),
+        ca_file=str(Path(ca_file).expanduser()) if ca_file else "",
+        timeout=float(table.int("timeout", 30)),
+    )
+
+
+def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str] | None = None) -> Settings:
+    """Validate a parsed TOML document into Settings."""
+    identity_t = _Table("identity", data.get("identity", {}), where)
+    identity = Identity(
+        name=identity_t.str("name"),
+        email=identity_t.str("email"),
+        language=identity_t.choice("language", ("en", "it", "de", "fr", "es"), "en"),
+        statement=identity_t.str("statement", ""),
+    )
+    if "@" not in identity.email:
+        raise identity_t._err("email", "must be an e-mail address")
+    imap = None
+    if "imap" in data:
+        t = _Table("imap", data["imap"], where)
+        imap = ImapSettings(
+            server=_server(t, {"tls": 993, "starttls": 143, "none": 143}, login_required=True),
+            mailbox=t.str("mailbox", "INBOX"),
+            drafts=t.str("drafts", "") or None,
+            sent=t.str("sent", "") or None,
+        )
+    smtp = None
+    if "smtp" in data:
+        t = _Table("smtp", data["smtp"], where)
+        smtp = _server(t, {"tls": 465, "starttls": 587, "none": 25}, login_required=False)
+    reply_t = _Table("reply", data.get("reply", {}), where)
+    reply = ReplySettings(
+        mode=reply_t.choice("mode", MODES, "draft"),
+        quote_original=reply_t.bool("quote_original", True),
+        ask_erasure=reply_t.bool("ask_erasure", False),
+        max_sends_per_case_per_day=reply_t.int("max_sends_per_case_per_day", 2),
+    )
+    if reply.mode == "send" and smtp is None:
+        raise reply_t._err("mode", '= "send" needs an [smtp] table')
+    state_t = _Table("state", data.get("state", {}), where)
+    state_path = state_t.str("path", "")
+    limits_t = _Table("limits", data.get("limits", {}), where)
+    service_t = _Table("service", data.get("service", {}), where)
+    return Settings(
+        identity=identity,
+        imap=imap,
+        smtp=smtp,
+        reply=reply,
+        state_path=Path(state_path).expanduser() if state_path else default_state_path(environ),
+        objection=identity_t.str("objection", ""),
+        max_message_bytes=limits_t.int("max_message_bytes", 10_000_000),
+        poll_interval=float(service_t.int("poll_interval", 60)),
+    )
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Load the configuration file (see default_config_path) and validate it.
+
+    Raises:
+        ConfigError: one line saying what is wrong and where.
+    """
+    path = path or default_config_path(environ)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no configuration file (create one with 'mailbot init')") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    settings = parse_config(data, str(path), environ)
+    warnings = []
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.append(f"{path} is readable by other users; run: chmod 600 {path}")
+    return Settings(**{**_fields(settings), "source": path, "warnings": tuple(warnings)})
+
+
+def _fields(settings: Settings) -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in Settings.__dataclass_fields__}
+
+
+STARTER = """\
+# mailbot configuration. Secrets never go in this file: name an environment variable
+# (password_env) or a command that prints the secret (password_command), as mbsync's PassCmd.
+
+[identity]
+name = "Your Name"
+email = "you@example.org"
+language = "en"              # en, it, de, fr, es: used when a message's language is unclear
+# Your particular situation (Art. 21(1) GDPR), used in replies that ask for it:
+# statement = "..."
+
+[imap]
+host = "imap.example.org"
+port = 993
+security = "tls"             # "tls" (implicit, port 993), "starttls" (143), "none" (loopback only)
+username = "you@example.org"
+password_env = "MAILBOT_IMAP_PASSWORD"
+# password_command = "pass show mail/imap"
+# oauth2_token_command = "oauth2-token-helper --account you@example.org"
+# ca_file = "/path/to/ca.pem"  # trust this CA in addition to the system's
+# drafts = "Drafts"            # found by SPECIAL-USE when unset
+# sent = "Sent"
+
+[smtp]
+host = "smtp.example.org"
+port = 465
+security = "tls"
+username = "you@example.org"
+password_env = "MAILBOT_SMTP_PASSWORD"
+
+[reply]
+mode = "draft"               # "draft" (review in your mail client), "send", or "dry-run"
+quote_original = true
+ask_erasure = false          # after an acceptance, also ask for erasure (Art. 17(1)(c), 19 GDPR)
+max_sends_per_case_per_day = 2
+
+[state]
+# path = "~/.local/state/mailbot/state.sqlite3"
+"""
