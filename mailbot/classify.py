@@ -67,7 +67,8 @@ def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code of the text's language and the model's probability ("" when too short)."""
     if len(_WORD.findall(text)) < 3:
         return "", 0.0
-    lang, prob = _language_identifier().classify(text)
+    # The first lines carry the language; more text costs time and adds nothing.
+    lang, prob = _language_identifier().classify(text[:600])
     return str(lang), float(prob)
 
 
@@ -87,24 +88,27 @@ def _segments(message: Message) -> list[str]:
 
 
 def _negated(ruleset: Ruleset, text: str) -> bool:
+    """True when the (lower-case) text negates, and does not merely promise to stop."""
     rel = ruleset.relevance
     return bool(rel.negation.search(text)) and not rel.cessation.search(text)
 
 
-def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, segments: list[str]) -> str:
-    """The first text a rule's patterns match in a segment that the rule may count."""
+def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str) -> str:
+    """The first text a rule's patterns match that the rule may count (not negated, not conditional)."""
     if rule.pattern is None:
         return ""
     rel = ruleset.relevance
-    for segment in segments:
-        for match in rule.pattern.finditer(segment):
-            if rule.conditional_blocks and rel.conditional.search(segment):
-                continue
-            # Only a negation shortly before or inside the match negates it.
-            window = segment[max(0, match.start() - 40) : match.end()]
-            if rule.negatable and _negated(ruleset, window):
-                continue
-            return match.group(0)
+    for match in rule.pattern.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        segment = text[start : end if end >= 0 else len(text)]
+        if rule.conditional_blocks and rel.conditional.search(segment):
+            continue
+        # Only a negation shortly before or inside the match negates it.
+        window = text[max(start, match.start() - 40) : match.end()]
+        if rule.negatable and _negated(ruleset, window):
+            continue
+        return match.group(0)
     return ""
 
 
@@ -126,7 +130,7 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int,
         rule = ruleset.rules[owner]
         align = fuzz.partial_ratio_alignment(comp.exemplars[i], processed)
         matched = processed[align.dest_start : align.dest_end] if align else ""
-        home = next((s for s in segments if matched[:20] in utils.default_process(s)), matched)
+        home = next((s for s in segments if matched[:20] in utils.default_process(s)), matched).lower()
         if rule.negatable and _negated(ruleset, home):
             continue
         if rule.conditional_blocks and ruleset.relevance.conditional.search(home):
@@ -135,30 +139,35 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int,
     return best
 
 
-def score_rules(message: Message, ruleset: Ruleset) -> list[RuleScore]:
-    """Every category rule's score on the message (0 when it did not match)."""
+def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None) -> list[RuleScore]:
+    """Every category rule's score on the message (0 when it did not match).
+
+    Args:
+        message: the parsed message.
+        ruleset: the rules.
+        fuzzy: run the fuzzy exemplar pass: True always, False never, None (default) only
+            when no pattern reached the threshold, since patterns already cover the templates.
+    """
     segments = _segments(message)
     text = "\n".join(segments)
-    fuzzy = _fuzzy_scores(ruleset, text, segments)
+    lowered = text.lower()
+    hits = [_pattern_hit(ruleset, rule, lowered) for rule in ruleset.rules]
+    if fuzzy is None:
+        fuzzy = not any(hit and rule.weight >= THRESHOLD for hit, rule in zip(hits, ruleset.rules, strict=True))
+    fuzzy_hits = _fuzzy_scores(ruleset, text, segments) if fuzzy else {}
     scores = []
     for index, rule in enumerate(ruleset.rules):
-        hit = _pattern_hit(ruleset, rule, segments)
+        hit = hits[index]
         pattern_score = rule.weight if hit else 0.0
-        fz = fuzzy.get(index)
+        fz = fuzzy_hits.get(index)
         fuzzy_score = 0.0
         if fz is not None:
             fuzzy_score = rule.weight * min(1.0, max(0.0, (fz[0] - _FUZZY_FLOOR) / (100 - _FUZZY_FLOOR)))
-        if pattern_score >= fuzzy_score and hit:
+        if hit and pattern_score >= fuzzy_score:
             scores.append(RuleScore(rule.id, rule.category, round(pattern_score, 3), "pattern", hit))
         elif fz is not None and fuzzy_score > 0:
             scores.append(
-                RuleScore(
-                    rule.id,
-                    rule.category,
-                    round(fuzzy_score, 3),
-                    f"fuzzy {fz[0]:.0f}: {fz[1]}",
-                    fz[2],
-                )
+                RuleScore(rule.id, rule.category, round(fuzzy_score, 3), f"fuzzy {fz[0]:.0f}: {fz[1]}", fz[2])
             )
         else:
             scores.append(RuleScore(rule.id, rule.category, 0.0))
@@ -184,7 +193,7 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
         return "gate-personal-sender"
     if known_thread:
         return ""
-    if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name)):
+    if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name.lower())):
         return "gate-not-a-platform"
     return ""
 
@@ -211,6 +220,7 @@ def classify(
     *,
     own_addresses: frozenset[str] = frozenset(),
     known_thread: bool = False,
+    explain: bool = False,
 ) -> Verdict:
     """Classify one message.
 
@@ -219,6 +229,7 @@ def classify(
         ruleset: the loaded rules.
         own_addresses: the person's own addresses (their messages are never answered).
         known_thread: the message belongs to a case the person opened.
+        explain: also run the fuzzy pass when patterns already decided, to show every score.
 
     Returns:
         The Verdict; `unknown` when a platform's message matches no rule confidently.
@@ -237,7 +248,7 @@ def classify(
     if gate:
         evidence.append(f"{gate}: not answered")
         return Verdict(Category.UNRELATED, platform_id, lang, 1.0, gate, tuple(evidence), (), ticket)
-    scores = score_rules(message, ruleset)
+    scores = score_rules(message, ruleset, fuzzy=True if explain else None)
     ranked = _best(scores)
     stranger = platform is None and not known_thread
     threshold = STRANGER_THRESHOLD if stranger else THRESHOLD

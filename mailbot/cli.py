@@ -17,12 +17,26 @@ from mailbot import __version__
 from mailbot.checks import run_checks
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose
-from mailbot.config import PLACEHOLDER_IDENTITY, STARTER, Settings, default_config_path, load_config
+from mailbot.config import (
+    MODES,
+    PLACEHOLDER_IDENTITY,
+    STARTER,
+    ReplySettings,
+    Settings,
+    default_config_path,
+    default_state_path,
+    load_config,
+)
 from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
 from mailbot.errors import MailbotError
+from mailbot.mailboxes import Mailbox
+from mailbot.mailboxes.imap import ImapMailbox
+from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
+from mailbot.pipeline import Pipeline, PipelineSettings
 from mailbot.rules import Ruleset, bundled_rules
+from mailbot.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,7 +128,7 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
             _fail(str(exc))
             failed = True
             continue
-        verdict = classify(message, ruleset)
+        verdict = classify(message, ruleset, explain=explain)
         if as_json:
             data = verdict_json(str(path), verdict)
             if explain:
@@ -246,6 +260,144 @@ def init_cmd(config: Path | None, force: bool) -> None:
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot write: {exc.strerror}") from None
     click.echo(f"wrote {path}; edit it, then try: mailbot scan --mode dry-run")
+
+
+def _pipeline_settings(settings: Settings | None, mode: str | None, progress: bool) -> PipelineSettings:
+    identity = settings.identity if settings else PLACEHOLDER_IDENTITY
+    reply = settings.reply if settings else ReplySettings()
+    chosen = mode or reply.mode
+    if chosen == "send" and (settings is None or settings.smtp is None):
+        raise click.ClickException("--mode send needs an [smtp] table in the configuration")
+    return PipelineSettings(
+        identity=identity,
+        mode=chosen,
+        options=ReplyOptions(
+            statement=identity.statement,
+            objection=settings.objection if settings else "",
+            ask_erasure=reply.ask_erasure,
+            quote_original=reply.quote_original,
+        ),
+        smtp=settings.smtp if settings else None,
+        max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
+        max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
+        progress=progress,
+    )
+
+
+def open_mailbox(settings: Settings | None, maildir: Path | None) -> Mailbox:
+    """The Maildir given on the command line, else the configured IMAP account."""
+    if maildir is not None:
+        return MaildirMailbox(maildir)
+    if settings is None or settings.imap is None:
+        raise click.ClickException("no [imap] table in the configuration (or use --maildir PATH)")
+    return ImapMailbox(settings.imap)
+
+
+@cli.command(name="scan")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
+@click.option("--maildir", type=click.Path(path_type=Path), help="Use this local Maildir instead of IMAP.")
+@click.option("--mode", type=click.Choice(MODES), help="Override [reply] mode: draft, send or dry-run.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per processed message.")
+@click.pass_context
+def scan_cmd(ctx: click.Context, config: Path | None, maildir: Path | None, mode: str | None, as_json: bool) -> None:
+    """Process what is new in the mailbox once, then exit.
+
+    Prints one row per processed message: sender, subject, category, action.
+    Replies become drafts in the Drafts folder unless the mode says otherwise.
+
+    \b
+    Examples:
+      mailbot scan                      # the configured IMAP account
+      mailbot scan --mode dry-run       # show what would be done, change nothing
+      mailbot scan --maildir ~/Mail/me  # a local Maildir (drafts go to its .Drafts)
+    """
+    settings = _settings(config, required=maildir is None)
+    if settings is None:
+        click.echo("mailbot: note: no configuration found; drafts are written for a placeholder identity", err=True)
+    psettings = _pipeline_settings(settings, mode, progress=not as_json)
+    state_path = settings.state_path if settings else default_state_path()
+    try:
+        store = Store(state_path)
+        if psettings.mode == "dry-run":
+            store = store.snapshot()
+        mailbox = open_mailbox(settings, maildir)
+        pipeline = Pipeline(psettings, _rules(), store, mailbox, echo=lambda line: click.echo(line, err=True))
+        try:
+            report = pipeline.scan()
+        finally:
+            mailbox.close()
+            store.close()
+    except MailbotError as exc:
+        if ctx.obj.get("debug"):
+            raise
+        raise click.ClickException(str(exc)) from None
+    for row in report.outcomes:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "uid": row.uid,
+                        "sender": row.sender,
+                        "subject": row.subject,
+                        "category": row.category,
+                        "action": row.action,
+                        "detail": row.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
+    replies = sum(1 for r in report.outcomes if r.action == "reply")
+    click.echo(
+        f"mailbot: {report.examined} new, {report.ignored} not from a platform, {replies} replies "
+        f"({psettings.mode}), {report.errors} errors",
+        err=True,
+    )
+
+
+@cli.command(name="cases")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per case.")
+def cases_cmd(config: Path | None, as_json: bool) -> None:
+    """List the cases with their state and Art. 12(3) due date, overdue first."""
+    settings = _settings(config, required=False)
+    path = settings.state_path if settings else default_state_path()
+    if not path.exists():
+        click.echo("mailbot: no state yet: run 'mailbot scan' first", err=True)
+        return
+    try:
+        store = Store(path)
+        cases = store.cases()
+        store.close()
+    except MailbotError as exc:
+        raise click.ClickException(str(exc)) from None
+    today = datetime.now(UTC).date()
+    for case in cases:
+        overdue = case.overdue(today)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": case.id,
+                        "platform": case.platform,
+                        "subject": case.subject,
+                        "ticket": case.ticket or None,
+                        "status": case.status,
+                        "opened": case.opened,
+                        "due": case.due,
+                        "overdue": overdue,
+                        "last_category": case.last_category,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            flag = "OVERDUE" if overdue else case.status
+            click.echo(
+                f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
+                f"{case.ticket or '-'}\t{case.subject}"
+            )
 
 
 def main() -> None:

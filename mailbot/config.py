@@ -152,7 +152,7 @@ class _Table:
     def _err(self, key: str, what: str) -> ConfigError:
         return ConfigError(f"{self.where}: [{self.name}] {key} {what}")
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
             raise self._err(key, "is required")
@@ -160,45 +160,45 @@ class _Table:
             raise self._err(key, "must be a string")
         return value
 
-    def int(self, key: str, default: int) -> int:
+    def integer(self, key: str, default: int) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._err(key, "must be an integer")
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             raise self._err(key, "must be true or false")
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
-        value = self.str(key, default)
+        value = self.text(key, default)
         if value not in choices:
             raise self._err(key, f"must be one of {', '.join(repr(c) for c in choices)} (got {value!r})")
         return value
 
 
 def _server(table: _Table, default_ports: dict[str, int], login_required: bool) -> ServerSettings:
-    host = table.str("host")
+    host = table.text("host")
     security = table.choice("security", SECURITY, "tls")
     if security == "none" and not is_loopback(host):
         raise ConfigError(
             f'{table.where}: [{table.name}] security = "none" is refused for {host}: '
             "only loopback hosts may be reached without TLS"
         )
-    port = table.int("port", default_ports[security])
+    port = table.integer("port", default_ports[security])
     if not 0 < port < 65536:
         raise table._err("port", "must be between 1 and 65535")
-    password_env = table.str("password_env", "")
-    password_command = table.str("password_command", "")
-    token_command = table.str("oauth2_token_command", "")
+    password_env = table.text("password_env", "")
+    password_command = table.text("password_command", "")
+    token_command = table.text("oauth2_token_command", "")
     if password_env and password_command:
         raise table._err("password_env", "and password_command exclude each other")
-    username = table.str("username", "" if not login_required else None)
+    username = table.text("username", "" if not login_required else None)
     if login_required and not (password_env or password_command or token_command):
         raise table._err("password_env", "(or password_command, or oauth2_token_command) is required")
-    ca_file = table.str("ca_file", "")
+    ca_file = table.text("ca_file", "")
     if ca_file and not Path(ca_file).expanduser().is_file():
         raise table._err("ca_file", f"does not exist: {ca_file}")
     return ServerSettings(
@@ -209,7 +209,7 @@ def _server(table: _Table, default_ports: dict[str, int], login_required: bool) 
         password=Secret(env=password_env, command=password_command, kind=f"{table.name} password"),
         oauth2_token=Secret(command=token_command, kind=f"{table.name} oauth2 token"),
         ca_file=str(Path(ca_file).expanduser()) if ca_file else "",
-        timeout=float(table.int("timeout", 30)),
+        timeout=float(table.integer("timeout", 30)),
     )
 
 
@@ -217,10 +217,10 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
     """Validate a parsed TOML document into Settings."""
     identity_t = _Table("identity", data.get("identity", {}), where)
     identity = Identity(
-        name=identity_t.str("name"),
-        email=identity_t.str("email"),
+        name=identity_t.text("name"),
+        email=identity_t.text("email"),
         language=identity_t.choice("language", ("en", "it", "de", "fr", "es"), "en"),
-        statement=identity_t.str("statement", ""),
+        statement=identity_t.text("statement", ""),
     )
     if "@" not in identity.email:
         raise identity_t._err("email", "must be an e-mail address")
@@ -229,9 +229,9 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         t = _Table("imap", data["imap"], where)
         imap = ImapSettings(
             server=_server(t, {"tls": 993, "starttls": 143, "none": 143}, login_required=True),
-            mailbox=t.str("mailbox", "INBOX"),
-            drafts=t.str("drafts", "") or None,
-            sent=t.str("sent", "") or None,
+            mailbox=t.text("mailbox", "INBOX"),
+            drafts=t.text("drafts", "") or None,
+            sent=t.text("sent", "") or None,
         )
     smtp = None
     if "smtp" in data:
@@ -240,14 +240,14 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
     reply_t = _Table("reply", data.get("reply", {}), where)
     reply = ReplySettings(
         mode=reply_t.choice("mode", MODES, "draft"),
-        quote_original=reply_t.bool("quote_original", True),
-        ask_erasure=reply_t.bool("ask_erasure", False),
-        max_sends_per_case_per_day=reply_t.int("max_sends_per_case_per_day", 2),
+        quote_original=reply_t.flag("quote_original", True),
+        ask_erasure=reply_t.flag("ask_erasure", False),
+        max_sends_per_case_per_day=reply_t.integer("max_sends_per_case_per_day", 2),
     )
     if reply.mode == "send" and smtp is None:
         raise reply_t._err("mode", '= "send" needs an [smtp] table')
     state_t = _Table("state", data.get("state", {}), where)
-    state_path = state_t.str("path", "")
+    state_path = state_t.text("path", "")
     limits_t = _Table("limits", data.get("limits", {}), where)
     service_t = _Table("service", data.get("service", {}), where)
     return Settings(
@@ -256,9 +256,9 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         smtp=smtp,
         reply=reply,
         state_path=Path(state_path).expanduser() if state_path else default_state_path(environ),
-        objection=identity_t.str("objection", ""),
-        max_message_bytes=limits_t.int("max_message_bytes", 10_000_000),
-        poll_interval=float(service_t.int("poll_interval", 60)),
+        objection=identity_t.text("objection", ""),
+        max_message_bytes=limits_t.integer("max_message_bytes", 10_000_000),
+        poll_interval=float(service_t.integer("poll_interval", 60)),
     )
 
 

@@ -68,8 +68,9 @@ def decode_header_value(raw: Any) -> str:
     if raw is None:
         return ""
     text = str(raw)
-    with contextlib.suppress(ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
-        text = str(make_header(decode_header(text)))
+    if "=?" in text:
+        with contextlib.suppress(ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+            text = str(make_header(decode_header(text)))
     return clean_header(text)
 
 
@@ -110,9 +111,11 @@ def strip_history(text: str) -> str:
     match = _HISTORY.search(text)
     if match:
         text = text[: match.start()]
-    # The library is a refinement over our own cut; if it fails, that cut already holds.
-    with contextlib.suppress(Exception):
-        text = str(_REPLY_PARSER.parse_reply(text=text))
+    else:
+        # The library knows more clients' history markers than our own list; it is only a
+        # refinement, so a failure in it leaves the text as it is.
+        with contextlib.suppress(Exception):
+            text = str(_REPLY_PARSER.parse_reply(text=text))
     sig = _SIGNATURE.search(text)
     if sig:
         text = text[: sig.start()]
@@ -131,18 +134,51 @@ def _is_bounce(msg: EmailMessage, sender: Address | None, subject: str) -> bool:
     return bool(sender is None and _BOUNCE_SUBJECTS.search(subject))
 
 
-def _body_texts(parsed: Any, msg: EmailMessage) -> tuple[str, str, bool]:
-    plain = [str(p) for p in (getattr(parsed, "text_plain", None) or [])]
-    htmls = [str(p) for p in (getattr(parsed, "text_html", None) or [])]
+def _decode_part(part: EmailMessage) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
+
+
+def _body_texts(msg: EmailMessage) -> tuple[str, str, bool]:
+    """(first text, all text, html-only) from the inline text parts; attachments are skipped."""
+    plain: list[str] = []
+    htmls: list[str] = []
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/plain":
+            plain.append(_decode_part(part))
+        elif ctype == "text/html":
+            htmls.append(_decode_part(part))
     if plain:
         return plain[0], "\n".join(plain), False
     if htmls:
         first = html_to_text(htmls[0])
         return first, first, True
-    payload = msg.get_payload(decode=True) if not msg.is_multipart() else None
-    if isinstance(payload, bytes):
-        text = payload.decode(msg.get_content_charset() or "utf-8", errors="replace")
-        return text, text, False
+    return "", "", False
+
+
+def _recover_with_mailparser(raw: bytes, defects: list[str]) -> tuple[str, str, bool]:
+    """Second chance for a body the stdlib did not find: mail-parser recovers epilogues and broken parts."""
+    try:
+        parsed = mailparser.parse_from_bytes(raw)
+    except Exception as exc:  # any failure here only means there is nothing to recover
+        defects.append(f"mail-parser failed: {type(exc).__name__}")
+        return "", "", False
+    plain = [str(p) for p in (parsed.text_plain or [])]
+    if plain:
+        return plain[0], "\n".join(plain), False
+    htmls = [str(p) for p in (parsed.text_html or [])]
+    if htmls:
+        first = html_to_text(htmls[0])
+        return first, first, True
     return "", "", False
 
 
@@ -156,28 +192,18 @@ def parse(raw: bytes) -> Message:
         The Message; never raises on bad input.
     """
     defects: list[str] = []
-    parsed: Any = None
     try:
-        parsed = mailparser.parse_from_bytes(raw)
-        msg: EmailMessage = parsed.message
-        for group in parsed.defects or []:
-            for key, items in dict(group).items():
-                defects.extend(f"{key}: {item}" for item in items)
-    except Exception as exc:
-        defects.append(f"mail-parser failed: {type(exc).__name__}")
-        try:
-            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-        except Exception as exc2:
-            defects.append(f"stdlib parser failed: {type(exc2).__name__}")
-            msg = EmailMessage()
-        parsed = None
+        msg: EmailMessage = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception as exc:  # the last resort is an empty message
+        defects.append(f"parser failed: {type(exc).__name__}")
+        msg = EmailMessage()
     for defect in getattr(msg, "defects", []) or []:
         defects.append(type(defect).__name__)
 
     def header(name: str) -> str:
         try:
             return decode_header_value(msg.get(name))
-        except Exception:
+        except Exception:  # a header that cannot be read is an empty header
             defects.append(f"bad header {name}")
             return ""
 
@@ -192,10 +218,12 @@ def parse(raw: bytes) -> Message:
     sender = senders[0] if senders else None
     subject = header("Subject")
     try:
-        new_source, full, html_only = _body_texts(parsed, msg)
-    except Exception as exc:
+        new_source, full, html_only = _body_texts(msg)
+    except Exception as exc:  # an unreadable body still leaves the headers
         defects.append(f"body unreadable: {type(exc).__name__}")
         new_source, full, html_only = "", "", False
+    if not full.strip() and defects and raw.strip():
+        new_source, full, html_only = _recover_with_mailparser(raw, defects)
     new_text = strip_history(new_source)
     precedence = header("Precedence").lower()
     return Message(

@@ -22,9 +22,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 echo "== installing mailbot (a real wheel, not editable) with test and dev tools =="
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --force-reinstall --no-deps . >/dev/null
-.venv/bin/python -m pip install -q ".[dev]" >/dev/null
+pip_quiet() {  # pip's output only when it fails
+  if ! .venv/bin/python -m pip install -q "$@" >.venv/pip.log 2>&1; then cat .venv/pip.log >&2; exit 1; fi
+}
+pip_quiet ".[dev]"
+pip_quiet --force-reinstall --no-deps .
 
 echo "== ruff =="
 .venv/bin/ruff check .

@@ -1,0 +1,39 @@
+"""Mail sources and draft/sent targets: IMAP and local Maildir behind one interface."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+# Headers fetched first to decide whether a message can matter, before any body is fetched.
+TRIAGE_HEADERS = (
+    "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+    "List-Id", "List-Post", "List-Unsubscribe", "Precedence", "Auto-Submitted", "Return-Path",
+    "Content-Type", "X-Mailbot-Category",
+)  # fmt: skip
+
+
+class Mailbox(Protocol):
+    """What the pipeline needs from a mailbox; see imap.ImapMailbox and maildir.MaildirMailbox."""
+
+    name: str
+
+    def open(self) -> int:
+        """Connect and open the inbox read-only; returns its UIDVALIDITY."""
+
+    def new_uids(self, last_uid: int) -> list[int]:
+        """UIDs above last_uid, ascending."""
+
+    def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
+        """The triage headers and the size of each message."""
+
+    def bodies(self, uids: list[int]) -> dict[int, bytes]:
+        """The whole messages, without marking them read."""
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """True when the folder ('drafts' or 'sent') holds a message with this Message-ID."""
+
+    def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
+        """Store a message in 'drafts' or 'sent'."""
+
+    def close(self) -> None:
+        """Disconnect."""

@@ -1,0 +1,227 @@
+"""An IMAP account as a mailbox (imapclient): read-only inbox, BODY.PEEK, APPEND to Drafts and Sent."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import ssl
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import imapclient
+from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import LoginError as ImapLoginError
+from imapclient.imapclient import DRAFT, DRAFTS, SEEN, SENT
+
+from mailbot.config import ImapSettings
+from mailbot.errors import LoginError, MailboxError
+from mailbot.mailboxes import TRIAGE_HEADERS
+
+log = logging.getLogger(__name__)
+
+_FALLBACK_NAMES = {
+    "drafts": ("Drafts", "INBOX.Drafts", "Draft", "Bozze", "Entwürfe", "Brouillons", "Borradores"),
+    "sent": ("Sent", "INBOX.Sent", "Sent Items", "Sent Messages", "Inviata", "Gesendet", "Envoyés", "Enviados"),
+}
+_SPECIAL = {"drafts": DRAFTS, "sent": SENT}
+_CHUNK = 500
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """A verifying TLS context; `ca_file` adds a CA to trust (a private or self-signed server)."""
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
+def describe_connection_error(host: str, port: int, exc: BaseException) -> str:
+    """One line saying why a connection failed, never with credentials in it."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); "
+            "if this server uses a private CA, set ca_file to it"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake with {host}:{port} failed ({exc.reason or exc})"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve {host}: {exc.strerror}"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return f"{host}:{port} did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{host}:{port} refused the connection"
+    if isinstance(exc, OSError):
+        return f"cannot connect to {host}:{port}: {exc.strerror or exc}"
+    return f"{host}:{port}: {type(exc).__name__}"
+
+
+class ImapMailbox:
+    """One IMAP account: the inbox is opened read-only, so mailbot never marks mail as read."""
+
+    def __init__(self, settings: ImapSettings, environ: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self.environ = environ
+        server = settings.server
+        self.name = f"imap://{server.username}@{server.host}:{server.port}/{settings.mailbox}"
+        self.client: Any = None
+        self._folders: dict[str, str] = {}
+        self._selected = ""
+
+    # --- connection ----------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        """Connect and log in; errors are MailboxError / LoginError with one clear line."""
+        server = self.settings.server
+        context = tls_context(server.ca_file)
+        try:
+            if server.security == "tls":
+                client = imapclient.IMAPClient(
+                    server.host, port=server.port, ssl=True, ssl_context=context, timeout=server.timeout
+                )
+            else:
+                client = imapclient.IMAPClient(server.host, port=server.port, ssl=False, timeout=server.timeout)
+                if server.security == "starttls":
+                    client.starttls(context)
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError("IMAP: " + describe_connection_error(server.host, server.port, exc)) from None
+        try:
+            if server.oauth2_token.configured:
+                client.oauth2_login(server.username, server.oauth2_token.reveal(self.environ))
+            else:
+                client.login(server.username, server.password.reveal(self.environ))
+        except ImapLoginError:
+            _quietly_close(client)
+            raise LoginError(f"IMAP login refused for {server.username} at {server.host}") from None
+        except (OSError, IMAPClientError) as exc:
+            _quietly_close(client)
+            raise MailboxError(f"IMAP login at {server.host} failed: {type(exc).__name__}") from None
+        except BaseException:
+            _quietly_close(client)
+            raise
+        self.client = client
+        self._selected = ""
+
+    def open(self) -> int:
+        """Connect (if needed) and select the inbox read-only; returns UIDVALIDITY."""
+        if self.client is None:
+            self.connect()
+        return self._select(self.settings.mailbox)
+
+    def _select(self, folder: str) -> int:
+        try:
+            info = self.client.select_folder(folder, readonly=True)
+        except IMAPClientError as exc:
+            raise MailboxError(f"IMAP: cannot open folder {folder!r}: {exc}") from None
+        self._selected = folder
+        return int(info[b"UIDVALIDITY"])
+
+    def close(self) -> None:
+        """Log out; never raises."""
+        if self.client is not None:
+            _quietly_close(self.client)
+        self.client = None
+
+    def idle_wait(self, timeout: float) -> bool:
+        """IMAP IDLE on the inbox until something happens or `timeout` seconds pass; True on activity."""
+        if not self.client.has_capability("IDLE"):
+            return False
+        self._select(self.settings.mailbox)
+        self.client.idle()
+        try:
+            responses = self.client.idle_check(timeout=timeout)
+        finally:
+            self.client.idle_done()
+        return bool(responses)
+
+    def supports_idle(self) -> bool:
+        """True when the server announces IDLE."""
+        return bool(self.client is not None and self.client.has_capability("IDLE"))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def new_uids(self, last_uid: int) -> list[int]:
+        """UIDs above last_uid. `UID SEARCH UID n:*` always returns the last message, so filter."""
+        self._ensure_inbox()
+        uids = self.client.search(["UID", f"{last_uid + 1}:*"])
+        return sorted(int(u) for u in uids if int(u) > last_uid)
+
+    def _ensure_inbox(self) -> None:
+        if self._selected != self.settings.mailbox:
+            self._select(self.settings.mailbox)
+
+    def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
+        """Triage headers and sizes, fetched in chunks with BODY.PEEK."""
+        self._ensure_inbox()
+        spec = f"BODY.PEEK[HEADER.FIELDS ({' '.join(TRIAGE_HEADERS).upper()})]"
+        out: dict[int, tuple[bytes, int]] = {}
+        for chunk in _chunks(uids, _CHUNK):
+            for uid, data in self.client.fetch(chunk, [spec, "RFC822.SIZE"]).items():
+                header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"") or b""
+                out[int(uid)] = (bytes(header), int(data.get(b"RFC822.SIZE", 0)))
+        return out
+
+    def bodies(self, uids: list[int]) -> dict[int, bytes]:
+        """Whole messages with BODY.PEEK[] (the \\Seen flag is left alone)."""
+        self._ensure_inbox()
+        out: dict[int, bytes] = {}
+        for chunk in _chunks(uids, 100):
+            for uid, data in self.client.fetch(chunk, ["BODY.PEEK[]"]).items():
+                out[int(uid)] = bytes(data.get(b"BODY[]") or b"")
+        return out
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def folder(self, kind: str) -> str:
+        """The Drafts or Sent folder: configured, else SPECIAL-USE, else a usual name, else created."""
+        if kind in self._folders:
+            return self._folders[kind]
+        configured = self.settings.drafts if kind == "drafts" else self.settings.sent
+        name = configured
+        if not name:
+            try:
+                name = self.client.find_special_folder(_SPECIAL[kind])
+            except IMAPClientError:
+                name = None
+        if not name:
+            existing = {str(f[2]) for f in self.client.list_folders()}
+            name = next((n for n in _FALLBACK_NAMES[kind] if n in existing), None)
+        if not name:
+            name = _FALLBACK_NAMES[kind][0]
+            try:
+                self.client.create_folder(name)
+            except IMAPClientError as exc:
+                raise MailboxError(f"IMAP: no {kind} folder and cannot create {name!r}: {exc}") from None
+        self._folders[kind] = str(name)
+        return str(name)
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Search the folder for the Message-ID header (read-only select, inbox re-selected after)."""
+        self._select(self.folder(folder))
+        try:
+            found = self.client.search(["HEADER", "Message-ID", message_id])
+        finally:
+            self._select(self.settings.mailbox)
+        return bool(found)
+
+    def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
+        """APPEND to Drafts with \\Draft \\Seen, or to Sent with \\Seen."""
+        flags = [DRAFT, SEEN] if draft else [SEEN]
+        try:
+            self.client.append(self.folder(folder), raw, flags=flags, msg_time=datetime.now(UTC))
+        except IMAPClientError as exc:
+            raise MailboxError(f"IMAP: APPEND to {folder} failed: {exc}") from None
+
+
+def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _quietly_close(client: Any) -> None:
+    try:
+        client.logout()
+    except Exception:  # already broken: closing is best effort
+        with contextlib.suppress(Exception):
+            client.shutdown()

@@ -1,0 +1,95 @@
+"""A local Maildir (as synced by mbsync or offlineimap) as a mailbox; drafts go to its .Drafts folder."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import hashlib
+import mailbox
+import re
+from pathlib import Path
+
+from mailbot.errors import MailboxError
+from mailbot.mailboxes import TRIAGE_HEADERS
+
+_FOLDERS = {"drafts": "Drafts", "sent": "Sent"}
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def _uid(key: str) -> int:
+    """A stable integer id for a Maildir key (Maildir has no UIDs)."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:15], 16)
+
+
+class MaildirMailbox:
+    """A Maildir++ tree: the top folder is the inbox, .Drafts and .Sent are subfolders."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).expanduser()
+        self.name = f"maildir:{self.path.resolve()}"
+        self._box: mailbox.Maildir | None = None
+        self._keys: dict[int, str] = {}
+
+    def open(self) -> int:
+        """Open the Maildir; its 'UIDVALIDITY' is a constant."""
+        if not (self.path / "cur").is_dir() and not (self.path / "new").is_dir():
+            raise MailboxError(f"{self.path}: not a Maildir (no cur/ or new/ folder)")
+        self._box = mailbox.Maildir(self.path, factory=None, create=False)
+        self._keys = {_uid(k): k for k in self._box.iterkeys()}
+        return 1
+
+    def new_uids(self, last_uid: int) -> list[int]:
+        """Every message; the pipeline skips those the state already knows."""
+        return sorted(self._keys)
+
+    def _read(self, uid: int) -> bytes:
+        assert self._box is not None
+        try:
+            return self._box.get_bytes(self._keys[uid])
+        except (KeyError, OSError) as exc:
+            raise MailboxError(f"{self.path}: message vanished: {exc}") from None
+
+    def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
+        """The header block and the size of each message."""
+        out = {}
+        for uid in uids:
+            raw = self._read(uid)
+            end = _HEADER_END.search(raw)
+            out[uid] = (raw[: end.end()] if end else raw, len(raw))
+        return out
+
+    def bodies(self, uids: list[int]) -> dict[int, bytes]:
+        """Whole messages; reading a Maildir file never changes its flags."""
+        return {uid: self._read(uid) for uid in uids}
+
+    def _folder(self, folder: str) -> mailbox.Maildir:
+        name = _FOLDERS[folder]
+        assert self._box is not None
+        try:
+            return self._box.get_folder(name)
+        except mailbox.NoSuchMailboxError:
+            return self._box.add_folder(name)
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Scan the folder's headers for the Message-ID."""
+        parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+        box = self._folder(folder)
+        for key in box.iterkeys():
+            headers = parser.parsebytes(box.get_bytes(key))
+            if str(headers.get("Message-ID", "")).strip() == message_id:
+                return True
+        return False
+
+    def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
+        """Add a message to .Drafts (flags D and S) or .Sent (flag S)."""
+        msg = mailbox.MaildirMessage(raw)
+        msg.set_subdir("cur")
+        msg.set_flags("DS" if draft else "S")
+        self._folder(folder).add(msg)
+
+    def close(self) -> None:
+        """Nothing to close."""
+        self._box = None
+
+
+__all__ = ["TRIAGE_HEADERS", "MaildirMailbox"]

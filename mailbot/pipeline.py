@@ -1,0 +1,375 @@
+"""Takes each new message through parse → classify → decide → compose → deliver → record, isolating failures."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from mailbot import smtp
+from mailbot.classify import classify
+from mailbot.compose import ReplyOptions, add_one_month, compose, message_date
+from mailbot.config import ServerSettings
+from mailbot.decide import CaseState, Policy, decide
+from mailbot.errors import DeliveryError, MailbotError
+from mailbot.mailboxes import Mailbox
+from mailbot.models import Action, ActionKind, Category, Identity, Message, Reply, Verdict
+from mailbot.parse import parse
+from mailbot.rules import Ruleset
+from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One processed message, for the scan summary."""
+
+    uid: int
+    sender: str
+    subject: str
+    category: str
+    action: str
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What a scan did."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    examined: int = 0
+    ignored: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """Everything the pipeline needs besides the mailbox and the store."""
+
+    identity: Identity
+    mode: str = "draft"
+    options: ReplyOptions = field(default_factory=ReplyOptions)
+    smtp: ServerSettings | None = None
+    max_sends_per_case_per_day: int = 2
+    max_message_bytes: int = 10_000_000
+    progress: bool = True
+
+
+def thread_key(message: Message) -> str:
+    """The id of the thread's first message: the root of References, else In-Reply-To, else its own."""
+    return (message.references[0] if message.references else "") or message.in_reply_to or message.message_id
+
+
+class Pipeline:
+    """Runs scans of one mailbox against one state store."""
+
+    def __init__(
+        self,
+        settings: PipelineSettings,
+        ruleset: Ruleset,
+        store: Store,
+        mailbox: Mailbox,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self.settings = settings
+        self.ruleset = ruleset
+        self.store = store
+        self.mailbox = mailbox
+        self.now = now
+        self.echo = echo
+        self.own = frozenset({settings.identity.email.lower()})
+
+    # --- triage --------------------------------------------------------------------------------
+
+    def _relevant(self, headers: Message) -> bool:
+        """Whether a message can matter, from its headers alone (no body is fetched otherwise)."""
+        if headers.is_list or headers.is_bounce or headers.sender is None:
+            return False
+        if headers.sender.email.lower() in self.own or self.store.is_own_reply(headers.message_id):
+            return False
+        if self.ruleset.platform_for(headers.sender.domain):
+            return True
+        return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
+
+    def _progress(self, items: list[T], what: str) -> Iterable[T]:
+        if not self.settings.progress or len(items) < 50:
+            return items
+        return tqdm(items, desc=what, unit="msg", file=sys.stderr, disable=None, leave=False)
+
+    # --- the scan ------------------------------------------------------------------------------
+
+    def scan(self) -> ScanReport:
+        """Process what is new in the mailbox once."""
+        report = ScanReport()
+        box = self.mailbox.name
+        uidvalidity = self.mailbox.open()
+        last = self.store.last_uid(box, uidvalidity)
+        fresh = self.mailbox.new_uids(last)
+        retry = self.store.failed_messages(box, uidvalidity)
+        candidates = sorted(
+            {u for u in fresh if self.store.message_status(box, uidvalidity, u) not in (DONE, HELD)} | set(retry)
+        )
+        report.examined = len(candidates)
+        relevant: list[int] = []
+        headers = self.mailbox.headers(candidates) if candidates else {}
+        for uid in self._progress(candidates, "triage"):
+            header_bytes, size = headers.get(uid, (b"", 0))
+            head = parse(header_bytes)
+            if not self._relevant(head):
+                report.ignored += 1
+                if box.startswith("maildir:"):
+                    # A Maildir has no UIDs to remember a position by: remember the message itself.
+                    self.store.record_message(
+                        (box, uidvalidity, uid),
+                        status=DONE,
+                        action="ignore",
+                        sender=head.sender.email if head.sender else "",
+                        subject=head.subject,
+                    )
+                continue
+            if head.message_id and self.store.seen_message_id(head.message_id):
+                # Already handled under an earlier UIDVALIDITY: never answered twice.
+                self.store.record_message(
+                    (box, uidvalidity, uid),
+                    status=DONE,
+                    action="duplicate",
+                    message_id=head.message_id,
+                    reason="handled before (same Message-ID)",
+                )
+                continue
+            if size > self.settings.max_message_bytes:
+                self._held(
+                    report, (box, uidvalidity, uid), head, f"larger than {self.settings.max_message_bytes} bytes"
+                )
+                continue
+            relevant.append(uid)
+        bodies = self.mailbox.bodies(relevant) if relevant else {}
+        parsed: list[tuple[int, Message, Verdict]] = []
+        for uid in relevant:
+            key = (box, uidvalidity, uid)
+            try:
+                message = parse(bodies[uid])
+                case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+                verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=case is not None)
+                parsed.append((uid, message, verdict))
+            except Exception as exc:  # one bad message never stops the run
+                self._failed(report, key, None, exc)
+        superseded = self._superseded(parsed)
+        for uid, message, verdict in self._progress(parsed, "replies"):
+            key = (box, uidvalidity, uid)
+            try:
+                self._process(report, key, message, verdict, superseded=uid in superseded)
+            except Exception as exc:  # one bad message never stops the run
+                self._failed(report, key, message, exc)
+        if fresh:
+            self.store.set_last_uid(box, uidvalidity, max(fresh))
+        return report
+
+    def _superseded(self, parsed: list[tuple[int, Message, Verdict]]) -> set[int]:
+        """UIDs of reply-worthy messages with a newer reply-worthy message in the same thread."""
+        newest: dict[str, tuple[tuple[date, int], int]] = {}
+        replyable = [(uid, m) for uid, m, v in parsed if v.category.gets_reply]
+        for uid, message in replyable:
+            order = (message_date(message) or date.min, uid)
+            key = thread_key(message)
+            if key not in newest or order > newest[key][0]:
+                newest[key] = (order, uid)
+        keep = {uid for _, uid in newest.values()}
+        return {uid for uid, _ in replyable if uid not in keep}
+
+    # --- one message ---------------------------------------------------------------------------
+
+    def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
+        case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
+        if case is None and counts and verdict.platform != "none":
+            opened = message_date(message) or self.now().date()
+            case = self.store.open_case(
+                platform=verdict.platform,
+                thread_key=thread_key(message),
+                subject=message.subject,
+                ticket=verdict.ticket,
+                opened=opened,
+                due=add_one_month(opened),
+            )
+        if case is not None and (counts or verdict.category is Category.UNKNOWN):
+            self.store.add_to_case(
+                case.id,
+                message.message_id,
+                str(verdict.category),
+                ticket=verdict.ticket,
+                closes=verdict.category is Category.ACCEPTANCE,
+            )
+        return case
+
+    def _process(
+        self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
+    ) -> None:
+        case = self._case(message, verdict)
+        state = CaseState(
+            known=case is not None,
+            closed=bool(case and case.status == "closed"),
+            sends_today=self.store.sends_today(case.id) if case else 0,
+        )
+        policy = Policy(
+            mode=self.settings.mode,
+            default_language=self.settings.identity.language,
+            max_sends_per_case_per_day=self.settings.max_sends_per_case_per_day,
+        )
+        action = decide(message, verdict, self.ruleset, policy, state)
+        if superseded and action.kind is ActionKind.REPLY:
+            action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
+        detail = action.reason
+        status = HELD if action.kind is ActionKind.HOLD else DONE
+        reply_id = None
+        if action.kind is ActionKind.REPLY:
+            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send")
+            reply_id = reply.message_id
+            if self.store.answered_by_other(message.message_id, reply.message_id):
+                action = Action(ActionKind.RECORD, "already answered by another reply")
+                detail = action.reason
+            else:
+                detail, held = self._deliver(reply, action, message, verdict, case)
+                status = HELD if held else DONE
+        self.store.record_message(
+            key,
+            status=status,
+            message_id=message.message_id,
+            sender=_sender(message),
+            subject=message.subject,
+            category=str(verdict.category),
+            platform=verdict.platform,
+            language=verdict.language,
+            confidence=verdict.confidence,
+            rule=verdict.rule,
+            evidence=verdict.evidence,
+            action=str(action.kind),
+            reason=detail,
+            reply_message_id=reply_id,
+            case_id=case.id if case else None,
+            error=None,
+        )
+        report.outcomes.append(
+            Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+        )
+
+    def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
+        opts = self.settings.options
+        options = ReplyOptions(
+            statement=opts.statement,
+            objection=opts.objection,
+            ask_erasure=opts.ask_erasure,
+            quote_original=opts.quote_original,
+            auto_submitted=auto,
+        )
+        return compose(
+            action,
+            message,
+            verdict,
+            self.settings.identity,
+            self.ruleset.platform(verdict.platform),
+            now=self.now(),
+            options=options,
+        )
+
+    def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:
+        existing = self.store.reply(reply.message_id)
+        if existing and existing["status"] == "delivered" and existing["mode"] == "draft":
+            return "draft already written"
+        self.store.begin_reply(reply.message_id, original, case.id if case else None, reply.template, "draft")
+        if self.mailbox.has_message_id("drafts", reply.message_id):
+            self.store.finish_reply(reply.message_id, "delivered")
+            return "draft already in Drafts"
+        self.mailbox.append("drafts", reply.raw, draft=True)
+        self.store.finish_reply(reply.message_id, "delivered")
+        return f"draft {reply.message_id} for {reply.to}"
+
+    def _deliver(
+        self, reply: Reply, action: Action, message: Message, verdict: Verdict, case: CaseRow | None
+    ) -> tuple[str, bool]:
+        """Deliver per mode; returns (what was done, held for a human)."""
+        mode = self.settings.mode
+        if mode == "dry-run":
+            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
+            return f"dry-run: {reply.template} to {reply.to}", False
+        if mode == "draft":
+            return self._draft(reply, message.message_id, case), False
+        existing = self.store.reply(reply.message_id)
+        if existing and existing["status"] == "delivered":
+            return "already sent", False
+        if existing and existing["status"] == "pending" and existing["mode"] == "send":
+            if self.mailbox.has_message_id("sent", reply.message_id):
+                self.store.finish_reply(reply.message_id, "delivered")
+                return "already sent (copy found in Sent)", False
+            # Sent or not? SMTP cannot tell. Never risk a second copy: keep it as a draft for the person.
+            self.store.finish_reply(reply.message_id, "interrupted", "interrupted send")
+            draft = self._compose(action, message, verdict, auto=False)
+            return self._draft(
+                draft, message.message_id, case
+            ) + " (an earlier send was interrupted: check and send it yourself)", True
+        if self.mailbox.has_message_id("sent", reply.message_id):
+            self.store.begin_reply(
+                reply.message_id, message.message_id, case.id if case else None, reply.template, "send"
+            )
+            self.store.finish_reply(reply.message_id, "delivered")
+            return "already in Sent", False
+        assert self.settings.smtp is not None
+        self.store.begin_reply(reply.message_id, message.message_id, case.id if case else None, reply.template, "send")
+        try:
+            smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
+        except DeliveryError as exc:
+            self.store.finish_reply(reply.message_id, "failed", str(exc))
+            if not exc.permanent:
+                raise
+            draft = self._compose(action, message, verdict, auto=False)
+            return f"{exc}; kept as a draft: " + self._draft(draft, message.message_id, case), True
+        self.store.finish_reply(reply.message_id, "delivered")
+        self.mailbox.append("sent", reply.raw, draft=False)
+        return f"sent {reply.message_id} to {reply.to}", False
+
+    # --- failures ------------------------------------------------------------------------------
+
+    def _held(self, report: ScanReport, key: tuple[str, int, int], head: Message, reason: str) -> None:
+        self.store.record_message(
+            key,
+            status=HELD,
+            message_id=head.message_id,
+            sender=_sender(head),
+            subject=head.subject,
+            action=str(ActionKind.HOLD),
+            reason=reason,
+        )
+        report.outcomes.append(Outcome(key[2], _sender(head), head.subject, "-", str(ActionKind.HOLD), reason))
+
+    def _failed(self, report: ScanReport, key: tuple[str, int, int], message: Message | None, exc: Exception) -> None:
+        if not isinstance(exc, MailbotError):
+            log.exception("message %s failed", key[2])
+        reason = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
+        self.store.record_message(
+            key,
+            status=FAILED,
+            message_id=message.message_id if message else "",
+            sender=_sender(message) if message else "",
+            subject=message.subject if message else "",
+            action="error",
+            error=reason,
+        )
+        report.errors += 1
+        report.outcomes.append(
+            Outcome(
+                key[2], _sender(message) if message else "?", message.subject if message else "", "-", "error", reason
+            )
+        )
+
+
+def _sender(message: Message | None) -> str:
+    return message.sender.email if message and message.sender else ""

@@ -1,0 +1,97 @@
+"""Sends a reply over SMTP (aiosmtplib): implicit TLS or STARTTLS, AUTH when configured, 4xx retried."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+from collections.abc import Mapping
+
+import aiosmtplib
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from mailbot.config import ServerSettings
+from mailbot.errors import DeliveryError
+from mailbot.mailboxes.imap import describe_connection_error, tls_context
+
+log = logging.getLogger(__name__)
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, DeliveryError) and not exc.permanent
+
+
+async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSettings, secret: str, token: bool) -> None:
+    try:
+        await aiosmtplib.send(
+            raw,
+            sender=sender,
+            recipients=[recipient],
+            hostname=server.host,
+            port=server.port,
+            username=server.username or None,
+            password=None if token or not server.username else secret,
+            oauth_token_generator=_token(secret) if token else None,
+            use_tls=server.security == "tls",
+            start_tls=server.security == "starttls",
+            tls_context=tls_context(server.ca_file) if server.security != "none" else None,
+            timeout=server.timeout,
+        )
+    except aiosmtplib.SMTPAuthenticationError:
+        raise DeliveryError(f"SMTP login refused for {server.username} at {server.host}", permanent=True) from None
+    except aiosmtplib.SMTPResponseException as exc:
+        permanent = exc.code >= 500
+        raise DeliveryError(f"SMTP {server.host} answered {exc.code} {exc.message}", permanent=permanent) from None
+    except aiosmtplib.SMTPException as exc:
+        raise DeliveryError(f"SMTP {server.host}: {type(exc).__name__}: {exc}") from None
+    except OSError as exc:
+        raise DeliveryError("SMTP: " + describe_connection_error(server.host, server.port, exc)) from None
+
+
+def _token(value: str):  # type: ignore[no-untyped-def]  # aiosmtplib wants a coroutine factory
+    async def generate() -> str:
+        return value
+
+    return generate
+
+
+async def send_async(
+    raw: bytes,
+    recipient: str,
+    server: ServerSettings,
+    *,
+    sender: str,
+    environ: Mapping[str, str] | None = None,
+    attempts: int = 4,
+    max_wait: float = 30.0,
+) -> None:
+    """Send one message; a 4xx answer or a dropped connection is retried with backoff and jitter.
+
+    Raises:
+        DeliveryError: `permanent` for a 5xx answer or a refused login.
+    """
+    token = server.oauth2_token.configured
+    secret = ""
+    if token:
+        secret = server.oauth2_token.reveal(environ)
+    elif server.username:
+        secret = server.password.reveal(environ)
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(_transient),
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential_jitter(initial=0.5, max=max_wait),
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
+            await _send_once(raw, sender, recipient, server, secret, token)
+
+
+def send(raw: bytes, recipient: str, server: ServerSettings, *, sender: str, **kwargs: object) -> None:
+    """Blocking wrapper around send_async."""
+    asyncio.run(send_async(raw, recipient, server, sender=sender, **kwargs))  # type: ignore[arg-type]
+
+
+def envelope_sender(from_header: str) -> str:
+    """The address part of a From header."""
+    return email.utils.parseaddr(from_header)[1]

@@ -1,0 +1,325 @@
+"""SQLite state: messages seen, verdicts, replies written, and cases; with schema migrations."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from mailbot.errors import StateError
+
+_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001-initial",
+        """
+        CREATE TABLE mailbox_state (
+            mailbox TEXT NOT NULL, uidvalidity INTEGER NOT NULL, last_uid INTEGER NOT NULL,
+            PRIMARY KEY (mailbox, uidvalidity)
+        );
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY, platform TEXT NOT NULL, thread_key TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL DEFAULT '', ticket TEXT NOT NULL DEFAULT '',
+            opened TEXT NOT NULL, due TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open',
+            last_category TEXT NOT NULL DEFAULT '', last_message_at TEXT NOT NULL DEFAULT '',
+            extended INTEGER NOT NULL DEFAULT 0, reminded INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE messages (
+            mailbox TEXT NOT NULL, uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+            message_id TEXT NOT NULL DEFAULT '', sender TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL DEFAULT '', category TEXT, platform TEXT, language TEXT,
+            confidence REAL, rule TEXT, evidence TEXT, action TEXT, reason TEXT,
+            reply_message_id TEXT, status TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+            case_id INTEGER REFERENCES cases(id), seen_at TEXT NOT NULL,
+            PRIMARY KEY (mailbox, uidvalidity, uid)
+        );
+        CREATE INDEX messages_message_id ON messages(message_id);
+        CREATE TABLE case_messages (
+            case_id INTEGER NOT NULL REFERENCES cases(id), message_id TEXT NOT NULL,
+            category TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (case_id, message_id)
+        );
+        CREATE INDEX case_messages_message_id ON case_messages(message_id);
+        CREATE TABLE replies (
+            reply_message_id TEXT PRIMARY KEY, original_message_id TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id), template TEXT NOT NULL, mode TEXT NOT NULL,
+            status TEXT NOT NULL, attempted_at TEXT NOT NULL, delivered_at TEXT, error TEXT
+        );
+        CREATE INDEX replies_original ON replies(original_message_id);
+        """,
+    ),
+]
+
+# Statuses of a message row: the reply is written only once 'done'; 'failed' rows are retried.
+DONE, FAILED, HELD = "done", "failed", "held"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One case as stored."""
+
+    id: int
+    platform: str
+    thread_key: str
+    subject: str
+    ticket: str
+    opened: str
+    due: str
+    status: str
+    last_category: str
+    last_message_at: str
+    extended: bool
+    reminded: bool
+
+    def overdue(self, today: date) -> bool:
+        """True when the platform has not closed the case and its due date has passed."""
+        return self.status == "open" and date.fromisoformat(self.due) < today
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The state database. Every write is its own transaction."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else None
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if not self.path.exists():
+                    # Created private before SQLite writes anything into it.
+                    fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    os.close(fd)
+                os.chmod(self.path, 0o600)
+            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: state database unusable: {exc}") from None
+        except OSError as exc:
+            raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def snapshot(self) -> Store:
+        """An in-memory copy to run against without changing the real state (dry runs)."""
+        copy = Store(":memory:")
+        self.db.backup(copy.db)
+        return copy
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        for name, sql in _MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction() as db:
+                for statement in filter(str.strip, sql.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
+
+    # --- mailbox positions -------------------------------------------------------------------
+
+    def last_uid(self, mailbox: str, uidvalidity: int) -> int:
+        """The highest UID already handled in this mailbox generation (0 when none)."""
+        row = self.db.execute(
+            "SELECT last_uid FROM mailbox_state WHERE mailbox=? AND uidvalidity=?", (mailbox, uidvalidity)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_last_uid(self, mailbox: str, uidvalidity: int, uid: int) -> None:
+        """Remember that every UID up to `uid` has been handled."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO mailbox_state VALUES (?, ?, ?) ON CONFLICT(mailbox, uidvalidity) "
+                "DO UPDATE SET last_uid=max(last_uid, excluded.last_uid)",
+                (mailbox, uidvalidity, uid),
+            )
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def message_status(self, mailbox: str, uidvalidity: int, uid: int) -> str | None:
+        """The status of a message row, None when never seen."""
+        row = self.db.execute(
+            "SELECT status FROM messages WHERE mailbox=? AND uidvalidity=? AND uid=?", (mailbox, uidvalidity, uid)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def seen_message_id(self, message_id: str) -> bool:
+        """True when a message with this Message-ID was already handled (any mailbox generation)."""
+        if not message_id:
+            return False
+        row = self.db.execute(
+            "SELECT 1 FROM messages WHERE message_id=? AND status IN (?, ?) LIMIT 1", (message_id, DONE, HELD)
+        ).fetchone()
+        return row is not None
+
+    def failed_messages(self, mailbox: str, uidvalidity: int, max_attempts: int = 5) -> list[int]:
+        """UIDs whose processing failed and may be retried."""
+        rows = self.db.execute(
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? ORDER BY uid",
+            (mailbox, uidvalidity, FAILED, max_attempts),
+        )
+        return [int(r[0]) for r in rows]
+
+    def record_message(self, key: tuple[str, int, int], **fields: Any) -> None:
+        """Insert or update the row of one message; `evidence` may be a list."""
+        if "evidence" in fields and not isinstance(fields["evidence"], str | None):
+            fields["evidence"] = json.dumps(list(fields["evidence"]), ensure_ascii=False)
+        fields.setdefault("seen_at", _now())
+        columns = ", ".join(fields)
+        updates = ", ".join(f"{c}=excluded.{c}" for c in fields if c != "seen_at")
+        attempts = ", attempts=attempts+1" if fields.get("status") == FAILED else ""
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO messages (mailbox, uidvalidity, uid, {columns}) VALUES (?, ?, ?, "
+                f"{', '.join('?' for _ in fields)}) ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET "
+                f"{updates}{attempts}",
+                (*key, *fields.values()),
+            )
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message row (for reports and tests)."""
+        return [dict(r) for r in self.db.execute("SELECT * FROM messages ORDER BY seen_at, uid")]
+
+    # --- cases -------------------------------------------------------------------------------
+
+    def case_for_thread(self, ids: list[str]) -> CaseRow | None:
+        """The case any of these Message-IDs (the message's own, In-Reply-To, References) belongs to."""
+        ids = [i for i in ids if i]
+        if not ids:
+            return None
+        marks = ", ".join("?" for _ in ids)
+        row = self.db.execute(
+            f"SELECT c.* FROM cases c WHERE c.thread_key IN ({marks}) OR c.id IN "
+            f"(SELECT case_id FROM case_messages WHERE message_id IN ({marks})) OR c.id IN "
+            f"(SELECT case_id FROM replies WHERE reply_message_id IN ({marks})) LIMIT 1",
+            (*ids, *ids, *ids),
+        ).fetchone()
+        return _case(row) if row else None
+
+    def open_case(
+        self, *, platform: str, thread_key: str, subject: str, ticket: str, opened: date, due: date
+    ) -> CaseRow:
+        """The case of a thread, created when new."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO cases (platform, thread_key, subject, ticket, opened, due) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(thread_key) DO NOTHING",
+                (platform, thread_key, subject, ticket, opened.isoformat(), due.isoformat()),
+            )
+        row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
+        return _case(row)
+
+    def add_to_case(self, case_id: int, message_id: str, category: str, *, ticket: str = "", closes: bool) -> None:
+        """Record a platform message in its case; an acceptance closes the case."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO case_messages VALUES (?, ?, ?, ?)", (case_id, message_id, category, _now())
+            )
+            db.execute(
+                "UPDATE cases SET last_category=?, last_message_at=?, ticket=CASE WHEN ticket='' THEN ? ELSE ticket END"
+                ", status=CASE WHEN ? THEN 'closed' ELSE status END WHERE id=?",
+                (category, _now(), ticket, closes, case_id),
+            )
+
+    def set_case(self, case_id: int, **fields: Any) -> None:
+        """Update fields of a case."""
+        sets = ", ".join(f"{k}=?" for k in fields)
+        with self.transaction() as db:
+            db.execute(f"UPDATE cases SET {sets} WHERE id=?", (*fields.values(), case_id))
+
+    def cases(self, today: date | None = None) -> list[CaseRow]:
+        """All cases, overdue ones first, then by due date."""
+        today = today or datetime.now(UTC).date()
+        rows = [_case(r) for r in self.db.execute("SELECT * FROM cases")]
+        return sorted(rows, key=lambda c: (not c.overdue(today), c.status != "open", c.due))
+
+    # --- replies -----------------------------------------------------------------------------
+
+    def reply(self, reply_message_id: str) -> dict[str, Any] | None:
+        """The reply row for a deterministic Message-ID."""
+        row = self.db.execute("SELECT * FROM replies WHERE reply_message_id=?", (reply_message_id,)).fetchone()
+        return dict(row) if row else None
+
+    def answered_by_other(self, original_message_id: str, reply_message_id: str) -> bool:
+        """True when another reply than this one was delivered, or is in flight, for the message."""
+        if not original_message_id:
+            return False
+        row = self.db.execute(
+            "SELECT 1 FROM replies WHERE original_message_id=? AND reply_message_id<>? "
+            "AND status IN ('pending', 'delivered', 'interrupted') LIMIT 1",
+            (original_message_id, reply_message_id),
+        ).fetchone()
+        return row is not None
+
+    def begin_reply(self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str) -> None:
+        """Record the attempt before delivering (so a crash leaves a trace to check against)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO replies (reply_message_id, original_message_id, case_id, template, mode, status, "
+                "attempted_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(reply_message_id) DO UPDATE SET "
+                "attempted_at=excluded.attempted_at, mode=excluded.mode",
+                (reply_message_id, original, case_id, template, mode, _now()),
+            )
+
+    def finish_reply(self, reply_message_id: str, status: str, error: str = "") -> None:
+        """Record the result right after delivering: 'delivered', 'failed' or 'interrupted'."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE replies SET status=?, delivered_at=?, error=? WHERE reply_message_id=?",
+                (status, _now() if status == "delivered" else None, error or None, reply_message_id),
+            )
+
+    def sends_today(self, case_id: int, today: date | None = None) -> int:
+        """Replies that mailbot sent by itself in this case today (for the loop guard)."""
+        day = (today or datetime.now(UTC).date()).isoformat()
+        row = self.db.execute(
+            "SELECT count(*) FROM replies WHERE case_id=? AND mode='send' AND status IN ('pending', 'delivered') "
+            "AND substr(attempted_at, 1, 10)=?",
+            (case_id, day),
+        ).fetchone()
+        return int(row[0])
+
+    def is_own_reply(self, message_id: str) -> bool:
+        """True when a Message-ID is one mailbot wrote (its own reply coming back)."""
+        return bool(message_id) and self.reply(message_id) is not None
+
+
+def _case(row: sqlite3.Row) -> CaseRow:
+    return CaseRow(
+        id=row["id"],
+        platform=row["platform"],
+        thread_key=row["thread_key"],
+        subject=row["subject"],
+        ticket=row["ticket"],
+        opened=row["opened"],
+        due=row["due"],
+        status=row["status"],
+        last_category=row["last_category"],
+        last_message_at=row["last_message_at"],
+        extended=bool(row["extended"]),
+        reminded=bool(row["reminded"]),
+    )

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs mailbot into .venv and runs it once on the bundled sample mailbox (no server needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+mkdir -p .demo
+if ! .venv/bin/python -m pip install -q . >.demo/pip.log 2>&1; then
+  cat .demo/pip.log >&2
+  exit 1
+fi
+
+# Work on a copy, so the bundled sample stays as it is and the demo can be re-run from scratch.
+rm -rf .demo/Maildir .demo/state .demo/config
+cp -r samples/Maildir .demo/Maildir
+export XDG_STATE_HOME="$PWD/.demo/state" XDG_CONFIG_HOME="$PWD/.demo/config"
+unset MAILBOT_CONFIG
+
+echo "== mailbot scan on the sample Maildir (replies become drafts in .demo/Maildir/.Drafts) =="
+.venv/bin/mailbot scan --maildir .demo/Maildir
+echo
+echo "== a second scan finds nothing new and writes nothing twice =="
+.venv/bin/mailbot scan --maildir .demo/Maildir
+echo
+echo "== the cases it opened =="
+.venv/bin/mailbot cases
+echo
+echo "drafts written: $(ls .demo/Maildir/.Drafts/cur | wc -l) (look at them: ls .demo/Maildir/.Drafts/cur)"
