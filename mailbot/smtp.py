@@ -79,7 +79,7 @@ async def send_async(
     retrying = AsyncRetrying(
         retry=retry_if_exception(_transient),
         stop=stop_after_attempt(attempts),
-        wait=wait_exponential_jitter(initial=0.5, max=max_wait),
+        wait=wait_exponential_jitter(multiplier=0.5, max=max_wait),
         reraise=True,
     )
     async for attempt in retrying:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import imapclient
 import pytest
+from servers import Dovecot, free_port, make_dovecot
 
 from mailbot.rules import Ruleset, bundled_rules
 
@@ -17,3 +23,70 @@ ALL_EML = sorted(MESSAGES.glob("*/*.eml"))
 def ruleset() -> Ruleset:
     """The bundled rules, loaded once."""
     return bundled_rules()
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """A running Dovecot on 127.0.0.1 for one test."""
+    server = make_dovecot()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)
+
+
+@dataclass
+class RecordingHandler:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    received: list[bytes] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    fail_codes: list[str] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.fail_codes:
+            return self.fail_codes.pop(0)
+        self.received.append(bytes(envelope.original_content or envelope.content))
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtpd() -> Iterator[tuple[RecordingHandler, int]]:
+    """A real aiosmtpd server on 127.0.0.1 recording what it receives."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def imap_client(server: Dovecot) -> imapclient.IMAPClient:
+    """A logged-in IMAPClient for the test user."""
+    client = imapclient.IMAPClient("127.0.0.1", port=server.port, ssl=False, timeout=10)
+    client.login(server.user, server.password)
+    return client
+
+
+def write_config(path: Path, server: Dovecot, *, smtp_port: int | None = None, mode: str = "draft") -> Path:
+    """A mailbot config for the test Dovecot (password from $MAILBOT_TEST_PASSWORD)."""
+    smtp = ""
+    if smtp_port:
+        smtp = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
+    path.write_text(
+        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+        f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\nusername = "{server.user}"\n'
+        'password_env = "MAILBOT_TEST_PASSWORD"\n'
+        f"{smtp}"
+        f'[reply]\nmode = "{mode}"\n'
+        f'[state]\npath = "{path.parent / "state.sqlite3"}"\n'
+    )
+    path.chmod(0o600)
+    return path
