@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
+from mailbot.language import detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import CategoryRule, Ruleset
 
@@ -56,20 +56,9 @@ def _compiled(ruleset: Ruleset) -> _Compiled:
     return _Compiled(tuple(exemplars), tuple(owners))
 
 
-@cache
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def detect_language(text: str) -> tuple[str, float]:
-    """ISO 639-1 code of the text's language and the model's probability ("" when too short)."""
-    if len(_WORD.findall(text)) < 3:
-        return "", 0.0
-    # The first lines carry the language; more text costs time and adds nothing.
-    lang, prob = _language_identifier().classify(text[:600])
-    return str(lang), float(prob)
+    """ISO 639-1 code of the text's language and a confidence ("" when it cannot be told)."""
+    return detect(text)
 
 
 def find_ticket(subject: str, text: str) -> str:

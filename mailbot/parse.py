@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import email.parser
 import email.policy
 import email.utils
 import re
@@ -182,18 +183,26 @@ def _recover_with_mailparser(raw: bytes, defects: list[str]) -> tuple[str, str, 
     return "", "", False
 
 
-def parse(raw: bytes) -> Message:
+_HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+_BODY_START = re.compile(rb"\r?\n\r?\n\s*\S")
+
+
+def parse(raw: bytes, *, headers_only: bool = False) -> Message:
     """Parse raw message bytes; a malformed message yields what can be read plus its defects.
 
     Args:
         raw: the message as received (RFC 5322 bytes).
+        headers_only: read the header block only (triage); the body texts stay empty.
 
     Returns:
         The Message; never raises on bad input.
     """
     defects: list[str] = []
     try:
-        msg: EmailMessage = email.message_from_bytes(raw, policy=email.policy.compat32)
+        if headers_only:
+            msg: EmailMessage = _HEADER_PARSER.parsebytes(raw)
+        else:
+            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # the last resort is an empty message
         defects.append(f"parser failed: {type(exc).__name__}")
         msg = EmailMessage()
@@ -217,14 +226,15 @@ def parse(raw: bytes) -> Message:
     senders = _addresses(header_all("From"))
     sender = senders[0] if senders else None
     subject = header("Subject")
-    try:
-        new_source, full, html_only = _body_texts(msg)
-    except Exception as exc:  # an unreadable body still leaves the headers
-        defects.append(f"body unreadable: {type(exc).__name__}")
-        new_source, full, html_only = "", "", False
-    if not full.strip() and defects and raw.strip():
-        new_source, full, html_only = _recover_with_mailparser(raw, defects)
-    new_text = strip_history(new_source)
+    new_source, full, html_only = "", "", False
+    if not headers_only:
+        try:
+            new_source, full, html_only = _body_texts(msg)
+        except Exception as exc:  # an unreadable body still leaves the headers
+            defects.append(f"body unreadable: {type(exc).__name__}")
+        if not full.strip() and defects and _BODY_START.search(raw):
+            new_source, full, html_only = _recover_with_mailparser(raw, defects)
+    new_text = strip_history(new_source) if new_source else ""
     precedence = header("Precedence").lower()
     return Message(
         sender=sender,

@@ -100,6 +100,9 @@ class Pipeline:
             return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
+    def _domains(self) -> list[str]:
+        return [d for p in self.ruleset.platforms for d in p.domains]
+
     def _progress(self, items: list[T], what: str) -> Iterable[T]:
         if not self.settings.progress or len(items) < 50:
             return items
@@ -115,15 +118,19 @@ class Pipeline:
         last = self.store.last_uid(box, uidvalidity)
         fresh = self.mailbox.new_uids(last)
         retry = self.store.failed_messages(box, uidvalidity)
-        candidates = sorted(
-            {u for u in fresh if self.store.message_status(box, uidvalidity, u) not in (DONE, HELD)} | set(retry)
-        )
+        handled = self.store.handled_uids(box, uidvalidity, last)
+        candidates = sorted({u for u in fresh if u not in handled} | set(retry))
         report.examined = len(candidates)
+        searched = self.mailbox.candidates(candidates, self._domains(), self.store.open_thread_ids())
+        if searched is not None:
+            # The server ruled the others out: not from a platform, not in a known thread.
+            report.ignored += len(candidates) - len(searched)
+            candidates = searched
         relevant: list[int] = []
         headers = self.mailbox.headers(candidates) if candidates else {}
         for uid in self._progress(candidates, "triage"):
             header_bytes, size = headers.get(uid, (b"", 0))
-            head = parse(header_bytes)
+            head = parse(header_bytes, headers_only=True)
             if not self._relevant(head):
                 report.ignored += 1
                 if box.startswith("maildir:"):

@@ -167,6 +167,14 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
+    def handled_uids(self, mailbox: str, uidvalidity: int, above: int = 0) -> set[int]:
+        """UIDs above `above` whose processing is finished (done or held)."""
+        rows = self.db.execute(
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?)",
+            (mailbox, uidvalidity, above, DONE, HELD),
+        )
+        return {int(r[0]) for r in rows}
+
     def seen_message_id(self, message_id: str) -> bool:
         """True when a message with this Message-ID was already handled (any mailbox generation)."""
         if not message_id:
@@ -250,6 +258,16 @@ class Store:
         sets = ", ".join(f"{k}=?" for k in fields)
         with self.transaction() as db:
             db.execute(f"UPDATE cases SET {sets} WHERE id=?", (*fields.values(), case_id))
+
+    def open_thread_ids(self, limit: int = 200) -> list[str]:
+        """Message-IDs that mark the threads of open cases (roots and replies written), newest first."""
+        rows = self.db.execute(
+            "SELECT thread_key FROM cases WHERE status='open' UNION "
+            "SELECT r.reply_message_id FROM replies r JOIN cases c ON c.id=r.case_id WHERE c.status='open' "
+            "LIMIT ?",
+            (limit,),
+        )
+        return [str(r[0]) for r in rows]
 
     def cases(self, today: date | None = None) -> list[CaseRow]:
         """All cases, overdue ones first, then by due date."""

@@ -23,6 +23,10 @@ class Mailbox(Protocol):
     def new_uids(self, last_uid: int) -> list[int]:
         """UIDs above last_uid, ascending."""
 
+    def candidates(self, uids: list[int], domains: list[str], thread_ids: list[str]) -> list[int] | None:
+        """Of these UIDs, those from one of the domains or referring to one of the thread ids,
+        found by the server (None when the mailbox cannot search: every UID is a candidate)."""
+
     def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
         """The triage headers and the size of each message."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
@@ -68,6 +69,7 @@ class ImapMailbox:
         self.client: Any = None
         self._folders: dict[str, str] = {}
         self._selected = ""
+        self._written: dict[str, set[str]] = {}
 
     # --- connection ----------------------------------------------------------------------------
 
@@ -107,6 +109,7 @@ class ImapMailbox:
         """Connect (if needed) and select the inbox read-only; returns UIDVALIDITY."""
         if self.client is None:
             self.connect()
+        self._written = {}
         return self._select(self.settings.mailbox)
 
     def _select(self, folder: str) -> int:
@@ -150,6 +153,29 @@ class ImapMailbox:
     def _ensure_inbox(self) -> None:
         if self._selected != self.settings.mailbox:
             self._select(self.settings.mailbox)
+
+    def candidates(self, uids: list[int], domains: list[str], thread_ids: list[str]) -> list[int] | None:
+        """Server-side SEARCH: new UIDs whose From contains a platform domain, or whose References
+        name a known thread. Substring matches are re-checked by the caller on the headers."""
+        if not uids:
+            return []
+        self._ensure_inbox()
+        terms: list[list[str]] = [["FROM", d] for d in domains]
+        terms += [["HEADER", "References", t] for t in thread_ids]
+        terms += [["HEADER", "In-Reply-To", t] for t in thread_ids]
+        if not terms:
+            return []
+        found: set[int] = set()
+        span = f"{uids[0]}:{uids[-1]}"
+        for start in range(0, len(terms), 60):  # keeps each command a reasonable length
+            chunk = terms[start : start + 60]
+            criteria: list[str] = []
+            for term in chunk[:-1]:
+                criteria += ["OR", *term]
+            criteria += chunk[-1]
+            found.update(int(u) for u in self.client.search(["UID", span, *criteria]))
+        wanted = set(uids)
+        return sorted(u for u in found if u in wanted)
 
     def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
         """Triage headers and sizes, fetched in chunks with BODY.PEEK."""
@@ -197,13 +223,28 @@ class ImapMailbox:
         return str(name)
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
-        """Search the folder for the Message-ID header (read-only select, inbox re-selected after)."""
-        self._select(self.folder(folder))
+        """Whether the folder holds a message with this Message-ID.
+
+        The folder is searched once per scan (`open` starts a scan) for every message mailbot wrote
+        (they carry X-Mailbot-Category), and their Message-IDs are kept; what this connection
+        appends afterwards is added to them.
+        """
+        if folder not in self._written:
+            self._written[folder] = self._mailbot_message_ids(self.folder(folder))
+        return message_id in self._written[folder]
+
+    def _mailbot_message_ids(self, name: str) -> set[str]:
+        self._select(name)
         try:
-            found = self.client.search(["HEADER", "Message-ID", message_id])
+            uids = self.client.search(["HEADER", "X-Mailbot-Category", ""])
+            ids: set[str] = set()
+            for chunk in _chunks(sorted(uids), _CHUNK):
+                for data in self.client.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).values():
+                    header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"") or b""
+                    ids.update(m.decode("ascii", "replace") for m in re.findall(rb"<[^<>\s]+>", bytes(header)))
         finally:
             self._select(self.settings.mailbox)
-        return bool(found)
+        return ids
 
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
         """APPEND to Drafts with \\Draft \\Seen, or to Sent with \\Seen."""
@@ -212,6 +253,8 @@ class ImapMailbox:
             self.client.append(self.folder(folder), raw, flags=flags, msg_time=datetime.now(UTC))
         except IMAPClientError as exc:
             raise MailboxError(f"IMAP: APPEND to {folder} failed: {exc}") from None
+        if folder in self._written:
+            self._written[folder].update(m.decode() for m in re.findall(rb"(?im)^Message-ID:\s*(<[^<>\s]+>)", raw))
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

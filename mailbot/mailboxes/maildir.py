@@ -42,6 +42,10 @@ class MaildirMailbox:
         """Every message; the pipeline skips those the state already knows."""
         return sorted(self._keys)
 
+    def candidates(self, uids: list[int], domains: list[str], thread_ids: list[str]) -> list[int] | None:
+        """A Maildir cannot search: every message is read for triage."""
+        return None
+
     def _read(self, uid: int) -> bytes:
         assert self._box is not None
         try:
