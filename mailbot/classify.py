@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
 
 from mailbot.language import detect
 from mailbot.models import Category, Message, RuleScore, Verdict
@@ -107,11 +107,12 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int,
     if not comp.exemplars or not text:
         return {}
     processed = utils.default_process(text)
-    matrix = process.cdist(comp.exemplars, [processed], scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_FLOOR)
     best: dict[int, tuple[float, str, str]] = {}
-    for i, row in enumerate(matrix):
-        score = float(row[0])
-        if score <= 0 or len(comp.exemplars[i]) > len(processed) * 1.25:
+    for i, exemplar in enumerate(comp.exemplars):
+        if len(exemplar) > len(processed) * 1.25:
+            continue
+        score = float(fuzz.partial_ratio(exemplar, processed, score_cutoff=_FUZZY_FLOOR))
+        if score <= 0:
             continue
         owner = comp.owners[i]
         if owner in best and best[owner][0] >= score:

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,46 +248,64 @@ def test_cases_lists_what_scan_opened(dovecot: Dovecot, env: Path) -> None:
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", c["due"]) for c in cases)
 
 
-def _run_scan_process(config: Path, kill_after: float | None) -> int | None:
+def _drafts_count(server: Dovecot) -> int:
+    client = imap_client(server)
+    try:
+        return int(client.folder_status("Drafts", [b"MESSAGES"])[b"MESSAGES"])
+    finally:
+        client.logout()
+
+
+def _scan_process(config: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MAILBOT_TEST_PASSWORD": PASSWORD}
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "mailbot", "scan", "--config", str(config)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    if kill_after is None:
-        return proc.wait(120)
-    try:
-        return proc.wait(kill_after)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        return None
+
+
+def _kill_when(proc: subprocess.Popen[bytes], server: Dovecot, drafts_at_least: int, timeout: float = 60) -> bool:
+    """SIGKILL the scan as soon as Drafts holds `drafts_at_least` messages; False if it finished first."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _drafts_count(server) >= drafts_at_least:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+            return True
+        time.sleep(0.002)
+    proc.wait(timeout)
+    return False
 
 
 def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env: Path) -> None:
-    """Killing scan with SIGKILL at many points and restarting gives no duplicate and no missing draft,
-    and no message answered by two different replies."""
-    items = {f"{name}-{i}": path for i in range(16) for name, path in SEED.items() if name in REPLY_WORTHY}
+    """Killing scan with SIGKILL at many points of delivery and restarting it gives no duplicate and no
+    missing draft, and no message answered by two different replies."""
+    items = {f"{name}-{i}": path for i in range(12) for name, path in SEED.items() if name in REPLY_WORTHY}
     ids = seed(dovecot, items)
     config = write_config(env / "config.toml", dovecot)
-    counts: list[int] = []
-    kills = 0
-    delay = 0.5
-    for _ in range(60):
-        code = _run_scan_process(config, delay)
-        kills += code is None
-        counts.append(len(folder_messages(dovecot, "Drafts")))
-        if code == 0:
-            break
-        if len(counts) < 2 or counts[-1] == counts[-2]:
-            delay += 0.05  # killed before it wrote anything new: let the next run get further
-    assert _run_scan_process(config, None) == 0
+    # A first kill before anything is delivered (during start-up, triage or classification).
+    proc = _scan_process(config)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    counts = [_drafts_count(dovecot)]
+    kills = 1
+    step = 1
+    while counts[-1] < len(items) and kills < 40:
+        # Kill as soon as a few more drafts have landed: between an APPEND and the state's record
+        # of it, or between two messages, wherever the process happens to be.
+        if _kill_when(_scan_process(config), dovecot, counts[-1] + step):
+            kills += 1
+        counts.append(_drafts_count(dovecot))
+        step = step % 4 + 1
+    proc = _scan_process(config)
+    assert proc.wait(60) == 0
     drafts = folder_messages(dovecot, "Drafts")
     originals = [m["In-Reply-To"] for m, _ in drafts]
     assert sorted(originals) == sorted(ids.values()), "a draft is missing or duplicated"
     assert len({m["Message-ID"] for m, _ in drafts}) == len(drafts)
-    print("drafts after each run:", counts, "kills:", kills)
+    print("drafts after each killed run:", counts)
     # Several kills landed between the first and the last draft, i.e. in the middle of delivery.
     assert len({c for c in counts if 0 < c < len(items)}) >= 3, counts
