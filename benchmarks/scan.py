@@ -129,7 +129,7 @@ def config_file(folder: Path, port: int, mailbox: str, state: Path) -> Path:
         '[identity]\nname = "Ada"\nemail = "ada@example.org"\n'
         f'[imap]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nusername = "ada"\n'
         f'password_env = "MAILBOT_BENCH_PASSWORD"\nmailbox = "{mailbox}"\n'
-        f'[state]\npath = "{state}"\n'
+        f'[state]\npath = "{state}"\n' + os.environ.get("BENCH_EXTRA_CONFIG", "").replace("\\n", "\n")
     )
     path.chmod(0o600)
     return path

@@ -23,10 +23,11 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
     except MailbotError as exc:
         return [str(exc)]
     platform = ruleset.platform("whatsapp") or ruleset.platforms[0]
-    for category in sorted(REPLY_CATEGORIES):
+    for category in [*sorted(REPLY_CATEGORIES), "reminder"]:
         for lang in SUPPORTED_LANGUAGES:
             for erasure in (False, True):
-                verdict = Verdict(Category(category), platform.id, lang, 1.0, "check", ticket="T-1")
+                kind = Category.ACKNOWLEDGEMENT if category == "reminder" else Category(category)
+                verdict = Verdict(kind, platform.id, lang, 1.0, "check", ticket="T-1")
                 context = template_context(
                     identity=SAMPLE_IDENTITY,
                     platform=platform,
@@ -34,6 +35,7 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
                     lang=lang,
                     received=date(2025, 1, 31),
                     options=ReplyOptions(ask_erasure=erasure),
+                    request_date=date(2025, 1, 2),
                 )
                 try:
                     text = render(f"{category}.{lang}", context, templates)
@@ -46,6 +48,10 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
     known = {f"{c}.{lang}" for c in REPLY_CATEGORIES for lang in SUPPORTED_LANGUAGES}
     for path in sorted(root.glob("*.txt.j2")):
         stem = path.name.removesuffix(".txt.j2")
-        if not stem.startswith("_") and stem not in known and not stem.startswith("reminder."):
+        if (
+            not stem.startswith("_")
+            and stem not in known
+            and stem not in {f"reminder.{x}" for x in SUPPORTED_LANGUAGES}
+        ):
             problems.append(f"template {path.name}: no category uses it")
     return problems

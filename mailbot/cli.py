@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mailbot import __version__
+from mailbot import __version__, logs
 from mailbot.checks import run_checks
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose
@@ -22,10 +22,10 @@ from mailbot.config import (
     MODES,
     PLACEHOLDER_IDENTITY,
     STARTER,
-    ReplySettings,
     Settings,
     default_config_path,
     default_state_path,
+    load_accounts,
     load_config,
 )
 from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
@@ -35,8 +35,9 @@ from mailbot.mailboxes.imap import ImapMailbox
 from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
-from mailbot.pipeline import Pipeline, PipelineSettings
+from mailbot.pipeline import Pipeline, PipelineSettings, pipeline_settings
 from mailbot.rules import Ruleset, bundled_rules
+from mailbot.service import serve
 from mailbot.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -268,25 +269,10 @@ def init_cmd(config: Path | None, force: bool) -> None:
 
 
 def _pipeline_settings(settings: Settings | None, mode: str | None, progress: bool) -> PipelineSettings:
-    identity = settings.identity if settings else PLACEHOLDER_IDENTITY
-    reply = settings.reply if settings else ReplySettings()
-    chosen = mode or reply.mode
+    chosen = mode or (settings.reply.mode if settings else "draft")
     if chosen == "send" and (settings is None or settings.smtp is None):
         raise click.ClickException("--mode send needs an [smtp] table in the configuration")
-    return PipelineSettings(
-        identity=identity,
-        mode=chosen,
-        options=ReplyOptions(
-            statement=identity.statement,
-            objection=settings.objection if settings else "",
-            ask_erasure=reply.ask_erasure,
-            quote_original=reply.quote_original,
-        ),
-        smtp=settings.smtp if settings else None,
-        max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
-        max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
-        progress=progress,
-    )
+    return pipeline_settings(settings, mode=chosen, progress=progress)
 
 
 def open_mailbox(settings: Settings | None, maildir: Path | None) -> Mailbox:
@@ -329,6 +315,7 @@ def scan_cmd(ctx: click.Context, config: Path | None, maildir: Path | None, mode
         pipeline = Pipeline(psettings, _rules(), store, mailbox, echo=lambda line: click.echo(line, err=True))
         try:
             report = pipeline.scan()
+            report.outcomes += pipeline.remind_overdue()
         finally:
             mailbox.close()
             store.close()
@@ -403,6 +390,37 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                 f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
                 f"{case.ticket or '-'}\t{case.subject}"
             )
+
+
+@cli.command(name="run")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
+@click.option("--log-json", is_flag=True, help="Log JSON Lines instead of text lines (stderr).")
+@click.pass_context
+def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
+    """Watch the mailbox(es) and answer as messages arrive, until stopped.
+
+    Uses IMAP IDLE when the server has it (re-issued every [service] idle_timeout,
+    default 25 minutes), else polls every [service] poll_interval seconds (default 60).
+    Every [[accounts]] entry runs on its own; a failing account does not stop the others.
+    Connection failures are retried with exponential backoff and jitter.
+
+    \b
+    Signals and exit status:
+      SIGTERM, SIGINT  finish the message in hand, close connections, exit 0
+      exit 1           the configuration is unusable (nothing was started)
+    """
+    logs.setup(json_lines=log_json, debug=bool(ctx.obj.get("debug")))
+    path = config or default_config_path()
+    try:
+        accounts = load_accounts(path)
+    except MailbotError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in accounts[0].warnings:
+        click.echo(f"mailbot: warning: {warning}", err=True)
+    missing = [a.name for a in accounts if a.imap is None]
+    if missing:
+        raise click.ClickException(f"no [imap] table for account(s): {', '.join(missing)}")
+    sys.exit(serve(accounts, _rules()))
 
 
 def main() -> None:

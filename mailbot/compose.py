@@ -50,10 +50,16 @@ _ATTRIBUTION = {
 }
 
 
-def add_one_month(day: date) -> date:
-    """The same day number next month, clamped to that month's last day (Art. 12(3) deadline)."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+def add_months(day: date, months: int) -> date:
+    """The same day number `months` later, clamped to that month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_one_month(day: date) -> date:
+    """The Art. 12(3) deadline: the same day number next month, clamped to that month's end."""
+    return add_months(day, 1)
 
 
 def format_date(day: date, lang: str) -> str:
@@ -130,9 +136,10 @@ def template_context(
     received: date,
     options: ReplyOptions,
     request_date: date | None = None,
+    due: date | None = None,
 ) -> dict[str, Any]:
     """The variables every template may use."""
-    due = add_one_month(request_date or received)
+    due = due or add_one_month(request_date or received)
     return {
         "identity": {"name": identity.name, "email": identity.email},
         "platform_name": platform.name if platform else "",
@@ -177,6 +184,7 @@ def compose(
     now: datetime,
     options: ReplyOptions | None = None,
     request_date: date | None = None,
+    due: date | None = None,
     templates: Path | None = None,
 ) -> Reply:
     """Compose the reply for an action of kind REPLY.
@@ -190,6 +198,7 @@ def compose(
         now: the reply's Date.
         options: statement, erasure request, quoting, Auto-Submitted.
         request_date: when the person's request was received, if known.
+        due: the Art. 12(3) due date, when known better than one month from receipt (an extension).
         templates: another templates folder (tests).
 
     Returns:
@@ -207,6 +216,7 @@ def compose(
         received=received,
         options=options,
         request_date=request_date,
+        due=due,
     )
     text = render(action.template, context, templates)
     if options.quote_original and message.full_text.strip():

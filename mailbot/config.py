@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 
 from mailbot.errors import ConfigError
+from mailbot.logs import register_secret
 from mailbot.models import Identity
 
 SECURITY = ("tls", "starttls", "none")
@@ -43,7 +44,11 @@ class Secret:
 
     def reveal(self, environ: Mapping[str, str] | None = None) -> str:
         """The secret's value; ConfigError (without the value) when it cannot be had."""
-        environ = os.environ if environ is None else environ
+        value = self._fetch(os.environ if environ is None else environ)
+        register_secret(value)
+        return value
+
+    def _fetch(self, environ: Mapping[str, str]) -> str:
         if self.env:
             value = environ.get(self.env, "")
             if not value:
@@ -111,8 +116,10 @@ class Settings:
     objection: str = ""
     max_message_bytes: int = 10_000_000
     poll_interval: float = 60.0
+    idle_timeout: float = 5 * 60.0
     source: Path | None = None
     warnings: tuple[str, ...] = ()
+    name: str = "default"
 
 
 def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -250,6 +257,9 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
     state_path = state_t.text("path", "")
     limits_t = _Table("limits", data.get("limits", {}), where)
     service_t = _Table("service", data.get("service", {}), where)
+    idle = service_t.integer("idle_timeout", 5 * 60)
+    if not 10 <= idle <= 29 * 60:
+        raise service_t._err("idle_timeout", "must be between 10 and 1740 seconds (RFC 2177: under 29 minutes)")
     return Settings(
         identity=identity,
         imap=imap,
@@ -259,16 +269,11 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         objection=identity_t.text("objection", ""),
         max_message_bytes=limits_t.integer("max_message_bytes", 10_000_000),
         poll_interval=float(service_t.integer("poll_interval", 60)),
+        idle_timeout=float(idle),
     )
 
 
-def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Load the configuration file (see default_config_path) and validate it.
-
-    Raises:
-        ConfigError: one line saying what is wrong and where.
-    """
-    path = path or default_config_path(environ)
+def _read(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -279,11 +284,62 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    settings = parse_config(data, str(path), environ)
     warnings = []
     if mode & (stat.S_IRGRP | stat.S_IROTH):
         warnings.append(f"{path} is readable by other users; run: chmod 600 {path}")
-    return Settings(**{**_fields(settings), "source": path, "warnings": tuple(warnings)})
+    return data, tuple(warnings)
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Load the configuration file (see default_config_path) and validate it.
+
+    With several [[accounts]], this is the first one; `load_accounts` gives them all.
+
+    Raises:
+        ConfigError: one line saying what is wrong and where.
+    """
+    return load_accounts(path, environ)[0]
+
+
+def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = None) -> list[Settings]:
+    """Every account of the configuration.
+
+    Without [[accounts]] the top-level tables are the one account. With it, each entry may hold
+    its own identity, imap, smtp, reply, state (and a name); tables it lacks come from the top level.
+    """
+    path = path or default_config_path(environ)
+    data, warnings = _read(path)
+    accounts = data.get("accounts")
+    if accounts is None:
+        settings = parse_config(data, str(path), environ)
+        return [Settings(**{**_fields(settings), "source": path, "warnings": warnings})]
+    if not isinstance(accounts, list) or not accounts or not all(isinstance(a, dict) for a in accounts):
+        raise ConfigError(f"{path}: 'accounts' must be one or more [[accounts]] tables")
+    base = {k: v for k, v in data.items() if k != "accounts"}
+    out: list[Settings] = []
+    for index, account in enumerate(accounts, 1):
+        name = account.get("name", f"account-{index}")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{path}: [[accounts]] number {index}: name must be a non-empty string")
+        merged: dict[str, Any] = dict(base)
+        for key, value in account.items():
+            if key != "name":
+                inherited = base.get(key, {})
+                merged[key] = (
+                    {**inherited, **value} if isinstance(value, dict) and isinstance(inherited, dict) else value
+                )
+        state = dict(merged.get("state", {}))
+        if not state.get("path"):
+            state["path"] = str(default_state_path(environ).with_name(f"{name}.sqlite3"))
+        merged["state"] = state
+        settings = parse_config(merged, f"{path} [accounts {name!r}]", environ)
+        out.append(Settings(**{**_fields(settings), "name": name, "source": path, "warnings": warnings}))
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: two [[accounts]] have the same name")
+    if len({s.state_path for s in out}) != len(out):
+        raise ConfigError(f"{path}: two [[accounts]] share one [state] path")
+    return out
 
 
 def _fields(settings: Settings) -> dict[str, Any]:

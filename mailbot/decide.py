@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mailbot.models import Action, ActionKind, Category, Message, Verdict
-from mailbot.rules import Ruleset
+from mailbot.rules import Platform, Ruleset
 
 SUPPORTED_LANGUAGES = ("en", "it", "de", "fr", "es")
 _NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|bounces?)(?:$|[._+-])", re.I)
@@ -36,6 +36,14 @@ def reply_address(message: Message) -> str:
     if message.reply_to and message.reply_to[0].email:
         return message.reply_to[0].email
     return message.sender.email if message.sender else ""
+
+
+def takes_replies(address: str, platform: Platform | None) -> bool:
+    """False for no-reply style addresses, unless the platform's privacy team writes from that one."""
+    if not address:
+        return False
+    allowed = platform.privacy_senders if platform else ()
+    return not _NOREPLY.search(address.partition("@")[0]) or address.lower() in allowed
 
 
 def reply_language(verdict: Verdict, default: str, override: str | None = None) -> str:
@@ -82,9 +90,7 @@ def decide(
     if verdict.platform == "none" and not case.known:
         return Action(ActionKind.HOLD, "sender is not a known platform and no case is open", language=lang)
     target = reply_address(message)
-    platform = ruleset.platform(verdict.platform)
-    allowed = platform.privacy_senders if platform else ()
-    if not target or (_NOREPLY.search(target.partition("@")[0]) and target.lower() not in allowed):
+    if not takes_replies(target, ruleset.platform(verdict.platform)):
         return Action(ActionKind.HOLD, f"reply address {target or '(none)'} does not take replies", language=lang)
     if policy.mode == "send" and case.sends_today >= policy.max_sends_per_case_per_day:
         return Action(ActionKind.HOLD, "loop guard: daily send limit for this case reached", language=lang)

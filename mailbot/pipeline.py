@@ -6,25 +6,26 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from tqdm import tqdm
 
 from mailbot import smtp
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, add_one_month, compose, message_date
-from mailbot.config import ServerSettings
-from mailbot.decide import CaseState, Policy, decide
+from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
+from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
-from mailbot.models import Action, ActionKind, Category, Identity, Message, Reply, Verdict
+from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
 from mailbot.rules import Ruleset
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+QUIET_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class ScanReport:
     examined: int = 0
     ignored: int = 0
     errors: int = 0
+    stopped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,26 @@ class PipelineSettings:
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
     progress: bool = True
+
+
+def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
+    """The pipeline's settings from the configuration (a placeholder identity when there is none)."""
+    identity = settings.identity if settings else PLACEHOLDER_IDENTITY
+    reply = settings.reply if settings else ReplySettings()
+    return PipelineSettings(
+        identity=identity,
+        mode=mode or reply.mode,
+        options=ReplyOptions(
+            statement=identity.statement,
+            objection=settings.objection if settings else "",
+            ask_erasure=reply.ask_erasure,
+            quote_original=reply.quote_original,
+        ),
+        smtp=settings.smtp if settings else None,
+        max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
+        max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
+        progress=progress,
+    )
 
 
 def thread_key(message: Message) -> str:
@@ -79,6 +101,7 @@ class Pipeline:
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         echo: Callable[[str], None] = print,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
         self.settings = settings
         self.ruleset = ruleset
@@ -87,6 +110,7 @@ class Pipeline:
         self.now = now
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
+        self.should_stop = should_stop
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -118,7 +142,8 @@ class Pipeline:
         last = self.store.last_uid(box, uidvalidity)
         fresh = self.mailbox.new_uids(last)
         retry = self.store.failed_messages(box, uidvalidity)
-        handled = self.store.handled_uids(box, uidvalidity, last)
+        # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
+        handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
         candidates = sorted({u for u in fresh if u not in handled} | set(retry))
         report.examined = len(candidates)
         searched = self.mailbox.candidates(candidates, self._domains(), self.store.open_thread_ids())
@@ -171,14 +196,22 @@ class Pipeline:
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
         superseded = self._superseded(parsed)
+        unfinished: list[int] = []
         for uid, message, verdict in self._progress(parsed, "replies"):
+            if self.should_stop():
+                # Stop between messages; the rest stay unrecorded and the next start takes them up.
+                unfinished.append(uid)
+                continue
             key = (box, uidvalidity, uid)
             try:
                 self._process(report, key, message, verdict, superseded=uid in superseded)
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, message, exc)
+        report.stopped = bool(unfinished)
         if fresh:
-            self.store.set_last_uid(box, uidvalidity, max(fresh))
+            done_up_to = min(unfinished) - 1 if unfinished else max(fresh)
+            if done_up_to > last:
+                self.store.set_last_uid(box, uidvalidity, done_up_to)
         return report
 
     def _superseded(self, parsed: list[tuple[int, Message, Verdict]]) -> set[int]:
@@ -213,10 +246,82 @@ class Pipeline:
                 case.id,
                 message.message_id,
                 str(verdict.category),
+                at=message_date(message) or self.now().date(),
                 ticket=verdict.ticket,
                 closes=verdict.category is Category.ACCEPTANCE,
             )
+            self._note_extension(case, message)
         return case
+
+    def _note_extension(self, case: CaseRow, message: Message) -> None:
+        """An extension announced within the first month moves the due date to three months (Art. 12(3))."""
+        pattern = self.ruleset.extension
+        if case.extended or pattern is None or not pattern.search(message.new_text.lower()):
+            return
+        when = message_date(message) or self.now().date()
+        if when <= date.fromisoformat(case.due):
+            due = add_months(date.fromisoformat(case.opened), 3)
+            self.store.set_case(case.id, extended=1, due=due.isoformat())
+
+    def remind_overdue(self, today: date | None = None) -> list[Outcome]:
+        """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
+
+        A case answered with a rejection (whose reply already announced a complaint) or closed by an
+        acceptance gets none; an acknowledgement does not stop the clock. Only one reminder is ever
+        drafted per case: a platform reply that arrives later is answered on its own merits.
+        """
+        today = today or self.now().date()
+        quiet_since = today - timedelta(days=QUIET_DAYS)
+        outcomes: list[Outcome] = []
+        for case in self.store.cases(today):
+            if not case.overdue(today) or case.reminded or case.last_category == str(Category.REJECTION):
+                continue
+            # Never right after fresh correspondence: the platform's last word, and ours, are a week old.
+            last_word = date.fromisoformat(case.last_message_at[:10]) if case.last_message_at else date.min
+            if last_word > quiet_since or self.store.replied_since(case.id, quiet_since):
+                continue
+            last = self.store.last_platform_message(case.id)
+            platform = self.ruleset.platform(case.platform)
+            if last is None or platform is None or not takes_replies(last["sender"], platform):
+                continue
+            lang = last["language"] if last["language"] in SUPPORTED_LANGUAGES else self.settings.identity.language
+            message = Message(
+                sender=Address("", last["sender"]),
+                reply_to=(),
+                to=(),
+                cc=(),
+                subject=last["subject"] or case.subject,
+                message_id=last["message_id"],
+                in_reply_to="",
+                references=(case.thread_key,) if case.thread_key != last["message_id"] else (),
+                date="",
+                new_text="",
+                full_text="",
+            )
+            verdict = Verdict(
+                Category(last["category"]), case.platform, lang, 1.0, "deadline-overdue", ticket=case.ticket
+            )
+            action = Action(ActionKind.REPLY, "Art. 12(3) deadline passed", template=f"reminder.{lang}", language=lang)
+            opts = self.settings.options
+            reply = compose(
+                action,
+                message,
+                verdict,
+                self.settings.identity,
+                platform,
+                now=self.now(),
+                options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
+                request_date=date.fromisoformat(case.opened),
+                due=date.fromisoformat(case.due),
+            )
+            if self.settings.mode == "dry-run":
+                self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
+                detail = f"dry-run: {reply.template} to {reply.to}"
+            else:
+                detail = self._draft(reply, message.message_id, case)
+                self.store.set_case(case.id, reminded=1)
+            outcomes.append(Outcome(0, last["sender"], reply.subject, "overdue", "reminder", detail))
+        return outcomes
 
     def _process(
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool

@@ -72,6 +72,7 @@ class Ruleset:
     platforms: tuple[Platform, ...]
     rules: tuple[CategoryRule, ...]
     relevance: Relevance
+    extension: re.Pattern[str] | None = None
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -244,7 +245,12 @@ def load_rules(root: Path | None = None) -> Ruleset:
         seen[rid] = source
     if not platforms:
         raise RulesError(f"{root}/platforms: no platform files")
-    return Ruleset(tuple(platforms), tuple(rules), load_relevance(root / "relevance.toml"))
+    deadlines = root / "deadlines.toml"
+    extension = None
+    if deadlines.exists():
+        data = _read(deadlines)
+        extension = _compile(list(_strings(data.get("extension"), deadlines.name, "extension")), deadlines.name)
+    return Ruleset(tuple(platforms), tuple(rules), load_relevance(root / "relevance.toml"), extension)
 
 
 @cache

@@ -241,8 +241,10 @@ class Store:
         row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
         return _case(row)
 
-    def add_to_case(self, case_id: int, message_id: str, category: str, *, ticket: str = "", closes: bool) -> None:
-        """Record a platform message in its case; an acceptance closes the case."""
+    def add_to_case(
+        self, case_id: int, message_id: str, category: str, *, at: date, ticket: str = "", closes: bool
+    ) -> None:
+        """Record a platform message (dated `at`) in its case; an acceptance closes the case."""
         with self.transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO case_messages VALUES (?, ?, ?, ?)", (case_id, message_id, category, _now())
@@ -250,14 +252,32 @@ class Store:
             db.execute(
                 "UPDATE cases SET last_category=?, last_message_at=?, ticket=CASE WHEN ticket='' THEN ? ELSE ticket END"
                 ", status=CASE WHEN ? THEN 'closed' ELSE status END WHERE id=?",
-                (category, _now(), ticket, closes, case_id),
+                (category, at.isoformat(), ticket, closes, case_id),
             )
+
+    def replied_since(self, case_id: int, since: date) -> bool:
+        """True when mailbot wrote a reply in this case on or after `since`."""
+        row = self.db.execute(
+            "SELECT 1 FROM replies WHERE case_id=? AND substr(attempted_at, 1, 10)>=? LIMIT 1",
+            (case_id, since.isoformat()),
+        ).fetchone()
+        return row is not None
 
     def set_case(self, case_id: int, **fields: Any) -> None:
         """Update fields of a case."""
         sets = ", ".join(f"{k}=?" for k in fields)
         with self.transaction() as db:
             db.execute(f"UPDATE cases SET {sets} WHERE id=?", (*fields.values(), case_id))
+
+    def last_platform_message(self, case_id: int) -> dict[str, Any] | None:
+        """The newest platform message recorded in a case (for threading a reminder under it)."""
+        row = self.db.execute(
+            "SELECT m.message_id, m.sender, m.subject, m.language, m.platform, m.category FROM messages m "
+            "WHERE m.case_id=? AND m.category IS NOT NULL AND m.message_id<>'' ORDER BY m.seen_at DESC, m.uid DESC "
+            "LIMIT 1",
+            (case_id,),
+        ).fetchone()
+        return dict(row) if row else None
 
     def open_thread_ids(self, limit: int = 200) -> list[str]:
         """Message-IDs that mark the threads of open cases (roots and replies written), newest first."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,12 @@ SEED = {
 REPLY_WORTHY = {"request_info", "clarification", "acceptance", "rejection", "identity_check"}
 
 
-def seeded_raw(name: str, path: str, n: int = 0) -> bytes:
-    """A fixture with its own Message-ID and its own thread, so each is a separate case."""
+def seeded_raw(name: str, path: str, n: int = 0, *, when: datetime | None = None) -> bytes:
+    """A fixture with its own Message-ID and its own thread (so each is a separate case), dated now
+    (freshly arrived mail: no Art. 12(3) deadline has passed)."""
     raw = (MESSAGES / path).read_bytes()
+    date = email.utils.format_datetime(when or datetime.now(UTC)).encode()
+    raw = re.sub(rb"Date: [^\r\n]+", b"Date: " + date, raw, count=1)
     raw = re.sub(rb"Message-ID: <[^>]+>", f"Message-ID: <seed-{name}-{n}@mail.example.net>".encode(), raw, count=1)
     return re.sub(rb"<objection-(\w+)@example\.org>", f"<objection-{name}-{n}@example.org>".encode(), raw)
 
@@ -178,8 +183,8 @@ def test_one_answer_per_thread(dovecot: Dovecot, env: Path) -> None:
     """When a thread has several new platform messages, only the newest is answered; older ones are superseded."""
     client = imap_client(dovecot)
     first = seeded_raw("thread", SEED["request_info"]).replace(b"seed-thread-0@", b"first@")
-    later = seeded_raw("thread", SEED["acceptance"]).replace(b"seed-thread-0@", b"later@")
-    later = re.sub(rb"Date: [^\n]+\n", b"Date: Sat, 19 Apr 2025 10:00:00 +0000\r\n", later, count=1)
+    later = seeded_raw("thread", SEED["acceptance"], when=datetime.now(UTC) + timedelta(hours=1))
+    later = later.replace(b"seed-thread-0@", b"later@")
     later = later.replace(b"Subject:", b"References: <objection-thread-0@example.org>\r\nSubject:", 1)
     client.append("INBOX", first)
     client.append("INBOX", later)

@@ -70,6 +70,7 @@ class ImapMailbox:
         self._folders: dict[str, str] = {}
         self._selected = ""
         self._written: dict[str, set[str]] = {}
+        self._highest_uid = 0
 
     # --- connection ----------------------------------------------------------------------------
 
@@ -126,17 +127,74 @@ class ImapMailbox:
             _quietly_close(self.client)
         self.client = None
 
-    def idle_wait(self, timeout: float) -> bool:
-        """IMAP IDLE on the inbox until something happens or `timeout` seconds pass; True on activity."""
-        if not self.client.has_capability("IDLE"):
-            return False
-        self._select(self.settings.mailbox)
+    def has_news(self) -> bool:
+        """True when the inbox holds a UID above the highest that new_uids() has seen.
+
+        It re-selects the inbox: a Maildir delivery landing in the same second as a session's last
+        sync can stay invisible to NOOP and to IDLE, but not to a fresh SELECT.
+        """
+        info = self.client.select_folder(self.settings.mailbox, readonly=True)
+        self._selected = self.settings.mailbox
+        uidnext = int(info.get(b"UIDNEXT", 0) or 0)
+        return uidnext > self._highest_uid + 1
+
+    def idle_start(self) -> bool:
+        """Enter IDLE on the inbox; True when the server announced news right away.
+
+        Dovecot may send `* n EXISTS` in the same packet as `+ idling`; imaplib then holds it in
+        its read buffer, where imapclient's idle_check (which polls the socket) never sees it.
+        """
+        self._ensure_inbox()
         self.client.idle()
+        lines = self._buffered_lines()
+        if lines:
+            log.debug("IDLE started with: %s", lines)
+        return any(b"EXISTS" in line or b"RECENT" in line for line in lines)
+
+    def _buffered_lines(self) -> list[bytes]:
+        """Lines already read from the socket into imaplib's buffer, without waiting for more."""
+        imap = self.client._imap
+        sock = self.client.socket()
+        lines: list[bytes] = []
+        sock.setblocking(False)
         try:
-            responses = self.client.idle_check(timeout=timeout)
+            while imap.file.peek(1):
+                lines.append(imap._get_line())
+        except (OSError, ValueError):
+            pass
         finally:
+            sock.setblocking(True)
+            sock.settimeout(self.settings.server.timeout)
+        return lines
+
+    def idle_poll(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds in IDLE; True when the inbox changed (EXISTS, not keep-alives)."""
+        responses = self.client.idle_check(timeout=timeout)
+        if any(isinstance(r, tuple) and r and r[0] == b"BYE" for r in responses):
+            raise MailboxError("IMAP server ended the session (BYE)")
+        # imapclient reports a closed connection as "no news": look at the socket itself.
+        if not responses and self._peer_closed():
+            raise MailboxError("IMAP connection closed by the server")
+        return _has_exists(responses)
+
+    def _peer_closed(self) -> bool:
+        sock = self.client.socket()
+        try:
+            sock.setblocking(False)
+            return bool(sock.recv(1, socket.MSG_PEEK) == b"")
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        finally:
+            with contextlib.suppress(OSError):
+                sock.setblocking(True)
+                sock.settimeout(self.settings.server.timeout)
+
+    def idle_stop(self) -> None:
+        """Leave IDLE; never raises on a connection that already died."""
+        with contextlib.suppress(Exception):
             self.client.idle_done()
-        return bool(responses)
 
     def supports_idle(self) -> bool:
         """True when the server announces IDLE."""
@@ -147,8 +205,9 @@ class ImapMailbox:
     def new_uids(self, last_uid: int) -> list[int]:
         """UIDs above last_uid. `UID SEARCH UID n:*` always returns the last message, so filter."""
         self._ensure_inbox()
-        uids = self.client.search(["UID", f"{last_uid + 1}:*"])
-        return sorted(int(u) for u in uids if int(u) > last_uid)
+        uids = [int(u) for u in self.client.search(["UID", f"{last_uid + 1}:*"])]
+        self._highest_uid = max([last_uid, *uids])
+        return sorted(u for u in uids if u > last_uid)
 
     def _ensure_inbox(self) -> None:
         if self._selected != self.settings.mailbox:
@@ -255,6 +314,10 @@ class ImapMailbox:
             raise MailboxError(f"IMAP: APPEND to {folder} failed: {exc}") from None
         if folder in self._written:
             self._written[folder].update(m.decode() for m in re.findall(rb"(?im)^Message-ID:\s*(<[^<>\s]+>)", raw))
+
+
+def _has_exists(responses: Iterable[Any]) -> bool:
+    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

@@ -1,0 +1,188 @@
+"""The `run` service: one thread per account, IDLE or polling, reconnecting with backoff, stopping cleanly."""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import random
+import signal
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+
+from imapclient.exceptions import IMAPClientError
+
+from mailbot.config import Settings
+from mailbot.errors import LoginError, MailbotError
+from mailbot.mailboxes.imap import ImapMailbox
+from mailbot.pipeline import Outcome, Pipeline, pipeline_settings
+from mailbot.rules import Ruleset
+from mailbot.store import Store
+
+log = logging.getLogger("mailbot.service")
+SETTLE_SECONDS = 1.0
+
+# What a dropped connection, a restarting server or a network failure can raise.
+TRANSIENT = (OSError, IMAPClientError, imaplib.IMAP4.abort, imaplib.IMAP4.error, ssl.SSLError, socket.timeout, EOFError)
+
+
+class Backoff:
+    """Exponential backoff with full jitter, reset after a successful round."""
+
+    def __init__(self, initial: float = 1.0, maximum: float = 300.0) -> None:
+        self.initial, self.maximum, self.failures = initial, maximum, 0
+
+    def next(self) -> float:
+        """Seconds to wait before the next attempt."""
+        ceiling = min(self.maximum, self.initial * 2**self.failures)
+        self.failures += 1
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+    def reset(self) -> None:
+        """Forget past failures."""
+        self.failures = 0
+
+
+class AccountWorker(threading.Thread):
+    """Watches one account until asked to stop; failures of this account stay in this thread."""
+
+    def __init__(self, settings: Settings, ruleset: Ruleset, stop: threading.Event) -> None:
+        super().__init__(name=f"account-{settings.name}", daemon=True)
+        self.settings = settings
+        self.ruleset = ruleset
+        self.stop = stop
+        self.backoff = Backoff()
+        self.rounds = 0
+        self.announced = False
+
+    def run(self) -> None:
+        """Connect, scan, wait for news; on any failure reconnect after a backoff."""
+        account = self.settings.name
+        assert self.settings.imap is not None
+        while not self.stop.is_set():
+            mailbox = ImapMailbox(self.settings.imap)
+            store: Store | None = None
+            try:
+                store = Store(self.settings.state_path)
+                pipeline = Pipeline(
+                    pipeline_settings(self.settings, progress=False),
+                    self.ruleset,
+                    store,
+                    mailbox,
+                    should_stop=self.stop.is_set,
+                )
+                while not self.stop.is_set():
+                    # Scan until a scan finds nothing new, so that mail which arrived during a scan
+                    # is not left waiting for the next IDLE notification.
+                    while self._round(pipeline) and not self.stop.is_set():
+                        pass
+                    self.backoff.reset()
+                    self._wait(mailbox)
+            except LoginError as exc:
+                self._pause(f"{exc}; trying again", account)
+            except MailbotError as exc:
+                self._pause(str(exc), account)
+            except TRANSIENT as exc:
+                self._pause(f"connection lost ({type(exc).__name__}: {exc})", account)
+            except Exception:  # one account's bug must not end the service
+                log.exception("unexpected error", extra={"account": account})
+                self._pause("unexpected error", account)
+            finally:
+                mailbox.close()
+                if store is not None:
+                    store.close()
+        log.info("stopped", extra={"account": account})
+
+    def _round(self, pipeline: Pipeline) -> bool:
+        """One scan plus deadline reminders; True when the scan found anything new."""
+        report = pipeline.scan()
+        outcomes: list[Outcome] = list(report.outcomes)
+        if not report.stopped:
+            outcomes += pipeline.remind_overdue()
+        for row in outcomes:
+            log.info(
+                "%s from %s: %s",
+                row.action,
+                row.sender,
+                row.category,
+                extra={"account": self.settings.name, "uid": row.uid, "detail": row.detail},
+            )
+        self.rounds += 1
+        return report.examined > 0
+
+    def _wait(self, mailbox: ImapMailbox) -> None:
+        """IDLE (re-issued every idle_timeout, well under RFC 2177's 29 minutes) when the server has it,
+        else sleep for poll_interval; returns on news or when asked to stop."""
+        account = self.settings.name
+        if not mailbox.supports_idle():
+            if not self.announced:
+                self.announced = True
+                log.info("no IDLE: polling every %.0f s", self.settings.poll_interval, extra={"account": account})
+            self.stop.wait(self.settings.poll_interval)
+            return
+        if not self.announced:
+            self.announced = True
+            log.info("waiting for new mail (IMAP IDLE)", extra={"account": account})
+        # A message whose delivery was under way when IDLE began can be announced by neither the
+        # NOOP before it nor IDLE itself (Dovecot then waits for its own 30 s re-check): so IDLE
+        # briefly, look once more with NOOP, and only then IDLE for long.
+        for span in (SETTLE_SECONDS, self.settings.idle_timeout):
+            if mailbox.has_news() or self._idle(mailbox, span):
+                return
+
+    def _idle(self, mailbox: ImapMailbox, span: float) -> bool:
+        """IDLE for up to `span` seconds; True on news."""
+        started = time.monotonic()
+        if mailbox.idle_start():
+            mailbox.idle_stop()
+            return True
+        try:
+            while not self.stop.is_set() and time.monotonic() - started < span:
+                if mailbox.idle_poll(min(1.0, span)):
+                    return True
+        finally:
+            mailbox.idle_stop()
+        return self.stop.is_set()
+
+    def _pause(self, why: str, account: str) -> None:
+        delay = self.backoff.next()
+        log.warning("%s; reconnecting in %.1f s", why, delay, extra={"account": account})
+        self.stop.wait(delay)
+
+
+def serve(
+    accounts: list[Settings],
+    ruleset: Ruleset,
+    *,
+    stop: threading.Event | None = None,
+    install_signals: bool = True,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Run every account until SIGTERM or SIGINT; returns the exit status (0 after a clean stop)."""
+    stop = stop or threading.Event()
+    if install_signals:
+
+        def handle(signum: int, frame: FrameType | None) -> None:
+            log.info("%s received: finishing the message in hand, then stopping", signal.Signals(signum).name)
+            stop.set()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+    workers = [AccountWorker(settings, ruleset, stop) for settings in accounts]
+    for worker in workers:
+        log.info(
+            "watching %s",
+            worker.settings.imap.server.host if worker.settings.imap else "?",
+            extra={"account": worker.settings.name},
+        )
+        worker.start()
+    if on_ready:
+        on_ready()
+    while not stop.is_set() and any(w.is_alive() for w in workers):
+        stop.wait(0.5)
+    for worker in workers:
+        worker.join()
+    return 0
