@@ -15,6 +15,8 @@ from mailbot.rules import CategoryRule, Ruleset
 THRESHOLD = 0.6
 STRANGER_THRESHOLD = 0.85
 _FUZZY_FLOOR = 60.0
+FUZZY_TEXT = 4_000
+MAX_CLASSIFIED = 20_000
 _SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
 _WORD = re.compile(r"\w+")
 _TICKET = re.compile(
@@ -106,7 +108,8 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int,
     comp = _compiled(ruleset)
     if not comp.exemplars or not text:
         return {}
-    processed = utils.default_process(text)
+    # Templates sit at the top of a message; a fuzzy pass over a long text costs much, finds nothing.
+    processed = utils.default_process(text[:FUZZY_TEXT])
     best: dict[int, tuple[float, str, str]] = {}
     for i, exemplar in enumerate(comp.exemplars):
         if len(exemplar) > len(processed) * 1.25:
@@ -139,7 +142,7 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
             when no pattern reached the threshold, since patterns already cover the templates.
     """
     segments = _segments(message)
-    text = "\n".join(segments)
+    text = "\n".join(segments)[:MAX_CLASSIFIED]
     lowered = text.lower()
     hits = [_pattern_hit(ruleset, rule, lowered) for rule in ruleset.rules]
     if fuzzy is None:

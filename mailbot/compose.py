@@ -84,10 +84,23 @@ def message_date(message: Message) -> date | None:
 
 
 def _encoded(value: str) -> str:
-    """RFC 2047-encode a header value unless it is plain ASCII."""
-    if value.isascii():
+    """RFC 2047-encode a header value unless it is plain ASCII text.
+
+    Text that looks like an encoded word is encoded too, so that a reader shows it literally
+    instead of decoding a second time (a double-encoded CR/LF would otherwise reappear).
+    """
+    if value.isascii() and "=?" not in value:
         return value
     return email.header.Header(value, "utf-8", maxlinelen=76).encode()
+
+
+def _address(name: str, address: str) -> str:
+    name = clean_header(name)
+    if not name:
+        return address
+    if name.isascii() and "=?" not in name:
+        return email.utils.formataddr((name, address))
+    return f"{_encoded(name)} <{address}>"
 
 
 def reply_subject(subject: str) -> str:
@@ -226,7 +239,7 @@ def compose(
     msgid = reply_message_id(message, action.template, domain)
     subject = reply_subject(message.subject)
     headers = [
-        ("From", email.utils.formataddr((clean_header(identity.name), identity.email), charset="utf-8")),
+        ("From", _address(identity.name, identity.email)),
         ("To", to),
         ("Subject", _encoded(subject)),
         ("Date", email.utils.format_datetime(now)),

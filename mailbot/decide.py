@@ -85,6 +85,8 @@ def decide(
         return Action(ActionKind.IGNORE, f"not a platform's answer ({verdict.rule or 'no rule'})", language=lang)
     if verdict.category is Category.ACKNOWLEDGEMENT:
         return Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language=lang)
+    if message.truncated:
+        return Action(ActionKind.HOLD, "larger than the size limit: left for you to read", language=lang)
     if case.already_answered:
         return Action(ActionKind.RECORD, "already answered", language=lang)
     if verdict.platform == "none" and not case.known:

@@ -75,6 +75,7 @@ class Message:
     has_html_only: bool = False
     defects: tuple[str, ...] = ()
     size: int = 0
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

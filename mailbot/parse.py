@@ -21,6 +21,12 @@ from mailparser_reply import EmailReplyParser
 
 from mailbot.models import Address, Message
 
+# Beyond these sizes nothing is left to learn, only time to lose: headers are cut (RFC 5322 lines
+# are at most 998 characters), and only the start of a body is read for its new text.
+MAX_MESSAGE = 10_000_000
+MAX_HEADER = 8_192
+MAX_TEXT = 100_000
+MAX_HTML = 1_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
 
@@ -65,10 +71,10 @@ def clean_header(value: str) -> str:
 
 
 def decode_header_value(raw: Any) -> str:
-    """Decode RFC 2047 words in a raw header value; never raises."""
+    """Decode RFC 2047 words in a raw header value (cut at MAX_HEADER characters); never raises."""
     if raw is None:
         return ""
-    text = str(raw)
+    text = str(raw)[:MAX_HEADER]
     if "=?" in text:
         with contextlib.suppress(ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
             text = str(make_header(decode_header(text)))
@@ -78,7 +84,7 @@ def decode_header_value(raw: Any) -> str:
 def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
     found = []
     # Split the raw header first and decode names after, so an encoded word cannot add addresses.
-    raw = [_CONTROL.sub(" ", str(v)) for v in values]
+    raw = [_CONTROL.sub(" ", str(v)[:MAX_HEADER]) for v in values][:50]
     for name, addr in email.utils.getaddresses(raw):
         addr = clean_header(addr)
         if addr or name:
@@ -92,6 +98,7 @@ def _msgids(value: str) -> tuple[str, ...]:
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML body with quoted history (blockquotes, gmail_quote) removed."""
+    markup = markup[:MAX_HTML]
     if not markup.strip():
         return ""
     try:
@@ -107,7 +114,7 @@ def html_to_text(markup: str) -> str:
 
 def strip_history(text: str) -> str:
     """The newly written part of a plain-text body: no quotes, history or signature."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
     text = _HELPDESK_MARKER.sub("", text)
     match = _HISTORY.search(text)
     if match:
@@ -135,10 +142,11 @@ def _is_bounce(msg: EmailMessage, sender: Address | None, subject: str) -> bool:
     return bool(sender is None and _BOUNCE_SUBJECTS.search(subject))
 
 
-def _decode_part(part: EmailMessage) -> str:
+def _decode_part(part: EmailMessage, limit: int) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
+    payload = payload[:limit]
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
@@ -155,9 +163,9 @@ def _body_texts(msg: EmailMessage) -> tuple[str, str, bool]:
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain":
-            plain.append(_decode_part(part))
+            plain.append(_decode_part(part, MAX_TEXT * 4))
         elif ctype == "text/html":
-            htmls.append(_decode_part(part))
+            htmls.append(_decode_part(part, MAX_HTML * 4))
     if plain:
         return plain[0], "\n".join(plain), False
     if htmls:
@@ -187,17 +195,24 @@ _HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 _BODY_START = re.compile(rb"\r?\n\r?\n\s*\S")
 
 
-def parse(raw: bytes, *, headers_only: bool = False) -> Message:
+def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAGE) -> Message:
     """Parse raw message bytes; a malformed message yields what can be read plus its defects.
 
     Args:
         raw: the message as received (RFC 5322 bytes).
         headers_only: read the header block only (triage); the body texts stay empty.
+        max_bytes: only this much is parsed; a longer message is marked `truncated` (and is then
+            left for a human rather than answered).
 
     Returns:
         The Message; never raises on bad input.
     """
     defects: list[str] = []
+    size = len(raw)
+    truncated = size > max_bytes
+    if truncated:
+        raw = raw[:max_bytes]
+        defects.append(f"truncated: {size} bytes, only the first {max_bytes} parsed")
     try:
         if headers_only:
             msg: EmailMessage = _HEADER_PARSER.parsebytes(raw)
@@ -254,5 +269,6 @@ def parse(raw: bytes, *, headers_only: bool = False) -> Message:
         auto_submitted=header("Auto-Submitted").lower(),
         has_html_only=html_only,
         defects=tuple(defects),
-        size=len(raw),
+        size=size,
+        truncated=truncated,
     )

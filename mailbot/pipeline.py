@@ -189,7 +189,7 @@ class Pipeline:
         for uid in relevant:
             key = (box, uidvalidity, uid)
             try:
-                message = parse(bodies[uid])
+                message = parse(bodies[uid], max_bytes=self.settings.max_message_bytes)
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
                 verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=case is not None)
                 parsed.append((uid, message, verdict))
