@@ -26,7 +26,6 @@ class CaseState:
     """What the store knows about the message's case, if anything."""
 
     known: bool = False
-    closed: bool = False
     sends_today: int = 0
     already_answered: bool = False
 

@@ -329,7 +329,6 @@ class Pipeline:
         case = self._case(message, verdict)
         state = CaseState(
             known=case is not None,
-            closed=bool(case and case.status == "closed"),
             sends_today=self.store.sends_today(case.id) if case else 0,
         )
         policy = Policy(

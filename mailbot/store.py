@@ -160,13 +160,6 @@ class Store:
 
     # --- messages ----------------------------------------------------------------------------
 
-    def message_status(self, mailbox: str, uidvalidity: int, uid: int) -> str | None:
-        """The status of a message row, None when never seen."""
-        row = self.db.execute(
-            "SELECT status FROM messages WHERE mailbox=? AND uidvalidity=? AND uid=?", (mailbox, uidvalidity, uid)
-        ).fetchone()
-        return str(row[0]) if row else None
-
     def handled_uids(self, mailbox: str, uidvalidity: int, above: int = 0) -> set[int]:
         """UIDs above `above` whose processing is finished (done or held)."""
         rows = self.db.execute(
@@ -207,10 +200,6 @@ class Store:
                 f"{updates}{attempts}",
                 (*key, *fields.values()),
             )
-
-    def messages(self) -> list[dict[str, Any]]:
-        """Every message row (for reports and tests)."""
-        return [dict(r) for r in self.db.execute("SELECT * FROM messages ORDER BY seen_at, uid")]
 
     # --- cases -------------------------------------------------------------------------------
 

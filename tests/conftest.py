@@ -90,3 +90,23 @@ def write_config(path: Path, server: Dovecot, *, smtp_port: int | None = None, m
     )
     path.chmod(0o600)
     return path
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The test password in the environment, XDG paths in the temporary folder."""
+    from servers import PASSWORD
+
+    monkeypatch.setenv("MAILBOT_TEST_PASSWORD", PASSWORD)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return tmp_path
+
+
+def drafts_count(server: Dovecot) -> int:
+    """How many messages the Drafts folder holds (IMAP STATUS)."""
+    client = imap_client(server)
+    try:
+        return int(client.folder_status("Drafts", [b"MESSAGES"])[b"MESSAGES"])
+    finally:
+        client.logout()

@@ -19,20 +19,12 @@ import pytest
 import trustme
 from click.testing import CliRunner
 from conftest import RecordingHandler, imap_client, write_config
-from servers import PASSWORD, Dovecot, make_dovecot
+from servers import Dovecot, make_dovecot
 from test_scan_imap import SEED, folder_messages, seed, seeded_raw
 
 from mailbot.cli import cli
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The password in the environment, XDG paths in the temporary folder."""
-    monkeypatch.setenv("MAILBOT_TEST_PASSWORD", PASSWORD)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-    return tmp_path
 
 
 def scan(config: Path, *args: str) -> tuple[int, str, str]:

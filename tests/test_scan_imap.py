@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES, RecordingHandler, imap_client, write_config
+from conftest import MESSAGES, RecordingHandler, drafts_count, imap_client, write_config
 from servers import PASSWORD, Dovecot
 
 from mailbot.cli import cli
@@ -72,15 +72,6 @@ def folder_messages(server: Dovecot, folder: str) -> list[tuple[email.message.Me
         (email.message_from_bytes(d[b"BODY[]"], policy=email.policy.default), tuple(d[b"FLAGS"]))
         for _, d in sorted(data.items())
     ]
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The password in the environment, XDG paths in the temporary folder."""
-    monkeypatch.setenv("MAILBOT_TEST_PASSWORD", PASSWORD)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    return tmp_path
 
 
 def scan(config: Path, *args: str) -> tuple[int, str, str]:
@@ -253,14 +244,6 @@ def test_cases_lists_what_scan_opened(dovecot: Dovecot, env: Path) -> None:
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", c["due"]) for c in cases)
 
 
-def _drafts_count(server: Dovecot) -> int:
-    client = imap_client(server)
-    try:
-        return int(client.folder_status("Drafts", [b"MESSAGES"])[b"MESSAGES"])
-    finally:
-        client.logout()
-
-
 def _scan_process(config: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MAILBOT_TEST_PASSWORD": PASSWORD}
     return subprocess.Popen(
@@ -275,7 +258,7 @@ def _kill_when(proc: subprocess.Popen[bytes], server: Dovecot, drafts_at_least: 
     """SIGKILL the scan as soon as Drafts holds `drafts_at_least` messages; False if it finished first."""
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
-        if _drafts_count(server) >= drafts_at_least:
+        if drafts_count(server) >= drafts_at_least:
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
             return True
@@ -295,7 +278,7 @@ def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env
     time.sleep(0.3)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
-    counts = [_drafts_count(dovecot)]
+    counts = [drafts_count(dovecot)]
     kills = 1
     step = 1
     while counts[-1] < len(items) and kills < 40:
@@ -303,7 +286,7 @@ def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env
         # of it, or between two messages, wherever the process happens to be.
         if _kill_when(_scan_process(config), dovecot, counts[-1] + step):
             kills += 1
-        counts.append(_drafts_count(dovecot))
+        counts.append(drafts_count(dovecot))
         step = step % 4 + 1
     proc = _scan_process(config)
     assert proc.wait(60) == 0

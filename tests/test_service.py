@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import imap_client, write_config
+from conftest import drafts_count, imap_client, write_config
 from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
@@ -63,22 +63,6 @@ class Service:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout)
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The password in the environment, XDG paths in the temporary folder."""
-    monkeypatch.setenv("MAILBOT_TEST_PASSWORD", PASSWORD)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-    return tmp_path
-
-
-def drafts_count(server: Dovecot) -> int:
-    client = imap_client(server)
-    try:
-        return int(client.folder_status("Drafts", [b"MESSAGES"])[b"MESSAGES"])
-    finally:
-        client.logout()
 
 
 def wait_drafts(server: Dovecot, count: int, timeout: float) -> float:
