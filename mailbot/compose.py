@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from mailbot.decide import reply_address
+from mailbot.decide import reply_address, valid_address
 from mailbot.errors import TemplateError
 from mailbot.models import Action, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import clean_header
@@ -235,6 +235,8 @@ def compose(
     if options.quote_original and message.full_text.strip():
         text += "\n" + _quote(message, action.language)
     to = reply_address(message)
+    if not valid_address(to):
+        raise TemplateError(f"no valid address to reply to ({to[:80]!r})")
     domain = identity.email.rpartition("@")[2]
     msgid = reply_message_id(message, action.template, domain)
     subject = reply_subject(message.subject)

@@ -9,6 +9,7 @@ from mailbot.models import Action, ActionKind, Category, Message, Verdict
 from mailbot.rules import Platform, Ruleset
 
 SUPPORTED_LANGUAGES = ("en", "it", "de", "fr", "es")
+_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{2,63}$")
 _NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|bounces?)(?:$|[._+-])", re.I)
 
 
@@ -37,9 +38,14 @@ def reply_address(message: Message) -> str:
     return message.sender.email if message.sender else ""
 
 
+def valid_address(address: str) -> bool:
+    """True for a plain ASCII addr-spec a reply can be written to (no spaces, one @, a dotted domain)."""
+    return bool(_ADDRESS.match(address))
+
+
 def takes_replies(address: str, platform: Platform | None) -> bool:
-    """False for no-reply style addresses, unless the platform's privacy team writes from that one."""
-    if not address:
+    """False for no-reply style or malformed addresses, unless the platform's privacy team writes from that one."""
+    if not valid_address(address):
         return False
     allowed = platform.privacy_senders if platform else ()
     return not _NOREPLY.search(address.partition("@")[0]) or address.lower() in allowed

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from mailbot.checks import SAMPLE_IDENTITY
 from mailbot.classify import classify
 from mailbot.compose import compose
-from mailbot.decide import Policy, decide
+from mailbot.decide import Policy, decide, reply_address, valid_address
+from mailbot.errors import TemplateError
 from mailbot.models import Action, ActionKind, Category
 from mailbot.parse import MAX_HEADER, parse
 from mailbot.rules import Ruleset, bundled_rules
@@ -29,11 +30,20 @@ FORCED = Action(ActionKind.REPLY, "forced for the test", template="rejection.en"
 
 
 def through_pipeline(raw: bytes, ruleset: Ruleset) -> bytes:
-    """parse → classify → decide → compose (a reply is composed even when decide says no)."""
+    """parse → classify → decide → compose (a reply is composed even when decide says no).
+
+    Returns the reply, or b"" when compose refused (only for a sender with no valid address,
+    which decide also holds back).
+    """
     message = parse(raw)
     verdict = classify(message, ruleset)
-    decide(message, verdict, ruleset, Policy())
-    reply = compose(FORCED, message, verdict, SAMPLE_IDENTITY, ruleset.platform("meta"), now=NOW)
+    action = decide(message, verdict, ruleset, Policy())
+    try:
+        reply = compose(FORCED, message, verdict, SAMPLE_IDENTITY, ruleset.platform("meta"), now=NOW)
+    except TemplateError:
+        assert not valid_address(reply_address(message))
+        assert action.kind is not ActionKind.REPLY
+        return b""
     parsed = email.message_from_bytes(reply.raw, policy=email.policy.strict)
     for name in ("From", "To", "Subject", "Message-ID", "Date"):
         assert len(parsed.get_all(name) or []) <= 1, name
@@ -56,6 +66,7 @@ def test_cpython_email_corpus_never_breaks_the_pipeline(path: Path, ruleset: Rul
 # --- generated MIME trees ------------------------------------------------------------------------
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)  # any character, surrogates excepted
+FILENAME = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 CHARSET = st.sampled_from(["utf-8", "iso-8859-1", "windows-1252", "koi8-r", "utf-16"])
 
 
@@ -74,7 +85,7 @@ def mime_tree(draw: st.DrawFn, depth: int = 0) -> EmailMessage:
             draw(st.binary(max_size=500)),
             maintype="application",
             subtype="octet-stream",
-            filename=draw(TEXT) or "x.bin",
+            filename=draw(FILENAME) or "x.bin",
         )
         return msg
     text = draw(TEXT)
@@ -242,6 +253,7 @@ def test_crafted_subjects_names_and_bodies_cannot_inject(subject: str, name: str
         f"Content-Type: text/plain; charset=utf-8\r\n\r\nWe are unable to action your objection. {body}\r\n"
     ).encode("utf-8", "replace")
     reply = through_pipeline(raw, ruleset)
+    assert reply, "a valid platform address must get a reply"
     parsed = email.message_from_bytes(reply, policy=email.policy.strict)
     assert "\n" not in str(parsed["Subject"]) and "\r" not in str(parsed["Subject"])  # noqa: PT018
     head = reply.split(b"\r\n\r\n", 1)[0]
