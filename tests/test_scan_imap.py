@@ -297,3 +297,52 @@ def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env
     print("drafts after each killed run:", counts)
     # Several kills landed between the first and the last draft, i.e. in the middle of delivery.
     assert len({c for c in counts if 0 < c < len(items)}) >= 3, counts
+
+
+def test_uidvalidity_change_does_not_reanswer_old_mail(dovecot: Dovecot, env: Path) -> None:
+    """When the server renumbers the mailbox (new UIDVALIDITY), old mail is not answered again and
+    new mail still is."""
+    seed(dovecot, {"rejection": SEED["rejection"], "identity_check": SEED["identity_check"]})
+    config = write_config(env / "config.toml", dovecot)
+    scan(config)
+    assert len(folder_messages(dovecot, "Drafts")) == 2
+    client = imap_client(dovecot)
+    client.select_folder("INBOX", readonly=True)
+    before = client.folder_status("INBOX", [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+    client.logout()
+    dovecot.stop()
+    maildir = dovecot.root / "mail" / dovecot.user
+    for path in maildir.glob("dovecot*"):
+        path.unlink()
+    time.sleep(1.1)  # Dovecot derives UIDVALIDITY from the clock
+    dovecot.start()
+    client = imap_client(dovecot)
+    after = client.folder_status("INBOX", [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+    client.logout()
+    assert after != before
+    seed(dovecot, {"clarification": SEED["clarification"]}, n=1)
+    code, _, err = scan(config)
+    assert code == 0, err
+    drafts = folder_messages(dovecot, "Drafts")
+    assert sorted(m["X-Mailbot-Category"] for m, _ in drafts) == ["clarification", "identity_check", "rejection"]
+
+
+def test_maildir_scan_drafts_once_and_leaves_mail_unread(tmp_path: Path, env: Path) -> None:
+    """`scan --maildir`: drafts go to .Drafts (flags D and S), a second run writes nothing, and the
+    inbox's files keep their names and flags."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    for i, name in enumerate(["rejection", "acknowledgement", "unrelated-list", "request_info"]):
+        (maildir / "new" / f"17000000{i}.M{i}P1.test").write_bytes(seeded_raw(name, SEED[name]))
+    before = sorted(p.name for p in (maildir / "new").iterdir())
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
+        assert result.exit_code == 0, result.stderr
+    drafts = sorted((maildir / ".Drafts" / "cur").iterdir())
+    assert len(drafts) == 2
+    assert all(p.name.endswith(":2,DS") for p in drafts)
+    categories = sorted(email.message_from_bytes(p.read_bytes())["X-Mailbot-Category"] for p in drafts)
+    assert categories == ["rejection", "request_info"]
+    assert sorted(p.name for p in (maildir / "new").iterdir()) == before

@@ -188,3 +188,29 @@ def test_extension_moves_the_due_date_to_three_months(dovecot: Dovecot, env: Pat
     assert result.exit_code == 0, result.stderr
     cases = CliRunner().invoke(cli, ["cases", "--config", str(config), "--json"])
     assert '"due": "2025-04-10"' in cases.stdout
+
+
+def test_one_failing_account_does_not_stop_the_others(
+    dovecot: Dovecot, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several [[accounts]]: one whose login is refused is retried with backoff while the other works."""
+    config = write_config(env / "config.toml", dovecot)
+    text = config.read_text()
+    imap = text[text.index("[imap]") : text.index("[reply]")]
+    good = imap.replace("[imap]", "[accounts.imap]")
+    bad = good.replace('password_env = "MAILBOT_TEST_PASSWORD"', 'password_env = "MAILBOT_WRONG_PASSWORD"')
+    state = env / "state.sqlite3"
+    config.write_text(
+        text.replace(imap, "").replace(f'[state]\npath = "{state}"\n', "")
+        + f'\n[[accounts]]\nname = "broken"\n{bad}[accounts.state]\npath = "{env / "b.sqlite3"}"\n'
+        + f'\n[[accounts]]\nname = "working"\n{good}[accounts.state]\npath = "{env / "w.sqlite3"}"\n'
+    )
+    monkeypatch.setenv("MAILBOT_WRONG_PASSWORD", "nope")
+    service = Service(config)
+    try:
+        service.wait_for(r"login refused.*account=broken")
+        service.wait_for(r"waiting for new mail.*account=working")
+        seed(dovecot, {"rejection": SEED["rejection"]})
+        wait_drafts(dovecot, 1, timeout=5)
+    finally:
+        assert service.stop() == 0
