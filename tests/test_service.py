@@ -46,7 +46,10 @@ class Service:
             self.lines.put(line)
 
     def wait_for(self, pattern: str, timeout: float = 20) -> str:
-        """Block until a log line matches."""
+        """Block until a log line (read so far, or still to come) matches."""
+        for line in self.log:
+            if re.search(pattern, line):
+                return line
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
