@@ -143,7 +143,7 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
     """
     segments = _segments(message)
     text = "\n".join(segments)[:MAX_CLASSIFIED]
-    lowered = text.lower()
+    lowered = text.lower().replace("\u2019", "'")  # typographic apostrophes, as in "l’identité"
     hits = [_pattern_hit(ruleset, rule, lowered) for rule in ruleset.rules]
     if fuzzy is None:
         fuzzy = not any(hit and rule.weight >= THRESHOLD for hit, rule in zip(hits, ruleset.rules, strict=True))

@@ -131,8 +131,7 @@ def strip_history(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-def _is_bounce(msg: EmailMessage, sender: Address | None, subject: str) -> bool:
-    return_path = str(msg.get("Return-Path", "") or "")
+def _is_bounce(msg: EmailMessage, return_path: str, sender: Address | None, subject: str) -> bool:
     if return_path.strip() == "<>":
         return True
     if sender is not None and _BOUNCE_SENDERS.match(sender.email):
@@ -224,19 +223,20 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
     for defect in getattr(msg, "defects", []) or []:
         defects.append(type(defect).__name__)
 
+    # One pass over the headers instead of one per lookup (Message.get scans them all each time).
+    headers: dict[str, list[str]] = {}
+    try:
+        for name, value in msg.items():
+            headers.setdefault(str(name).lower(), []).append(str(value))
+    except Exception:  # headers that cannot be read are missing headers
+        defects.append("unreadable headers")
+
     def header(name: str) -> str:
-        try:
-            return decode_header_value(msg.get(name))
-        except Exception:  # a header that cannot be read is an empty header
-            defects.append(f"bad header {name}")
-            return ""
+        values = headers.get(name.lower())
+        return decode_header_value(values[0]) if values else ""
 
     def header_all(name: str) -> list[str]:
-        try:
-            return [str(v) for v in (msg.get_all(name) or [])]
-        except Exception:
-            defects.append(f"bad header {name}")
-            return []
+        return headers.get(name.lower(), [])
 
     senders = _addresses(header_all("From"))
     sender = senders[0] if senders else None
@@ -265,7 +265,7 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
         full_text=full.replace("\r\n", "\n"),
         is_list=bool(header("List-Id") or header("List-Post")),
         is_bulk=precedence in {"bulk", "list", "junk"} or bool(header("List-Unsubscribe")),
-        is_bounce=_is_bounce(msg, sender, subject),
+        is_bounce=_is_bounce(msg, header("Return-Path"), sender, subject),
         auto_submitted=header("Auto-Submitted").lower(),
         has_html_only=html_only,
         defects=tuple(defects),
