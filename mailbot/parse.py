@@ -45,6 +45,11 @@ _HISTORY_HEADERS = [
     r"|Datum|Fecha)\s?:",
 ]
 _HISTORY = re.compile(r"^[ \t]*(?:" + "|".join(_HISTORY_HEADERS) + ")", re.MULTILINE | re.IGNORECASE)
+_HISTORY_HINT = re.compile(
+    r"wrote|schrieb|scritto|[ée]crit|escribi|^\s*(?:from|von|da|de|sent|inviato|envoy[ée]|gesendet|enviado)\s?:"
+    r"|sent from|inviato da|envoy[ée] de|gesendet von|enviado desde|^\s*>|-----|_____",
+    re.IGNORECASE | re.MULTILINE,
+)
 _HELPDESK_MARKER = re.compile(r"^[ \t]*##-[^\n]*-##[ \t]*$", re.MULTILINE)
 _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
@@ -119,9 +124,10 @@ def strip_history(text: str) -> str:
     match = _HISTORY.search(text)
     if match:
         text = text[: match.start()]
-    else:
+    elif _HISTORY_HINT.search(text):
         # The library knows more clients' history markers than our own list; it is only a
-        # refinement, so a failure in it leaves the text as it is.
+        # refinement (and the costliest step of parsing), so it runs only where a marker may be,
+        # and a failure in it leaves the text as it is.
         with contextlib.suppress(Exception):
             text = str(_REPLY_PARSER.parse_reply(text=text))
     sig = _SIGNATURE.search(text)
