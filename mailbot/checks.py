@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from mailbot.compose import ReplyOptions, render, template_context
 from mailbot.decide import SUPPORTED_LANGUAGES
 from mailbot.errors import MailbotError
 from mailbot.models import REPLY_CATEGORIES, Category, Identity, Verdict
 from mailbot.resources import data_dir
-from mailbot.rules import load_rules
+from mailbot.rules import Platform, load_rules
 
 SAMPLE_IDENTITY = Identity(name="Ada Example", email="ada@example.org", language="en")
+
+
+def sample_context(
+    category: str,
+    lang: str,
+    platform: Platform | None,
+    *,
+    erasure: bool = False,
+    ticket: str = "",
+    received: date = date(2025, 1, 31),
+) -> dict[str, Any]:
+    """The variables of a template rendered with sample data (for `check` and the tests)."""
+    kind = Category.ACKNOWLEDGEMENT if category == "reminder" else Category(category)
+    verdict = Verdict(kind, platform.id if platform else "none", lang, 1.0, "check", ticket=ticket)
+    return template_context(
+        identity=SAMPLE_IDENTITY,
+        platform=platform,
+        verdict=verdict,
+        lang=lang,
+        received=received,
+        options=ReplyOptions(ask_erasure=erasure),
+        request_date=date(2025, 1, 2) if category == "reminder" else None,
+    )
 
 
 def run_checks(rules: Path | None = None, templates: Path | None = None) -> list[str]:
@@ -26,17 +50,7 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
     for category in [*sorted(REPLY_CATEGORIES), "reminder"]:
         for lang in SUPPORTED_LANGUAGES:
             for erasure in (False, True):
-                kind = Category.ACKNOWLEDGEMENT if category == "reminder" else Category(category)
-                verdict = Verdict(kind, platform.id, lang, 1.0, "check", ticket="T-1")
-                context = template_context(
-                    identity=SAMPLE_IDENTITY,
-                    platform=platform,
-                    verdict=verdict,
-                    lang=lang,
-                    received=date(2025, 1, 31),
-                    options=ReplyOptions(ask_erasure=erasure),
-                    request_date=date(2025, 1, 2),
-                )
+                context = sample_context(category, lang, platform, erasure=erasure, ticket="T-1")
                 try:
                     text = render(f"{category}.{lang}", context, templates)
                 except MailbotError as exc:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import MESSAGES
 
-from mailbot.checks import SAMPLE_IDENTITY, run_checks
+from mailbot.checks import SAMPLE_IDENTITY, run_checks, sample_context
 from mailbot.classify import classify
 from mailbot.compose import (
     ReplyOptions,
@@ -19,10 +19,9 @@ from mailbot.compose import (
     compose,
     render,
     reply_subject,
-    template_context,
 )
 from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
-from mailbot.models import Action, ActionKind, Category, Verdict
+from mailbot.models import Action, ActionKind
 from mailbot.parse import parse
 from mailbot.rules import Ruleset
 
@@ -74,16 +73,7 @@ def citations(text: str, lang: str) -> set[str]:
 
 
 def _render(category: str, lang: str, ruleset: Ruleset, *, erasure: bool = False) -> str:
-    platform = ruleset.platform("meta")
-    verdict = Verdict(Category(category), "meta", lang, 1.0, "test", ticket="")
-    context = template_context(
-        identity=SAMPLE_IDENTITY,
-        platform=platform,
-        verdict=verdict,
-        lang=lang,
-        received=date(2025, 4, 18),
-        options=ReplyOptions(ask_erasure=erasure),
-    )
+    context = sample_context(category, lang, ruleset.platform("meta"), erasure=erasure, received=date(2025, 4, 18))
     return render(f"{category}.{lang}", context)
 
 
