@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 
 
 class Category(enum.StrEnum):
@@ -33,6 +34,49 @@ REPLY_CATEGORIES = frozenset(
         Category.IDENTITY_CHECK,
     }
 )
+
+
+class RequestType(enum.StrEnum):
+    """What the person asked the controller for; the names are an outward contract (config, JSON, CLI)."""
+
+    OBJECTION = "objection"  # Art. 21(1)
+    MARKETING_OBJECTION = "marketing_objection"  # Art. 21(2)-(3)
+    ACCESS = "access"  # Art. 15
+    RECTIFICATION = "rectification"  # Art. 16
+    ERASURE = "erasure"  # Art. 17
+    RESTRICTION = "restriction"  # Art. 18
+    PORTABILITY = "portability"  # Art. 20
+    CONSENT_WITHDRAWAL = "consent_withdrawal"  # Art. 7(3)
+
+    @property
+    def article(self) -> str:
+        """The GDPR provision the request rests on, as cited in replies ("Art. 21(1)")."""
+        return _ARTICLES[self]
+
+
+_ARTICLES = {
+    RequestType.OBJECTION: "Art. 21(1)",
+    RequestType.MARKETING_OBJECTION: "Art. 21(2)",
+    RequestType.ACCESS: "Art. 15",
+    RequestType.RECTIFICATION: "Art. 16",
+    RequestType.ERASURE: "Art. 17",
+    RequestType.RESTRICTION: "Art. 18",
+    RequestType.PORTABILITY: "Art. 20",
+    RequestType.CONSENT_WITHDRAWAL: "Art. 7(3)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    """What a reply needs to know of its case: the request's types and date, the deadline, the identifier."""
+
+    types: tuple[RequestType, ...] = (RequestType.OBJECTION,)
+    request_date: date | None = None
+    due: date | None = None
+    extended: bool = False
+    expired: bool = False
+    controller: str = ""
+    account: str = ""
 
 
 @dataclass(frozen=True, slots=True)
