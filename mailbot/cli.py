@@ -361,6 +361,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     try:
         store = Store(path)
         cases = store.cases()
+        written = {case.id: store.written(case.id) for case in cases}
         store.close()
     except MailbotError as exc:
         raise click.ClickException(str(exc)) from None
@@ -380,6 +381,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "due": case.due,
                         "overdue": overdue,
                         "last_category": case.last_category,
+                        "replies": written[case.id],
                     },
                     ensure_ascii=False,
                 )

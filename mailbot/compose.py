@@ -232,9 +232,10 @@ def compose(
         due=due,
     )
     text = render(action.template, context, templates)
-    if options.quote_original and message.full_text.strip():
+    # A reply sent by itself never quotes a stranger's text back (it could carry anything, to anyone).
+    if options.quote_original and not options.auto_submitted and message.full_text.strip():
         text += "\n" + _quote(message, action.language)
-    to = reply_address(message)
+    to = action.to or reply_address(message)
     if not valid_address(to):
         raise TemplateError(f"no valid address to reply to ({to[:80]!r})")
     domain = identity.email.rpartition("@")[2]
@@ -250,7 +251,6 @@ def compose(
     if message.message_id:
         refs = [*message.references[-20:], message.message_id]
         headers += [("In-Reply-To", message.message_id), ("References", " ".join(dict.fromkeys(refs)))]
-    headers += [("X-Mailbot-Category", str(verdict.category)), ("X-Mailbot-Rule", verdict.rule or "none")]
     if options.auto_submitted:
         headers.append(("Auto-Submitted", "auto-replied"))
     # compat32 builds the message several times faster than the modern policy; every value was

@@ -165,6 +165,7 @@ class Action:
     reason: str
     template: str | None = None
     language: str = "en"
+    to: str = ""
 
 
 @dataclass(frozen=True, slots=True)

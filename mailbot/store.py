@@ -330,6 +330,36 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    def written(self, case_id: int | None = None) -> list[dict[str, Any]]:
+        """What mailbot wrote (drafted or sent), oldest first: ids, kind, template, category, rule."""
+        where, args = ("WHERE r.case_id=?", (case_id,)) if case_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT r.reply_message_id, r.original_message_id, r.case_id, r.template, r.mode, r.status, "
+            "r.attempted_at, r.delivered_at, m.category, m.rule FROM replies r "
+            "LEFT JOIN messages m ON m.reply_message_id = r.reply_message_id AND m.message_id = r.original_message_id "
+            f"{where} ORDER BY r.attempted_at, r.reply_message_id",
+            args,
+        ).fetchall()
+        out = []
+        for row in rows:
+            template = str(row["template"])
+            kind = "reminder" if template.startswith("reminder.") else "reply"
+            out.append(
+                {
+                    "message_id": row["reply_message_id"],
+                    "in_reply_to": row["original_message_id"],
+                    "case": row["case_id"],
+                    "kind": kind,
+                    "template": template,
+                    "category": row["category"] if kind == "reply" else None,
+                    "rule": row["rule"] if kind == "reply" else None,
+                    "mode": row["mode"],
+                    "status": row["status"],
+                    "at": row["delivered_at"] or row["attempted_at"],
+                }
+            )
+        return out
+
     def is_own_reply(self, message_id: str) -> bool:
         """True when a Message-ID is one mailbot wrote (its own reply coming back)."""
         return bool(message_id) and self.reply(message_id) is not None

@@ -103,6 +103,23 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def written(state: Path) -> dict[str, dict[str, Any]]:
+    """What mailbot recorded writing, by reply Message-ID (drafts carry no header that says it)."""
+    from mailbot.store import Store
+
+    store = Store(state)
+    try:
+        return {row["message_id"]: row for row in store.written()}
+    finally:
+        store.close()
+
+
+def written_kind(state: Path, msg: Any) -> str:
+    """The category of a reply mailbot wrote, or 'reminder'."""
+    row = written(state)[str(msg["Message-ID"])]
+    return str(row["category"] or row["kind"])
+
+
 def drafts_count(server: Dovecot) -> int:
     """How many messages the Drafts folder holds (IMAP STATUS)."""
     client = imap_client(server)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES, RecordingHandler, drafts_count, imap_client, write_config
+from conftest import MESSAGES, RecordingHandler, drafts_count, imap_client, write_config, written_kind
 from servers import PASSWORD, Dovecot
 
 from mailbot.cli import cli
@@ -94,7 +94,7 @@ def test_scan_twice_drafts_each_reply_once_and_leaves_inbox_unread(dovecot: Dove
     for name in REPLY_WORTHY:
         msg, flags = by_original[ids[name]]
         assert b"\\Draft" in flags
-        assert msg["X-Mailbot-Category"] == name
+        assert written_kind(env / "state.sqlite3", msg) == name
         assert ids[name] in msg["References"]
         assert msg["Subject"].startswith("Re: ")
         assert msg["Auto-Submitted"] is None
@@ -184,7 +184,7 @@ def test_one_answer_per_thread(dovecot: Dovecot, env: Path) -> None:
     code, out, err = scan(config)
     assert code == 0, err
     drafts = folder_messages(dovecot, "Drafts")
-    assert [m["X-Mailbot-Category"] for m, _ in drafts] == ["acceptance"]
+    assert [written_kind(env / "state.sqlite3", m) for m, _ in drafts] == ["acceptance"]
     assert "superseded" in out
 
 
@@ -324,7 +324,11 @@ def test_uidvalidity_change_does_not_reanswer_old_mail(dovecot: Dovecot, env: Pa
     code, _, err = scan(config)
     assert code == 0, err
     drafts = folder_messages(dovecot, "Drafts")
-    assert sorted(m["X-Mailbot-Category"] for m, _ in drafts) == ["clarification", "identity_check", "rejection"]
+    assert sorted(written_kind(env / "state.sqlite3", m) for m, _ in drafts) == [
+        "clarification",
+        "identity_check",
+        "rejection",
+    ]
 
 
 def test_maildir_scan_drafts_once_and_leaves_mail_unread(tmp_path: Path, env: Path) -> None:
@@ -343,6 +347,7 @@ def test_maildir_scan_drafts_once_and_leaves_mail_unread(tmp_path: Path, env: Pa
     drafts = sorted((maildir / ".Drafts" / "cur").iterdir())
     assert len(drafts) == 2
     assert all(p.name.endswith(":2,DS") for p in drafts)
-    categories = sorted(email.message_from_bytes(p.read_bytes())["X-Mailbot-Category"] for p in drafts)
+    state = env / "xdg-state" / "mailbot" / "state.sqlite3"
+    categories = sorted(written_kind(state, email.message_from_bytes(p.read_bytes())) for p in drafts)
     assert categories == ["rejection", "request_info"]
     assert sorted(p.name for p in (maildir / "new").iterdir()) == before

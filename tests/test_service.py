@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import drafts_count, imap_client, write_config
+from conftest import drafts_count, imap_client, write_config, written_kind
 from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
@@ -109,7 +109,11 @@ def test_dovecot_restart_loses_nothing_duplicates_nothing(dovecot: Dovecot, env:
     finally:
         assert service.stop() == 0
     drafts = folder_messages(dovecot, "Drafts")
-    assert sorted(m["X-Mailbot-Category"] for m, _ in drafts) == ["acceptance", "clarification", "rejection"]
+    assert sorted(written_kind(env / "state.sqlite3", m) for m, _ in drafts) == [
+        "acceptance",
+        "clarification",
+        "rejection",
+    ]
 
 
 def test_sigterm_mid_work_exits_zero_and_next_start_finishes(dovecot: Dovecot, env: Path) -> None:
@@ -148,7 +152,7 @@ def test_overdue_case_gets_one_reminder_and_a_later_reply_cancels_more(dovecot: 
     drafts = folder_messages(dovecot, "Drafts")
     assert len(drafts) == 1
     reminder = drafts[0][0]
-    assert reminder["X-Mailbot-Rule"] == "deadline-overdue"
+    assert written_kind(env / "state.sqlite3", reminder) == "reminder"
     body = reminder.get_content()
     assert "Art. 12(3) GDPR" in body
     assert "Art. 12(4) GDPR" in body
@@ -164,7 +168,7 @@ def test_overdue_case_gets_one_reminder_and_a_later_reply_cancels_more(dovecot: 
         result = runner.invoke(cli, ["scan", "--config", str(config)])
         assert result.exit_code == 0, result.stderr
     drafts = folder_messages(dovecot, "Drafts")
-    assert sorted(m["X-Mailbot-Rule"] for m, _ in drafts) == ["asks-which-processing", "deadline-overdue"]
+    assert sorted(written_kind(env / "state.sqlite3", m) for m, _ in drafts) == ["reminder", "request_info"]
 
 
 def test_extension_moves_the_due_date_to_three_months(dovecot: Dovecot, env: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Protocol
 TRIAGE_HEADERS = (
     "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
     "List-Id", "List-Post", "List-Unsubscribe", "Precedence", "Auto-Submitted", "Return-Path",
-    "Content-Type", "X-Mailbot-Category",
+    "Content-Type",
 )  # fmt: skip
 
 

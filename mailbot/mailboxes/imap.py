@@ -285,7 +285,7 @@ class ImapMailbox:
         """Whether the folder holds a message with this Message-ID.
 
         The folder is searched once per scan (`open` starts a scan) for every message mailbot wrote
-        (they carry X-Mailbot-Category), and their Message-IDs are kept; what this connection
+        (every Message-ID there, matched on the client), and they are kept; what this connection
         appends afterwards is added to them.
         """
         if folder not in self._written:
@@ -295,7 +295,7 @@ class ImapMailbox:
     def _mailbot_message_ids(self, name: str) -> set[str]:
         self._select(name)
         try:
-            uids = self.client.search(["HEADER", "X-Mailbot-Category", ""])
+            uids = self.client.search(["ALL"])
             ids: set[str] = set()
             for chunk in _chunks(sorted(uids), _CHUNK):
                 for data in self.client.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).values():
