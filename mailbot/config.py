@@ -92,6 +92,7 @@ class ImapSettings:
     mailbox: str = "INBOX"
     drafts: str | None = None
     sent: str | None = None
+    authserv_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,9 @@ class ReplySettings:
     quote_original: bool = True
     ask_erasure: bool = False
     max_sends_per_case_per_day: int = 2
+    max_sends_per_day: int = 10
+    max_sends_per_recipient_per_day: int = 2
+    allow_unverified_send: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
             mailbox=t.text("mailbox", "INBOX"),
             drafts=t.text("drafts", "") or None,
             sent=t.text("sent", "") or None,
+            authserv_id=t.text("authserv_id", "").strip().lower(),
         )
     smtp = None
     if "smtp" in data:
@@ -250,6 +255,9 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         quote_original=reply_t.flag("quote_original", True),
         ask_erasure=reply_t.flag("ask_erasure", False),
         max_sends_per_case_per_day=reply_t.integer("max_sends_per_case_per_day", 2),
+        max_sends_per_day=reply_t.integer("max_sends_per_day", 10),
+        max_sends_per_recipient_per_day=reply_t.integer("max_sends_per_recipient_per_day", 2),
+        allow_unverified_send=reply_t.flag("allow_unverified_send", False),
     )
     if reply.mode == "send" and smtp is None:
         raise reply_t._err("mode", '= "send" needs an [smtp] table')
@@ -368,6 +376,7 @@ password_env = "MAILBOT_IMAP_PASSWORD"
 # ca_file = "/path/to/ca.pem"  # trust this CA in addition to the system's
 # drafts = "Drafts"            # found by SPECIAL-USE when unset
 # sent = "Sent"
+# authserv_id = "mx.example.org"  # trust only Authentication-Results your own server writes
 
 [smtp]
 host = "smtp.example.org"
@@ -380,7 +389,10 @@ password_env = "MAILBOT_SMTP_PASSWORD"
 mode = "draft"               # "draft" (review in your mail client), "send", or "dry-run"
 quote_original = true
 ask_erasure = false          # after an acceptance, also ask for erasure (Art. 17(1)(c), 19 GDPR)
-max_sends_per_case_per_day = 2
+max_sends_per_case_per_day = 2  # automatic sends (mode = "send"); drafts are never capped
+max_sends_per_day = 10
+max_sends_per_recipient_per_day = 2
+allow_unverified_send = false   # send also when your server adds no Authentication-Results
 
 [state]
 # path = "~/.local/state/mailbot/state.sqlite3"

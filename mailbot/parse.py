@@ -19,6 +19,7 @@ from inscriptis.model.config import ParserConfig
 from lxml import etree, html
 from mailparser_reply import EmailReplyParser
 
+from mailbot.auth import from_problem
 from mailbot.models import Address, Message
 
 # Beyond these sizes nothing is left to learn, only time to lose: headers are cut (RFC 5322 lines
@@ -277,4 +278,8 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
         defects=tuple(defects),
         size=size,
         truncated=truncated,
+        auth_results=tuple(header_all("Authentication-Results")[:20]),
+        from_problem=from_problem(header_all("From")),
+        precedence=precedence,
+        auto_response_suppress=header("X-Auto-Response-Suppress"),
     )

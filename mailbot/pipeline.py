@@ -62,6 +62,10 @@ class PipelineSettings:
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
     progress: bool = True
+    max_sends_per_day: int = 10
+    max_sends_per_recipient_per_day: int = 2
+    authserv_id: str = ""
+    allow_unverified_send: bool = False
 
 
 def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
@@ -81,6 +85,10 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
         max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
         progress=progress,
+        max_sends_per_day=reply.max_sends_per_day,
+        max_sends_per_recipient_per_day=reply.max_sends_per_recipient_per_day,
+        authserv_id=settings.imap.authserv_id if settings and settings.imap else "",
+        allow_unverified_send=reply.allow_unverified_send,
     )
 
 
@@ -327,23 +335,22 @@ class Pipeline:
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
         case = self._case(message, verdict)
+        total, by_recipient = self.store.sends_today_all(self.now().date())
         state = CaseState(
             known=case is not None,
-            sends_today=self.store.sends_today(case.id) if case else 0,
+            sends_today=self.store.sends_today(case.id, self.now().date()) if case else 0,
+            sent_before=self.store.sent_before(case.id) if case else False,
+            sends_today_all=total,
+            sends_today_by_recipient=by_recipient,
         )
-        policy = Policy(
-            mode=self.settings.mode,
-            default_language=self.settings.identity.language,
-            max_sends_per_case_per_day=self.settings.max_sends_per_case_per_day,
-        )
-        action = decide(message, verdict, self.ruleset, policy, state)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         if action.kind is ActionKind.REPLY:
-            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send")
+            reply = self._compose(action, message, verdict, auto=action.send)
             reply_id = reply.message_id
             if self.store.answered_by_other(message.message_id, reply.message_id):
                 action = Action(ActionKind.RECORD, "already answered by another reply")
@@ -371,6 +378,19 @@ class Pipeline:
         )
         report.outcomes.append(
             Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+        )
+
+    def policy(self) -> Policy:
+        """The safety policy decide applies, from the settings."""
+        s = self.settings
+        return Policy(
+            mode=s.mode,
+            default_language=s.identity.language,
+            max_sends_per_case_per_day=s.max_sends_per_case_per_day,
+            max_sends_per_day=s.max_sends_per_day,
+            max_sends_per_recipient_per_day=s.max_sends_per_recipient_per_day,
+            authserv_id=s.authserv_id,
+            allow_unverified_send=s.allow_unverified_send,
         )
 
     def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
@@ -412,8 +432,10 @@ class Pipeline:
         if mode == "dry-run":
             self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
             return f"dry-run: {reply.template} to {reply.to}", False
-        if mode == "draft":
-            return self._draft(reply, message.message_id, case), False
+        if not action.send:
+            # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
+            why = action.reason.partition("; drafted, not sent: ")[2]
+            return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False
         existing = self.store.reply(reply.message_id)
         if existing and existing["status"] == "delivered":
             return "already sent", False
@@ -433,8 +455,11 @@ class Pipeline:
             )
             self.store.finish_reply(reply.message_id, "delivered")
             return "already in Sent", False
-        assert self.settings.smtp is not None
-        self.store.begin_reply(reply.message_id, message.message_id, case.id if case else None, reply.template, "send")
+        if self.settings.smtp is None:
+            raise DeliveryError("send mode without an [smtp] server", permanent=True)
+        self.store.begin_reply(
+            reply.message_id, message.message_id, case.id if case else None, reply.template, "send", reply.to
+        )
         try:
             smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
         except DeliveryError as exc:

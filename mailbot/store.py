@@ -52,6 +52,13 @@ _MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX replies_original ON replies(original_message_id);
         """,
     ),
+    (
+        "0004-recipients",
+        """
+        ALTER TABLE replies ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+        CREATE INDEX replies_attempted ON replies(attempted_at);
+        """,
+    ),
 ]
 
 # Statuses of a message row: the reply is written only once 'done'; 'failed' rows are retried.
@@ -302,14 +309,16 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def begin_reply(self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str) -> None:
+    def begin_reply(
+        self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str, recipient: str = ""
+    ) -> None:
         """Record the attempt before delivering (so a crash leaves a trace to check against)."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO replies (reply_message_id, original_message_id, case_id, template, mode, status, "
-                "attempted_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(reply_message_id) DO UPDATE SET "
-                "attempted_at=excluded.attempted_at, mode=excluded.mode",
-                (reply_message_id, original, case_id, template, mode, _now()),
+                "attempted_at, recipient) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(reply_message_id) "
+                "DO UPDATE SET attempted_at=excluded.attempted_at, mode=excluded.mode, recipient=excluded.recipient",
+                (reply_message_id, original, case_id, template, mode, _now(), recipient.lower()),
             )
 
     def finish_reply(self, reply_message_id: str, status: str, error: str = "") -> None:
@@ -359,6 +368,24 @@ class Store:
                 }
             )
         return out
+
+    def sends_today_all(self, today: date | None = None) -> tuple[int, dict[str, int]]:
+        """Replies mailbot sent by itself today across all cases: the total, and the count per recipient."""
+        day = (today or datetime.now(UTC).date()).isoformat()
+        rows = self.db.execute(
+            "SELECT recipient, count(*) FROM replies WHERE mode='send' AND status IN ('pending', 'delivered') "
+            "AND attempted_at >= ? AND substr(attempted_at, 1, 10)=? GROUP BY recipient",
+            (day, day),
+        ).fetchall()
+        by_recipient = {str(r[0]): int(r[1]) for r in rows}
+        return sum(by_recipient.values()), by_recipient
+
+    def sent_before(self, case_id: int) -> bool:
+        """True when mailbot has already sent a reply by itself in this case (the thread is established)."""
+        row = self.db.execute(
+            "SELECT 1 FROM replies WHERE case_id=? AND mode='send' AND status='delivered' LIMIT 1", (case_id,)
+        ).fetchone()
+        return row is not None
 
     def is_own_reply(self, message_id: str) -> bool:
         """True when a Message-ID is one mailbot wrote (its own reply coming back)."""
