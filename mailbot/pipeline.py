@@ -12,10 +12,11 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from mailbot import smtp
+from mailbot.auth import SenderCheck
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
@@ -239,7 +240,7 @@ class Pipeline:
     def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
         case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        if case is None and counts and verdict.platform != "none":
+        if case is None and counts and self._may_open_case(message, verdict):
             opened = message_date(message) or self.now().date()
             case = self.store.open_case(
                 platform=verdict.platform,
@@ -260,6 +261,16 @@ class Pipeline:
             )
             self._note_extension(case, message)
         return case
+
+    def _may_open_case(self, message: Message, verdict: Verdict) -> bool:
+        """Only a platform's privacy team, from a sender that did not fail verification, opens a case by
+        writing; anyone else is heard only inside a case the person's request opened."""
+        platform = self.ruleset.platform(verdict.platform)
+        if platform is None or message.sender is None or message.from_problem:
+            return False
+        if verification(message, self.policy()).check is SenderCheck.FAILED:
+            return False
+        return platform.is_privacy_team(message.sender.email)
 
     def _note_extension(self, case: CaseRow, message: Message) -> None:
         """An extension announced within the first month moves the due date to three months (Art. 12(3))."""
