@@ -10,8 +10,7 @@ from typing import Any
 # Elements whose content is never shown as text.
 _NEVER_SHOWN = frozenset({"head", "title", "script", "style", "noscript", "template", "object", "iframe", "svg"})
 _DECLARATION = re.compile(r"([a-z-]{1,40})[ \t\r\n]{0,20}:[ \t\r\n]{0,20}([^;]{0,300})")
-_CSS_RULE = re.compile(r"([^{}]{1,2000})\{([^{}]{0,5000})\}")
-_CSS_COMMENT = re.compile(r"/\*.{0,5000}?\*/", re.DOTALL)
+_BRACE = re.compile(r"[{}]")
 _SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]{0,20})?(?:([.#])([a-z0-9_-]{1,100}))?$")
 _LENGTH = re.compile(r"^(-?[0-9]{0,10}\.?[0-9]{1,10})(px|pt|em|rem|%|ex|ch|vw|vh|cm|mm|in|pc)?$")
 _HEX = re.compile(r"^#([0-9a-f]{3,8})$")
@@ -145,14 +144,46 @@ def _removes(decl: dict[str, str]) -> bool:
     return False
 
 
+def _without_comments(css: str) -> str:
+    out: list[str] = []
+    at = 0
+    while True:
+        start = css.find("/*", at)
+        if start < 0:
+            out.append(css[at:])
+            return "".join(out)
+        out.append(css[at:start])
+        end = css.find("*/", start + 2)
+        if end < 0:
+            return "".join(out)
+        at = end + 2
+
+
 def _stylesheet(tree: Any) -> dict[str, dict[str, str]]:
-    """Declarations that <style> sheets give simple selectors (`tag`, `.class`, `#id`, `tag.class`)."""
+    """Declarations that <style> sheets give simple selectors (`tag`, `.class`, `#id`, `tag.class`).
+
+    Rules inside @media and other at-rules are left out: they apply only on some screens.
+    """
     rules: dict[str, dict[str, str]] = {}
     for sheet in tree.iter("style"):
-        text = _CSS_COMMENT.sub(" ", (sheet.text or "")[:100_000].lower())
-        for selectors, body in _CSS_RULE.findall(text):
-            decl = _declarations(body)
-            for selector in selectors.split(","):
+        css = _without_comments((sheet.text or "")[:100_000].lower())
+        preludes: list[tuple[str, bool]] = []  # (selector or at-rule, inside an at-rule)
+        at = 0
+        for brace in _BRACE.finditer(css):
+            text = css[at : brace.start()]
+            at = brace.end()
+            if brace.group() == "{":
+                prelude = text.strip()
+                inside = bool(preludes and preludes[-1][1]) or prelude.startswith("@")
+                preludes.append((prelude, inside))
+                continue
+            if not preludes:
+                continue
+            prelude, inside = preludes.pop()
+            if inside:
+                continue
+            decl = _declarations(text)
+            for selector in prelude.split(",")[:50]:
                 selector = selector.strip()
                 if _SIMPLE_SELECTOR.match(selector):
                     rules.setdefault(selector, {}).update(decl)
