@@ -7,6 +7,8 @@ import gc
 import importlib
 import pkgutil
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,9 +16,14 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import imap_client, write_config
+from servers import Dovecot
+from test_scan_imap import SEED, folder_messages, seeded_raw
+from test_service import Service
 
 import mailbot
 from mailbot import rules as rules_module
@@ -401,3 +408,75 @@ def test_a_million_empty_parts_in_bounded_memory(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
     peak_mb = int(out.stdout.strip()) / 1024
     assert peak_mb < 150, f"peak RSS {peak_mb:.0f} MB"
+
+
+# --- poison mail under `mailbot run` -------------------------------------------------------------
+
+
+def _poison(name: str, content: bytes, extra_headers: bytes = b"") -> bytes:
+    """The genuine request_info fixture's headers (its own thread) with a hostile body."""
+    raw = seeded_raw(name, SEED["request_info"])
+    head = raw[: raw.index(b"Content-Type:")]
+    return head + extra_headers + content
+
+
+def poison_messages() -> dict[str, bytes]:
+    """The worst hostile bodies, as mail from a platform's address."""
+    text = b"Content-Type: text/plain; charset=utf-8\r\nMIME-Version: 1.0\r\n\r\n"
+    html = b"Content-Type: text/html; charset=utf-8\r\nMIME-Version: 1.0\r\n\r\n"
+    parts = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' + b"--b\r\n\r\n" * 1_000_000
+    depth = 50_000
+    deep = (
+        b"MIME-Version: 1.0\r\n"
+        + b"".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n'.encode() for i in range(depth))
+        + b"Content-Type: text/plain\r\n\r\nx\r\n"
+    )
+    huge = b"X-Junk: " + b"A" * 1_000_000 + b"\r\n"
+    return {
+        "attribution": _poison("attribution", text + b"Am Am Am 17.04.2025 schrieb " * 4_000),
+        "ticket-bait": _poison("ticket-bait", text + b"ticket-" * 15_000 + b"[ref:" * 20_000),
+        "parts": _poison("parts", parts + b"--b--\r\n"),
+        "nesting": _poison("nesting", deep),
+        "headers": _poison("headers", text + b"Please send a copy of your passport.\r\n", huge * 3),
+        "hidden-html": _poison("hidden-html", html + b"<div style='font-size:0;color:#fff'>x" * 100_000),
+    }
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(300)
+def test_poison_mail_under_run_does_not_stall_the_service(dovecot: Dovecot, env: Path) -> None:
+    """The worst hostile bodies, then a genuine request behind them: `mailbot run` drafts the genuine
+    one, records every hostile one (held or done, never left to retry), and stops within 5 s of SIGTERM."""
+    genuine = "<seed-genuine-0@mail.example.net>"
+
+    def answered() -> set[str]:
+        return {str(m["In-Reply-To"]) for m, _ in folder_messages(dovecot, "Drafts")}
+
+    client = imap_client(dovecot)
+    poison = poison_messages()
+    for raw in poison.values():
+        client.append("INBOX", raw, flags=[])
+    client.append("INBOX", seeded_raw("genuine", SEED["request_info"]), flags=[])
+    client.logout()
+    service = Service(write_config(env / "config.toml", dovecot))
+    try:
+        deadline = time.monotonic() + 180
+        while genuine not in answered():
+            assert time.monotonic() < deadline, "the genuine request was not drafted"
+            assert service.proc.poll() is None, "".join(service.log)
+            time.sleep(0.2)
+        service.wait_for("waiting for new mail", timeout=120)
+    finally:
+        service.proc.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        service.proc.wait(30)
+        stopped_in = time.monotonic() - start
+    assert stopped_in <= 5, f"SIGTERM took {stopped_in:.1f} s"
+    assert service.proc.returncode == 0
+    db = sqlite3.connect(env / "state.sqlite3")
+    rows = dict(db.execute("SELECT message_id, status FROM messages").fetchall())
+    db.close()
+    for name in poison:
+        status = rows.get(f"<seed-{name}-0@mail.example.net>")
+        assert status in {"held", "done"}, f"{name}: {status}"
+    assert rows.get(genuine) == "done"
