@@ -160,6 +160,9 @@ def decide(
     """
     case = case or CaseState()
     lang = reply_language(verdict, policy.default_language, language)
+    if message.truncated:
+        why = message.defects[-1] if message.defects else "larger than the size limit"
+        return Action(ActionKind.HOLD, f"not read in full ({why}): left for you to read", language=lang)
     if verdict.category is Category.UNRELATED:
         return Action(ActionKind.IGNORE, f"not a platform's answer ({verdict.rule or 'no rule'})", language=lang)
     if message.from_problem:
@@ -171,8 +174,6 @@ def decide(
         return Action(ActionKind.HOLD, "no rule was confident: left for you to read", language=lang)
     if verdict.category is Category.ACKNOWLEDGEMENT:
         return Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language=lang)
-    if message.truncated:
-        return Action(ActionKind.HOLD, "larger than the size limit: left for you to read", language=lang)
     if case.already_answered:
         return Action(ActionKind.RECORD, "already answered", language=lang)
     platform = ruleset.platform(verdict.platform)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -87,6 +88,13 @@ class CaseRow:
         return self.status == "open" and date.fromisoformat(self.due) < today
 
 
+def _refuse_links(path: Path) -> None:
+    """The state file and SQLite's WAL and SHM files beside it must not be symbolic links."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if candidate.is_symlink():
+            raise OSError(errno.ELOOP, "symbolic link", str(candidate))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -99,12 +107,19 @@ class Store:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                if not self.path.exists():
-                    # Created private before SQLite writes anything into it.
-                    fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                _refuse_links(self.path)
+                # Created private before SQLite writes anything into it; never through a link.
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                try:
+                    os.fchmod(fd, 0o600)
+                finally:
                     os.close(fd)
-                os.chmod(self.path, 0o600)
-            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            if self.path is not None:
+                # nofollow: SQLite itself refuses a link put there after the checks above.
+                uri = self.path.absolute().as_uri() + "?nofollow=1"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(":memory:", timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -113,6 +128,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: state database unusable: {exc}") from None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
             raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
 
     def close(self) -> None:
