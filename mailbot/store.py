@@ -242,9 +242,12 @@ class Store:
         if "evidence" in fields and not isinstance(fields["evidence"], str | None):
             fields["evidence"] = json.dumps(list(fields["evidence"]), ensure_ascii=False)
         fields.setdefault("seen_at", _now())
-        columns = ", ".join(fields)
         updates = ", ".join(f"{c}=excluded.{c}" for c in fields if c != "seen_at")
-        attempts = ", attempts=attempts+1" if fields.get("status") == FAILED else ""
+        attempts = ""
+        if fields.get("status") == FAILED:  # a failure is one attempt more (the first one is 1)
+            fields["attempts"] = 1
+            attempts = ", attempts=attempts+1"
+        columns = ", ".join(fields)
         with self.transaction() as db:
             db.execute(
                 f"INSERT INTO messages (mailbox, uidvalidity, uid, {columns}) VALUES (?, ?, ?, "
