@@ -467,7 +467,8 @@ class Pipeline:
     def _failed(self, report: ScanReport, key: tuple[str, int, int], message: Message | None, exc: Exception) -> None:
         """Record a failure and when to try again (a timed backoff); after the last try, say so."""
         if not isinstance(exc, MailbotError):
-            log.exception("message %s failed", key[2])
+            # The reason is reported by the caller in one line; the traceback only with --debug.
+            log.debug("message %s failed", key[2], exc_info=exc)
         reason = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
         self.store.record_message(
             key,

@@ -89,9 +89,9 @@ class AccountWorker(threading.Thread):
                 self._pause(str(exc), account)
             except TRANSIENT as exc:
                 self._pause(f"connection lost ({type(exc).__name__}: {exc})", account)
-            except Exception:  # one account's bug must not end the service
-                log.exception("unexpected error", extra={"account": account})
-                self._pause("unexpected error", account)
+            except Exception as exc:  # one account's bug must not end the service
+                log.debug("unexpected error", exc_info=exc, extra={"account": account})
+                self._pause(f"unexpected error ({type(exc).__name__}: {exc}; --debug shows where)", account)
             finally:
                 mailbox.close()
                 if store is not None:
