@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import os
 import shlex
@@ -259,6 +258,8 @@ def _section_name(path: tuple[str, ...]) -> str:
 
 def _suggest(key: str, spec: Mapping[str, Any], path: tuple[str, ...]) -> str:
     """'; did you mean …?' from the nearest valid names, or the section that has this key."""
+    import difflib  # only on an error: keep it out of every start-up
+
     near = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
     if near:
         if not path and isinstance(spec[near[0]], dict | Map):

@@ -231,17 +231,16 @@ def _auth_failures(server: Dovecot) -> int:
     return server.log.read_text().count("auth failed") if server.log.exists() else 0
 
 
-def test_refused_login_ends_run_with_exit_1_after_three_tries(dovecot: Dovecot, env: Path) -> None:
+def test_refused_login_ends_run_with_exit_1_after_three_tries(
+    dovecot: Dovecot, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A wrong password: `mailbot run` tries 3 times (no more: a provider may lock the account), says why in
     one line, and exits 1."""
     config = write_config(env / "config.toml", dovecot)
     config.write_text(config.read_text().replace("MAILBOT_TEST_PASSWORD", "MAILBOT_WRONG_PASSWORD"))
-    os.environ["MAILBOT_WRONG_PASSWORD"] = "not the password"
-    try:
-        service = Service(config)
-        assert service.proc.wait(timeout=90) == 1
-    finally:
-        del os.environ["MAILBOT_WRONG_PASSWORD"]
+    monkeypatch.setenv("MAILBOT_WRONG_PASSWORD", "not the password")
+    service = Service(config)
+    assert service.proc.wait(timeout=90) == 1
     line = service.wait_for(r"account stopped")
     assert "IMAP login refused for ada at 127.0.0.1 (3 times in a row)" in line
     assert not any("Traceback" in entry for entry in service.log)
