@@ -323,3 +323,37 @@ def test_failed_reminder_attempt_does_not_hold_the_reminder_back(tmp_path: Path)
     assert not store.replied_since(case.id, today)
     store.finish_reply("<r1@example.org>", "delivered")
     assert store.replied_since(case.id, today)
+
+
+def test_the_service_counts_a_retry_as_no_new_mail_and_wakes_for_it(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A round that only retried a failed message reports no new mail (so the service waits instead of
+    scanning again at once), and the store names when the retry is due (so the wait ends then)."""
+    from mailbot.config import parse_config
+    from mailbot.service import AccountWorker
+
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    shutil.copy(MESSAGES / "rejection/meta-overriding-en.eml", maildir / "new" / "1.M1P1.test")
+    (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
+    start = datetime.now(UTC).replace(microsecond=0)
+    clock = [start]
+    store = Store(tmp_path / "state.sqlite3")
+    pipeline = Pipeline(
+        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False),
+        ruleset,
+        store,
+        MaildirMailbox(maildir),
+        now=lambda: clock[0],
+        echo=lambda line: None,
+    )
+    settings = parse_config({"identity": {"name": "A", "email": "a@example.org"}}, "test")
+    worker = AccountWorker(settings, ruleset, threading.Event())
+    assert worker._round(pipeline) is True
+    assert store.next_retry(after=start) == start + timedelta(seconds=60)
+    assert worker._round(pipeline) is False
+    clock[0] += timedelta(seconds=60)
+    assert worker._round(pipeline) is False
+    [(attempts,)] = store.db.execute("SELECT attempts FROM messages WHERE status='failed'").fetchall()
+    assert attempts == 2
+    store.close()
