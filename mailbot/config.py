@@ -133,10 +133,10 @@ class Settings:
     """The whole configuration.
 
     `country` is the person's country ([identity] country, ISO code: their home supervisory
-    authority); `accounts` maps a controller id to the identifier that controller knows the person
-    by ([identity.accounts]; default the identity e-mail); `controllers` are extra or overridden
-    controllers ([controllers.<id>]); `max_age_days` ([scan]): older messages are filed, not answered
-    on a first scan (0: no limit).
+    authority); `controller_accounts` maps a controller id to the identifier that controller knows
+    the person by ([identity.accounts]; default the identity e-mail); `controllers` are extra or
+    overridden controllers ([controllers.<id>]); `max_age_days` ([scan]): older messages are filed,
+    not answered, on a first scan (0: no limit).
     """
 
     identity: Identity
@@ -152,7 +152,7 @@ class Settings:
     warnings: tuple[str, ...] = ()
     name: str = "default"
     country: str = ""
-    accounts: Mapping[str, str] = field(default_factory=_frozen_map)
+    controller_accounts: Mapping[str, str] = field(default_factory=_frozen_map)
     controllers: Mapping[str, ControllerSettings] = field(default_factory=_frozen_map)
     max_age_days: int = 60
 
@@ -452,7 +452,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         poll_interval=float(service_t.integer("poll_interval", 60)),
         idle_timeout=float(idle),
         country=identity_t.text("country", "").upper(),
-        accounts=_frozen_map(identity_t.data.get("accounts", {})),
+        controller_accounts=_frozen_map(identity_t.data.get("accounts", {})),
         controllers=_frozen_map(_controllers(data.get("controllers", {}), where)),
         max_age_days=_Table("scan", data.get("scan", {}), where).count("max_age_days", 60),
     )

@@ -81,12 +81,10 @@ def test_new_keys_are_accepted_and_exposed_on_the_frozen_settings() -> None:
     """[identity] country and accounts, [controllers.<id>], [scan], [imap] authserv_id and the send caps
     reach Settings; absent, they have their documented defaults."""
     defaults = load("")
-    assert (defaults.country, dict(defaults.accounts), dict(defaults.controllers), defaults.max_age_days) == (
-        "",
-        {},
-        {},
-        60,
-    )
+    assert defaults.country == ""
+    assert dict(defaults.controller_accounts) == {}
+    assert dict(defaults.controllers) == {}
+    assert defaults.max_age_days == 60
     assert (defaults.reply.max_sends_per_day, defaults.reply.max_sends_per_recipient_per_day) == (10, 2)
     assert defaults.reply.allow_unverified_send is False
     settings = parse_config(
@@ -102,7 +100,7 @@ def test_new_keys_are_accepted_and_exposed_on_the_frozen_settings() -> None:
         "c.toml",
     )
     assert settings.country == "IT"
-    assert settings.accounts == {"amazon": "shop@example.org", "whatsapp": "+39 000 0000000"}
+    assert settings.controller_accounts == {"amazon": "shop@example.org", "whatsapp": "+39 000 0000000"}
     assert settings.imap is not None
     assert settings.imap.authserv_id == "mx.example.org"
     assert (settings.reply.max_sends_per_day, settings.reply.max_sends_per_recipient_per_day) == (4, 1)
@@ -113,7 +111,7 @@ def test_new_keys_are_accepted_and_exposed_on_the_frozen_settings() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.max_age_days = 1  # type: ignore[misc]
     with pytest.raises(TypeError):
-        settings.accounts["x"] = "y"  # type: ignore[index]
+        settings.controller_accounts["x"] = "y"  # type: ignore[index]
 
 
 def test_accounts_entries_are_checked_too(tmp_path: Path) -> None:
