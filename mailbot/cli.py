@@ -519,8 +519,8 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
 def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     """Watch the mailbox(es) and answer as messages arrive, until stopped.
 
-    Uses IMAP IDLE when the server has it (re-issued every [service] idle_timeout
-    seconds (default 300), or sooner when a failed message is due again), else
+    Uses IMAP IDLE when the server has it, re-issued every [service] idle_timeout
+    seconds (default 300) or sooner when a failed message is due again; else
     polls every [service] poll_interval seconds (default 60).
     Every [[accounts]] entry runs on its own; a failing account does not stop the others.
     Connection failures are retried with exponential backoff and jitter; a login
