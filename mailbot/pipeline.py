@@ -21,6 +21,7 @@ from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
+from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
 from mailbot.rules import Ruleset
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
@@ -50,6 +51,7 @@ class ScanReport:
     ignored: int = 0
     errors: int = 0
     stopped: bool = False
+    retried: int = 0  # of `examined`, failed messages tried again (not new mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,8 @@ class Pipeline:
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
         fresh = self.mailbox.new_uids(last)
-        retry = self.store.failed_messages(box, uidvalidity)
+        retry = self.store.failed_messages(box, uidvalidity, now=self.now())
+        report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
         handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
         candidates = sorted({u for u in fresh if u not in handled} | set(retry))
@@ -498,8 +501,10 @@ class Pipeline:
         report.outcomes.append(Outcome(key[2], _sender(head), head.subject, "-", str(ActionKind.HOLD), reason))
 
     def _failed(self, report: ScanReport, key: tuple[str, int, int], message: Message | None, exc: Exception) -> None:
+        """Record a failure and when to try again (a timed backoff); after the last try, say so."""
         if not isinstance(exc, MailbotError):
-            log.exception("message %s failed", key[2])
+            # The reason is reported by the caller in one line; the traceback only with --debug.
+            log.debug("message %s failed", key[2], exc_info=exc)
         reason = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
         self.store.record_message(
             key,
@@ -510,6 +515,13 @@ class Pipeline:
             action="error",
             error=reason,
         )
+        failures = self.store.attempts(key)
+        retry = next_message_attempt(failures, self.now())
+        self.store.retry_at(key, retry)
+        if retry is None:
+            reason += f" (gave up after {failures} attempts: see 'mailbot cases')"
+        else:
+            reason += f" (attempt {failures} of {MESSAGE_ATTEMPTS}; next after {retry:%Y-%m-%d %H:%M} UTC)"
         report.errors += 1
         report.outcomes.append(
             Outcome(

@@ -54,6 +54,15 @@ _MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        # A failed message is retried at retry_at; NULL on a failed row means mailbot gave up on it.
+        "0002-retries",
+        """
+        ALTER TABLE messages ADD COLUMN retry_at TEXT;
+        UPDATE messages SET retry_at = seen_at WHERE status = 'failed' AND attempts < 5;
+        CREATE INDEX messages_retry ON messages(status, retry_at);
+        """,
+    ),
+    (
         "0004-recipients",
         """
         ALTER TABLE replies ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
@@ -97,6 +106,14 @@ def _refuse_links(path: Path) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _stamp(when: datetime | None) -> str:
+    """A UTC timestamp that sorts as text (naive datetimes are taken as UTC)."""
+    when = when or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -185,10 +202,11 @@ class Store:
     # --- messages ----------------------------------------------------------------------------
 
     def handled_uids(self, mailbox: str, uidvalidity: int, above: int = 0) -> set[int]:
-        """UIDs above `above` whose processing is finished (done or held)."""
+        """UIDs above `above` that are not new: done, held, or failed (a failed message comes back
+        through `failed_messages` when its retry is due, never as new mail)."""
         rows = self.db.execute(
-            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?)",
-            (mailbox, uidvalidity, above, DONE, HELD),
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?, ?)",
+            (mailbox, uidvalidity, above, DONE, HELD, FAILED),
         )
         return {int(r[0]) for r in rows}
 
@@ -201,22 +219,59 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def failed_messages(self, mailbox: str, uidvalidity: int, max_attempts: int = 5) -> list[int]:
-        """UIDs whose processing failed and may be retried."""
+    def failed_messages(
+        self, mailbox: str, uidvalidity: int, max_attempts: int = 5, now: datetime | None = None
+    ) -> list[int]:
+        """UIDs whose processing failed and whose retry is due (`now`, default the current time)."""
         rows = self.db.execute(
-            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? ORDER BY uid",
-            (mailbox, uidvalidity, FAILED, max_attempts),
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? "
+            "AND retry_at IS NOT NULL AND retry_at <= ? ORDER BY uid",
+            (mailbox, uidvalidity, FAILED, max_attempts, _stamp(now)),
         )
         return [int(r[0]) for r in rows]
+
+    def attempts(self, key: tuple[str, int, int]) -> int:
+        """How often processing this message has failed."""
+        row = self.db.execute(
+            "SELECT attempts FROM messages WHERE mailbox=? AND uidvalidity=? AND uid=?", key
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def retry_at(self, key: tuple[str, int, int], when: datetime | None) -> None:
+        """When to try a failed message again; None: never (mailbot gave up, the person is told)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET retry_at=? WHERE mailbox=? AND uidvalidity=? AND uid=?",
+                (_stamp(when) if when else None, *key),
+            )
+
+    def next_retry(self, after: datetime | None = None) -> datetime | None:
+        """The earliest time after `after` (default now) that a failed message is due to be tried again."""
+        row = self.db.execute(
+            "SELECT min(retry_at) FROM messages WHERE status=? AND retry_at > ?", (FAILED, _stamp(after))
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def given_up(self) -> list[dict[str, Any]]:
+        """Messages mailbot stopped retrying, with the reason: they need the person."""
+        rows = self.db.execute(
+            "SELECT mailbox, uidvalidity, uid, message_id, sender, subject, error, attempts, seen_at FROM messages "
+            "WHERE status=? AND retry_at IS NULL ORDER BY seen_at, uid",
+            (FAILED,),
+        )
+        return [dict(r) for r in rows]
 
     def record_message(self, key: tuple[str, int, int], **fields: Any) -> None:
         """Insert or update the row of one message; `evidence` may be a list."""
         if "evidence" in fields and not isinstance(fields["evidence"], str | None):
             fields["evidence"] = json.dumps(list(fields["evidence"]), ensure_ascii=False)
         fields.setdefault("seen_at", _now())
-        columns = ", ".join(fields)
         updates = ", ".join(f"{c}=excluded.{c}" for c in fields if c != "seen_at")
-        attempts = ", attempts=attempts+1" if fields.get("status") == FAILED else ""
+        attempts = ""
+        if fields.get("status") == FAILED:  # a failure is one attempt more (the first one is 1)
+            fields["attempts"] = 1
+            attempts = ", attempts=attempts+1"
+        columns = ", ".join(fields)
         with self.transaction() as db:
             db.execute(
                 f"INSERT INTO messages (mailbox, uidvalidity, uid, {columns}) VALUES (?, ?, ?, "
@@ -269,9 +324,10 @@ class Store:
             )
 
     def replied_since(self, case_id: int, since: date) -> bool:
-        """True when mailbot wrote a reply in this case on or after `since`."""
+        """True when a reply of mailbot's in this case was delivered on or after `since` (a failed
+        attempt does not count: it must not hold a reminder back)."""
         row = self.db.execute(
-            "SELECT 1 FROM replies WHERE case_id=? AND substr(attempted_at, 1, 10)>=? LIMIT 1",
+            "SELECT 1 FROM replies WHERE case_id=? AND status='delivered' AND substr(delivered_at, 1, 10)>=? LIMIT 1",
             (case_id, since.isoformat()),
         ).fetchone()
         return row is not None

@@ -176,7 +176,8 @@ def test_secrets_never_leak(dovecot: Dovecot, env: Path, monkeypatch: pytest.Mon
     time.sleep(4)
     proc.send_signal(signal.SIGTERM)
     out_b, err_b = proc.communicate(timeout=30)
-    assert proc.returncode == 0
+    # 0 when SIGTERM came first; 1 when the account had already stopped after 3 refused logins.
+    assert proc.returncode in (0, 1)
     lines = [json.loads(line) for line in err_b.decode().splitlines() if line.startswith("{")]
     assert any(line["level"] == "warning" for line in lines), err_b.decode()
     assert _leaks(out_b + err_b) == []

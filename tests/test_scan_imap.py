@@ -232,7 +232,7 @@ def test_refused_login_is_one_clear_line(dovecot: Dovecot, env: Path, monkeypatc
     config = write_config(env / "config.toml", dovecot)
     code, out, err = scan(config)
     assert code == 1
-    assert err.strip().splitlines() == ["Error: IMAP login refused for ada at 127.0.0.1"]
+    assert err.strip().splitlines() == ["mailbot: error: IMAP login refused for ada at 127.0.0.1"]
     assert "wrong-password-123" not in out + err
 
 
