@@ -30,6 +30,7 @@ from mailbot.rules import bundled_rules
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "corpus"
 REPLY_CATEGORIES = frozenset({"request_info", "clarification", "acceptance", "rejection", "identity_check"})
+CATEGORIES = REPLY_CATEGORIES | {"acknowledgement", "unrelated"}
 OWN_ADDRESSES = frozenset({"jane@example.org"})
 
 
@@ -64,6 +65,9 @@ def evaluate(root: Path, thread: str) -> list[dict[str, Any]]:
         raw = path.read_bytes()
         label = manifest.get(rel) or manifest.get(path.name) or _header(raw, "X-Corpus-Label")
         if not label:
+            continue
+        if label not in CATEGORIES:
+            print(f"warning: {rel}: unknown label {label!r}, skipped", file=sys.stderr)
             continue
         source = _header(raw, "X-Corpus-Source")
         if thread == "yes":
