@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mailbot.complaint import CaseFacts, Complaint, Event, build_complaint
 from mailbot.compose import VARIANTS, ReplyOptions, lead_authority, render, template_context, template_for
 from mailbot.decide import SUPPORTED_LANGUAGES
 from mailbot.errors import MailbotError
@@ -90,13 +91,55 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
                         break
                     if "{{" in text or "{%" in text:
                         problems.append(f"template {name}.{lang}: unrendered template syntax in output")
+    for lang in SUPPORTED_LANGUAGES:
+        try:
+            text = sample_complaint(lang, ruleset, templates).text
+        except MailbotError as exc:
+            problems.append(str(exc))
+            continue
+        if "{{" in text or "{%" in text:
+            problems.append(f"template complaint.{lang}: unrendered template syntax in output")
     root = templates or data_dir("templates")
-    known = {f"{name}.{lang}" for name, _ in all_templates() for lang in SUPPORTED_LANGUAGES}
+    known = {f"{name}.{lang}" for name, _ in [*all_templates(), ("complaint", "")] for lang in SUPPORTED_LANGUAGES}
     for path in sorted(root.glob("*.txt.j2")):
         stem = path.name.removesuffix(".txt.j2")
         if not stem.startswith("_") and stem not in known:
             problems.append(f"template {path.name}: no category uses it")
     return sorted(set(problems))
+
+
+def sample_complaint(
+    lang: str, ruleset: Ruleset, templates: Path | None = None, request: RequestType = RequestType.OBJECTION
+) -> Complaint:
+    """A complaint about a sample refused, overdue case, written in `lang` (for `check` and the tests)."""
+    authority = next((a for a in ruleset.authorities if a.language == lang), ruleset.authorities[0])
+    facts = CaseFacts(
+        case_id=1,
+        controller="WhatsApp Ireland Limited",
+        types=(request,),
+        request_date=date(2025, 1, 2),
+        due=date(2025, 2, 2),
+        ticket="T-1",
+        account="+39 333 000 0000",
+        events=(
+            Event(date(2025, 1, 2), True, "request"),
+            Event(date(2025, 1, 10), False, "request_info", "Your objection"),
+            Event(date(2025, 1, 12), True, "reply"),
+            Event(date(2025, 2, 20), False, "rejection", "Your objection"),
+        ),
+        refusal_reasons="We rely on our legitimate interests.",
+        lead_authority="ie-dpc",
+    )
+    lead = ruleset.authority("ie-dpc")
+    return build_complaint(
+        facts,
+        SAMPLE_IDENTITY,
+        authority,
+        today=date(2025, 3, 1),
+        attachments=(("01-2025-01-10-0000.eml", b"x"),),
+        lead=lead,
+        templates=templates,
+    )
 
 
 def config_warnings(path: Path | None = None) -> list[str]:

@@ -26,7 +26,7 @@ from mailbot.errors import TemplateError
 from mailbot.models import Action, CaseInfo, Category, Identity, Message, Reply, RequestType, Verdict
 from mailbot.parse import clean_header
 from mailbot.resources import data_dir
-from mailbot.rules import Authority, Platform
+from mailbot.rules import Authority, Platform, bundled_rules
 
 _PREFIX = re.compile(
     r"^(?:\s*(?:re|aw|r|rif|sv|vs|antw|antwort|res|rv|réf|ref|wg|fw|fwd|tr|enc)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
@@ -41,6 +41,13 @@ WIDTH = 72
 _VARIANT_TEMPLATES = {"already_done": "already_done", "extension_no_reasons": "extension", "fee": "fee"}
 VARIANTS = ("", "grounds", "legal_basis", "medium", "no_reasons", "already_done", "extension_no_reasons", "fee")
 _FIRST = {"fr": "1er", "it": "1º"}
+_LODGE_FALLBACK = {
+    "en": ("with the competent supervisory authority", "with the supervisory authority ({name})"),
+    "it": ("presso l'autorità di controllo competente", "presso l'autorità di controllo ({name})"),
+    "de": ("bei der zuständigen Aufsichtsbehörde", "bei der Aufsichtsbehörde ({name})"),
+    "fr": ("auprès de l'autorité de contrôle compétente", "auprès de l'autorité de contrôle ({name})"),
+    "es": ("ante la autoridad de control competente", "ante la autoridad de control ({name})"),
+}
 _FORM_LINE = {
     "en": "Web form: {url}",
     "it": "Modulo web: {url}",
@@ -216,8 +223,10 @@ def template_context(
     if authority is not None:
         authority_with, authority_name = authority.lodge_with(lang), authority.name(lang)
     else:
-        # A platform without a table entry: its authority's own name, as rules/platforms gives it.
-        authority_with = authority_name = platform.authority if platform else ""
+        # A controller without a table entry: the competent authority, named as rules/platforms gives it.
+        authority_name = platform.authority if platform else ""
+        phrases = _LODGE_FALLBACK.get(lang, _LODGE_FALLBACK["en"])
+        authority_with = phrases[1].format(name=authority_name) if authority_name else phrases[0]
     return {
         "identity": {"name": identity.name, "email": identity.email},
         "platform_name": platform.name if platform else (case.controller or ""),
@@ -317,7 +326,7 @@ def compose(
     due: date | None = None,
     templates: Path | None = None,
     case: CaseInfo | None = None,
-    authorities: tuple[Authority, ...] = (),
+    authorities: tuple[Authority, ...] | None = None,
     form_url: str | None = None,
 ) -> Reply:
     """Compose the reply for an action of kind REPLY.
@@ -335,7 +344,7 @@ def compose(
         due: the Art. 12(3) due date, when known better than one month from receipt (superseded by `case`).
         templates: another templates folder (tests).
         case: the case: request types, date, deadline, account; None = an Art. 21(1) objection of unknown date.
-        authorities: the supervisory authorities of rules/ (Ruleset.authorities), for the authority's name.
+        authorities: the supervisory authorities (Ruleset.authorities), for the authority's name; None: the bundled.
         form_url: the controller takes requests only by this web form: the draft is addressed to the person
             (`action.to`) and its first line gives the form's address.
 
@@ -359,7 +368,7 @@ def compose(
         request_date=request_date,
         due=due,
         case=case,
-        authority=lead_authority(platform, authorities),
+        authority=lead_authority(platform, bundled_rules().authorities if authorities is None else authorities),
         today=now.date(),
     )
     text = render(template, context, templates)

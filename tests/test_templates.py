@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from mailbot.checks import SAMPLE_IDENTITY, all_templates, config_warnings, run_checks, sample_context
+from mailbot.checks import SAMPLE_IDENTITY, all_templates, config_warnings, run_checks, sample_complaint, sample_context
+from mailbot.cli import cli
 from mailbot.compose import (
     CONFIRM_DAYS,
     VARIANTS,
@@ -28,6 +30,7 @@ from mailbot.errors import TemplateError
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Message, Reply, RequestType, Verdict
 from mailbot.recipients import asks_email_reply, reply_target
 from mailbot.rules import LANGUAGES, Ruleset
+from mailbot.store import Store
 
 R = RequestType
 NOW = datetime(2025, 4, 20, 12, 0, tzinfo=UTC)
@@ -572,3 +575,137 @@ def test_quote_and_options_untouched(ruleset: Ruleset) -> None:
 def test_confirm_days_is_fourteen() -> None:
     """The period given after a refusal (documented in the README)."""
     assert CONFIRM_DAYS == 14
+
+
+# --- the complaint (Art. 77) --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_complaint_states_facts_provisions_and_requests(lang: str, ruleset: Ruleset) -> None:
+    """The complaint, in the authority's language: request and date, each answer, the missed deadline, the
+    refusal's reasons, the provisions infringed (listed ones only), what is asked, the evidence."""
+    for request in RequestType:
+        complaint = sample_complaint(lang, ruleset, request=request)
+        text = complaint.text
+        assert complaint.language == lang
+        cited = citations(text, lang)
+        assert {BASE[request], "12(3)", "12(4)", "12(2)", "77"} <= cited, (request, cited)
+        assert cited <= LISTED
+        assert len(ANY_ARTICLE.findall(text)) == len(re.findall(CITATION[lang], text)), text
+        assert format_date(date(2025, 1, 2), lang) in text  # the request
+        assert format_date(date(2025, 2, 2), lang) in text  # the deadline missed
+        assert "We rely on our legitimate interests." in text  # the refusal's reasons, verbatim
+        assert "01-2025-01-10-0000.eml" in text
+        assert "+39 333 000 0000" in text
+        assert "77" in complaint.subject
+        for pattern in FORBIDDEN["any"]:
+            assert not re.search(pattern, text, re.MULTILINE), (pattern, text)
+
+
+def _state_with_case(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A state file with one refused case, its messages as .eml files, and a configuration."""
+    state = tmp_path / "state.sqlite3"
+    store = Store(state)
+    case = store.open_case(
+        platform="whatsapp",
+        thread_key="<req-1@example.org>",
+        subject="Objection",
+        ticket="T-9",
+        opened=date(2025, 1, 2),
+        due=date(2025, 2, 2),
+    )
+    mails = tmp_path / "mail"
+    mails.mkdir()
+    for uid, (mid, category, day, text) in enumerate(
+        [
+            ("<ask-1@support.whatsapp.com>", "request_info", "10 Jan 2025", "Which processing do you object to?"),
+            ("<no-1@support.whatsapp.com>", "rejection", "20 Feb 2025", "We have compelling grounds; no change."),
+        ],
+        start=1,
+    ):
+        store.record_message(
+            ("INBOX", 1, uid),
+            status="done",
+            message_id=mid,
+            sender="privacy@support.whatsapp.com",
+            subject="Re: Objection",
+            category=category,
+            platform="whatsapp",
+            evidence=["phrase"],
+            case_id=case.id,
+        )
+        store.add_to_case(case.id, mid, category, at=date(2025, 1, 10), closes=False)
+        (mails / f"{uid}.eml").write_bytes(
+            (
+                f"From: WhatsApp <privacy@support.whatsapp.com>\r\nTo: ada@example.org\r\nSubject: Re: Objection\r\n"
+                f"Date: {day} 10:00:00 +0000\r\nMessage-ID: {mid}\r\n\r\n{text}\r\n"
+            ).encode()
+        )
+    (mails / "other.eml").write_bytes(b"Message-ID: <unrelated@example.org>\r\n\r\nnot in the case\r\n")
+    store.close()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[identity]\nname = "Ada Example"\nemail = "ada@example.org"\nauthority = "de-hh"\n[state]\npath = "{state}"\n'
+    )
+    config.chmod(0o600)
+    return state, mails, config
+
+
+def test_complaint_command_writes_a_form_folder_for_the_lead_authority(tmp_path: Path) -> None:
+    """The DPC takes complaints by web form: a folder with the text (form address first) and the .eml files."""
+    _, mails, config = _state_with_case(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["complaint", "1", "--config", str(config), "--messages", str(mails), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "complaint.txt").read_text()
+    assert text.splitlines()[0] == "https://forms.dataprotection.ie/contact"
+    assert "We have compelling grounds; no change." in text  # the refusal's reasons, from its message
+    assert "20 February 2025" in text
+    assert "2 January 2025" in text
+    emls = sorted(p.name for p in out.glob("*.eml"))
+    assert len(emls) == 2
+    assert all(b"unrelated" not in (out / n).read_bytes() for n in emls)
+
+
+def test_complaint_command_drafts_an_email_to_an_authority_that_takes_them(tmp_path: Path) -> None:
+    """--authority home with [identity] authority = de-hh: a German draft to HmbBfDI with the messages attached."""
+    _, mails, config = _state_with_case(tmp_path)
+    out = tmp_path / "complaint.eml"
+    args = [
+        "complaint",
+        "1",
+        "--authority",
+        "home",
+        "--config",
+        str(config),
+        "--messages",
+        str(mails),
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    draft = email.message_from_bytes(out.read_bytes(), policy=email.policy.strict)
+    assert isinstance(draft, email.message.EmailMessage)
+    assert draft["To"] == "mailbox@datenschutz.hamburg.de"
+    assert draft["Subject"].startswith("Beschwerde nach Art. 77 DSGVO")
+    body = draft.get_body(("plain",))
+    assert body is not None
+    assert body.get_param("format") == "flowed"
+    assert "Art. 21 Abs. 1 DSGVO" in unflow(body.get_content())
+    attached = [part.get_filename() for part in draft.iter_attachments()]
+    assert len(attached) == 2
+    assert all(name and name.endswith(".eml") for name in attached)
+
+
+def test_complaint_command_refuses_unknown_case_and_authority(tmp_path: Path) -> None:
+    """A wrong id or authority is a usage error (exit 1) that names what exists."""
+    _, _, config = _state_with_case(tmp_path)
+    result = CliRunner().invoke(cli, ["complaint", "7", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "no case 7" in result.output
+    result = CliRunner().invoke(cli, ["complaint", "1", "--authority", "xx-nope", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "it-garante" in result.output
