@@ -141,7 +141,7 @@ FORBIDDEN = {
         r"\bNone\b|\bundefined\b",
         r"\(\s*\)",  # an empty bracket: a variable came out empty
         r" ,| \.(?!\d)|  ",  # a space before punctuation, or two spaces
-        r"\b(?:my posts, photos and messages|I miei post|Meine Beiträge|Mes publications|Mis publicaciones)",
+        r"(?i)\b(?:my posts, photos and messages|i miei post|meine beiträge|mes publications|mis publicaciones)",
     ],
 }
 # An automated-means provision is not an answer to a channel or screenshot demand (GDPR.md): never cited.
@@ -261,6 +261,9 @@ def test_every_template_language_and_request_type(name: str, variant: str, lang:
             # Every article mention is a well-formed citation that the pattern above recognises.
             assert len(ANY_ARTICLE.findall(text)) == len(re.findall(CITATION[lang], text)), text
             body = text.split("\n", 2)[2]  # after the greeting and its blank line
+            # After "Sehr geehrtes …," and "Gentile …," the letter goes on in lower case; after "Dear …,",
+            # "Madame, Monsieur," and "Estimado …:" a new sentence starts with a capital.
+            assert body[0].islower() if lang in ("de", "it") else body[0].isupper(), body[:40]
             for pattern in FORBIDDEN[lang] + FORBIDDEN["any"]:
                 assert not re.search(pattern, body, re.MULTILINE), (pattern, request, text)
             for line in flowed(text).splitlines():
@@ -709,3 +712,65 @@ def test_complaint_command_refuses_unknown_case_and_authority(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["complaint", "1", "--authority", "xx-nope", "--config", str(config)])
     assert result.exit_code == 1
     assert "it-garante" in result.output
+
+
+# The wordings issue 14 found, as the old templates had them: each forbidden pattern must catch its own.
+OLD_WORDINGS = {
+    "en": [
+        "processing on the basis of your legitimate interests, in particular its use to develop",
+        "Compliance with the GDPR is not a matter of explanation.",
+        "thank you for your reply.",
+        "Art. 12(4) GDPR obliges you to tell me the reasons within one month of receiving it",
+    ],
+    "de": [
+        "ich muss nicht begründen, warum meinem Widerspruch stattzugeben ist",
+        "als auch künftig erhobene Daten erfasst",
+        "zu erleichtern, nicht, sie von Fragebögen abhängig zu machen",
+        "insbesondere ihre Verwendung zur Entwicklung",
+        "Die Beweislast liegt bei Ihnen, und Ihre Nachricht wird ihr nicht gerecht.",
+        "werde ich nach Art. 77 DSGVO Beschwerde bei der Aufsichtsbehörde einlegen",
+        "Die Einhaltung der DSGVO ist keine Frage der Erklärung.",
+        "müssen Sie mir binnen eines Monats nach Eingang die Gründe dafür mitteilen",
+    ],
+    "it": [
+        "indicatemi quale e quale informazione",
+        "L'onere della prova è vostro e la vostra risposta non lo soddisfa.",
+        "Il rispetto del GDPR non è una questione di spiegazioni.",
+        "2. In che modo mi riguarda e la mia situazione particolare: I miei post",
+        "vi obbliga a comunicarmene i motivi entro un mese dal ricevimento",
+    ],
+    "fr": [
+        "La charge de la preuve vous incombe, et votre message ne la satisfait pas.",
+        "je me réserve le droit à un recours juridictionnel effectif",
+        "bien plus de données que ce but ne l'exige",
+        "Le respect du RGPD n'est pas une affaire d'explications.",
+        "2. En quoi il me concerne: Mes publications",
+        "2. En quoi il me concerne, et ma situation particulière : Mes publications",
+        "vous oblige à m'en indiquer les motifs dans un délai d'un mois",
+    ],
+    "es": [
+        "La carga de la prueba es suya, y su mensaje no la cumple.",
+        "y que lo comuniquen a cada destinatario al que se hayan comunicado",
+        "Cumplir el RGPD no es una cuestión de explicaciones.",
+        "2. Cómo me afecta y cuál es mi situación particular: Mis publicaciones",
+        "les obliga a informarme de los motivos en el plazo de un mes",
+    ],
+    "any": [
+        "a complaint with the Data Protection Commission (Ireland) under",
+        "with the Integritetsskyddsmyndigheten (IMY, Sweden)",
+        "with the Integritetsskyddsmyndigheten",
+        "presso la Data Protection Commission irlandese",
+        "Dear {{ platform_name }} {% if x %}",
+        "None",
+        "ref. ()",
+        "a space , before a comma",
+        "My posts, photos and messages describe my private life",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", [*SUPPORTED_LANGUAGES, "any"])
+def test_each_forbidden_pattern_catches_the_old_wording(lang: str) -> None:
+    """The forbidden list is not dead: every pattern matches the wording it was written against."""
+    for pattern in FORBIDDEN[lang]:
+        assert any(re.search(pattern, old, re.MULTILINE) for old in OLD_WORDINGS[lang]), pattern
