@@ -74,6 +74,16 @@ class Complaint:
         return bool(self.to)
 
 
+def proposes_complaint(status: str, last_category: str, due: date | None, today: date) -> bool:
+    """True when a case calls for the Art. 77 complaint: the controller refused, or the deadline passed unmet.
+
+    For `mailbot cases` and the reminder ("a complaint is ready: mailbot complaint ID").
+    """
+    if last_category == "acceptance" or status == "closed":
+        return False
+    return last_category == "rejection" or (due is not None and due < today)
+
+
 def infringed(facts: CaseFacts, today: date) -> list[str]:
     """The provisions the controller infringed, in the order a complaint argues them."""
     out = ["core"]

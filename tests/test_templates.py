@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from mailbot.checks import SAMPLE_IDENTITY, all_templates, config_warnings, run_checks, sample_complaint, sample_context
 from mailbot.cli import cli
+from mailbot.complaint import proposes_complaint
 from mailbot.compose import (
     CONFIRM_DAYS,
     VARIANTS,
@@ -774,3 +775,13 @@ def test_each_forbidden_pattern_catches_the_old_wording(lang: str) -> None:
     """The forbidden list is not dead: every pattern matches the wording it was written against."""
     for pattern in FORBIDDEN[lang]:
         assert any(re.search(pattern, old, re.MULTILINE) for old in OLD_WORDINGS[lang]), pattern
+
+
+def test_complaint_is_proposed_after_a_refusal_or_an_expired_deadline() -> None:
+    """A refusal or a missed deadline proposes the complaint; an accepted or closed case does not."""
+    today = date(2025, 3, 1)
+    assert proposes_complaint("open", "rejection", date(2025, 4, 1), today)
+    assert proposes_complaint("open", "request_info", date(2025, 2, 1), today)
+    assert not proposes_complaint("open", "request_info", date(2025, 4, 1), today)
+    assert not proposes_complaint("closed", "acceptance", date(2025, 2, 1), today)
+    assert not proposes_complaint("open", "acknowledgement", None, today)
