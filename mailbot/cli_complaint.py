@@ -8,8 +8,8 @@ import email.utils
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,12 +28,14 @@ _HEAD_BYTES = 64 * 1024
 _MAX_FILES = 20_000
 
 
-def choose_authority(choice: str, ruleset: Ruleset, lead_key: str, identity: Identity, home_key: str = "") -> Authority:
-    """The authority `--authority` names: "lead" (the controller's, Art. 56), "home" (the person's), or a key."""
+def choose_authority(choice: str, ruleset: Ruleset, lead_key: str, identity: Identity, country: str = "") -> Authority:
+    """The authority `--authority` names: "lead" (the controller's, Art. 56), "home" (the person's, by
+    [identity] country, else language: Art. 77(1)), or a key of rules/authorities.toml."""
+    homes = dict(ruleset.home_authorities)
     if choice == "lead":
         key = lead_key
     elif choice == "home":
-        key = home_key or dict(ruleset.home_authorities).get(identity.language, "")
+        key = homes.get(country.upper(), "") or homes.get(identity.language, "")
     else:
         key = choice
     authority = ruleset.authority(key) if key else None
@@ -116,24 +118,13 @@ def _date(raw: bytes | None) -> date | None:
         return None
 
 
-def _home_key(path: Path) -> str:
-    """`[identity] authority` from the configuration file: the person's own supervisory authority, if set."""
-    try:
-        with path.open("rb") as fh:
-            identity = tomllib.load(fh).get("identity", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return ""
-    value = identity.get("authority", "") if isinstance(identity, dict) else ""
-    return value if isinstance(value, str) else ""
-
-
-@click.command(name="complaint")
+@click.command(name="complaint", short_help="Build an Art. 77 complaint about a case, ready to file.")
 @click.argument("case_id", type=int)
 @click.option(
     "--authority",
     default="lead",
     show_default=True,
-    help="lead (the controller's lead authority, Art. 56), home ([identity] authority, else by your language), "
+    help="lead (the controller's lead authority, Art. 56), home ([identity] country, else language), "
     "or a key of rules/authorities.toml such as it-garante or de-hh.",
 )
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
@@ -177,9 +168,13 @@ def complaint_cmd(
             wanted.discard("")
             found = find_messages(folders, wanted)
             facts = case_facts(store, case, ruleset, found)
+            if settings and case.platform in settings.controller_accounts:
+                facts = replace(facts, account=settings.controller_accounts[case.platform])
         finally:
             store.close()
-        chosen = choose_authority(authority, ruleset, facts.lead_authority, identity, _home_key(path))
+        chosen = choose_authority(
+            authority, ruleset, facts.lead_authority, identity, settings.country if settings else ""
+        )
         ordered = sorted(facts.events, key=lambda e: (e.when or date.min, not e.outgoing))
         attachments = tuple(
             (attachment_name(i, e, found[e.message_id]), found[e.message_id])

@@ -12,14 +12,16 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from mailbot import smtp
+from mailbot.auth import SenderCheck
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
+from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
 from mailbot.rules import Ruleset
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
@@ -49,6 +51,7 @@ class ScanReport:
     ignored: int = 0
     errors: int = 0
     stopped: bool = False
+    retried: int = 0  # of `examined`, failed messages tried again (not new mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,10 @@ class PipelineSettings:
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
     progress: bool = True
+    max_sends_per_day: int = 10
+    max_sends_per_recipient_per_day: int = 2
+    authserv_id: str = ""
+    allow_unverified_send: bool = False
 
 
 def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
@@ -81,6 +88,10 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
         max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
         progress=progress,
+        max_sends_per_day=reply.max_sends_per_day,
+        max_sends_per_recipient_per_day=reply.max_sends_per_recipient_per_day,
+        authserv_id=settings.imap.authserv_id if settings and settings.imap else "",
+        allow_unverified_send=reply.allow_unverified_send,
     )
 
 
@@ -141,7 +152,8 @@ class Pipeline:
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
         fresh = self.mailbox.new_uids(last)
-        retry = self.store.failed_messages(box, uidvalidity)
+        retry = self.store.failed_messages(box, uidvalidity, now=self.now())
+        report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
         handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
         candidates = sorted({u for u in fresh if u not in handled} | set(retry))
@@ -231,7 +243,7 @@ class Pipeline:
     def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
         case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        if case is None and counts and verdict.platform != "none":
+        if case is None and counts and self._may_open_case(message, verdict):
             opened = message_date(message) or self.now().date()
             case = self.store.open_case(
                 platform=verdict.platform,
@@ -252,6 +264,16 @@ class Pipeline:
             )
             self._note_extension(case, message)
         return case
+
+    def _may_open_case(self, message: Message, verdict: Verdict) -> bool:
+        """Only a platform's privacy team, from a sender that did not fail verification, opens a case by
+        writing; anyone else is heard only inside a case the person's request opened."""
+        platform = self.ruleset.platform(verdict.platform)
+        if platform is None or message.sender is None or message.from_problem:
+            return False
+        if verification(message, self.policy()).check is SenderCheck.FAILED:
+            return False
+        return platform.is_privacy_team(message.sender.email)
 
     def _note_extension(self, case: CaseRow, message: Message) -> None:
         """An extension announced within the first month moves the due date to three months (Art. 12(3))."""
@@ -327,23 +349,22 @@ class Pipeline:
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
         case = self._case(message, verdict)
+        total, by_recipient = self.store.sends_today_all(self.now().date())
         state = CaseState(
             known=case is not None,
-            sends_today=self.store.sends_today(case.id) if case else 0,
+            sends_today=self.store.sends_today(case.id, self.now().date()) if case else 0,
+            sent_before=self.store.sent_before(case.id) if case else False,
+            sends_today_all=total,
+            sends_today_by_recipient=by_recipient,
         )
-        policy = Policy(
-            mode=self.settings.mode,
-            default_language=self.settings.identity.language,
-            max_sends_per_case_per_day=self.settings.max_sends_per_case_per_day,
-        )
-        action = decide(message, verdict, self.ruleset, policy, state)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         if action.kind is ActionKind.REPLY:
-            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send")
+            reply = self._compose(action, message, verdict, auto=action.send)
             reply_id = reply.message_id
             if self.store.answered_by_other(message.message_id, reply.message_id):
                 action = Action(ActionKind.RECORD, "already answered by another reply")
@@ -371,6 +392,19 @@ class Pipeline:
         )
         report.outcomes.append(
             Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+        )
+
+    def policy(self) -> Policy:
+        """The safety policy decide applies, from the settings."""
+        s = self.settings
+        return Policy(
+            mode=s.mode,
+            default_language=s.identity.language,
+            max_sends_per_case_per_day=s.max_sends_per_case_per_day,
+            max_sends_per_day=s.max_sends_per_day,
+            max_sends_per_recipient_per_day=s.max_sends_per_recipient_per_day,
+            authserv_id=s.authserv_id,
+            allow_unverified_send=s.allow_unverified_send,
         )
 
     def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
@@ -412,8 +446,10 @@ class Pipeline:
         if mode == "dry-run":
             self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
             return f"dry-run: {reply.template} to {reply.to}", False
-        if mode == "draft":
-            return self._draft(reply, message.message_id, case), False
+        if not action.send:
+            # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
+            why = action.reason.partition("; drafted, not sent: ")[2]
+            return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False
         existing = self.store.reply(reply.message_id)
         if existing and existing["status"] == "delivered":
             return "already sent", False
@@ -433,8 +469,11 @@ class Pipeline:
             )
             self.store.finish_reply(reply.message_id, "delivered")
             return "already in Sent", False
-        assert self.settings.smtp is not None
-        self.store.begin_reply(reply.message_id, message.message_id, case.id if case else None, reply.template, "send")
+        if self.settings.smtp is None:
+            raise DeliveryError("send mode without an [smtp] server", permanent=True)
+        self.store.begin_reply(
+            reply.message_id, message.message_id, case.id if case else None, reply.template, "send", reply.to
+        )
         try:
             smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
         except DeliveryError as exc:
@@ -462,8 +501,10 @@ class Pipeline:
         report.outcomes.append(Outcome(key[2], _sender(head), head.subject, "-", str(ActionKind.HOLD), reason))
 
     def _failed(self, report: ScanReport, key: tuple[str, int, int], message: Message | None, exc: Exception) -> None:
+        """Record a failure and when to try again (a timed backoff); after the last try, say so."""
         if not isinstance(exc, MailbotError):
-            log.exception("message %s failed", key[2])
+            # The reason is reported by the caller in one line; the traceback only with --debug.
+            log.debug("message %s failed", key[2], exc_info=exc)
         reason = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
         self.store.record_message(
             key,
@@ -474,6 +515,13 @@ class Pipeline:
             action="error",
             error=reason,
         )
+        failures = self.store.attempts(key)
+        retry = next_message_attempt(failures, self.now())
+        self.store.retry_at(key, retry)
+        if retry is None:
+            reason += f" (gave up after {failures} attempts: see 'mailbot cases')"
+        else:
+            reason += f" (attempt {failures} of {MESSAGE_ATTEMPTS}; next after {retry:%Y-%m-%d %H:%M} UTC)"
         report.errors += 1
         report.outcomes.append(
             Outcome(

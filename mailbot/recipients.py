@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mailbot.decide import reply_address, takes_replies, valid_address
+from mailbot.decide import recipient, takes_replies, valid_address
 from mailbot.models import Message
 from mailbot.rules import Platform
 
@@ -33,7 +33,8 @@ def reply_target(
 ) -> tuple[str, str | None]:
     """The address a reply-worthy message's draft goes to, and the web form to paste it into, if any.
 
-    1. A sender that takes replies (or a no-reply sender that asks to be answered by e-mail) is answered there.
+    1. A sender (or a Reply-To within the controller's domains) that takes replies, or a no-reply sender
+       that asks to be answered by e-mail, is answered there.
     2. Otherwise the controller's documented privacy contact address (rules/platforms: privacy_contact).
     3. Where the controller only takes a web form (privacy_form), the draft goes to the person (`person`),
        with the form's address, which compose writes on its first line.
@@ -45,7 +46,8 @@ def reply_target(
         asks_email_reply: the message asks to be answered by replying to it (see `asks_email_reply`).
         person: the person's own address (the identity e-mail).
     """
-    sender = reply_address(message)
+    # Reply-To counts only within the controller's own domains (decide.recipient), as for every reply.
+    sender, _ = recipient(message, platform.domains if platform else ())
     if takes_replies(sender, platform) or (asks_email_reply and valid_address(sender)):
         return sender, None
     if platform is not None and platform.privacy_contact:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -649,7 +650,8 @@ def _state_with_case(tmp_path: Path) -> tuple[Path, Path, Path]:
     store.close()
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[identity]\nname = "Ada Example"\nemail = "ada@example.org"\nauthority = "de-hh"\n[state]\npath = "{state}"\n'
+        f'[identity]\nname = "Ada Example"\nemail = "ada@example.org"\ncountry = "IT"\n'
+        f'[identity.accounts]\nwhatsapp = "+39 333 000 1111"\n[state]\npath = "{state}"\n'
     )
     config.chmod(0o600)
     return state, mails, config
@@ -674,7 +676,7 @@ def test_complaint_command_writes_a_form_folder_for_the_lead_authority(tmp_path:
 
 
 def test_complaint_command_drafts_an_email_to_an_authority_that_takes_them(tmp_path: Path) -> None:
-    """--authority home with [identity] authority = de-hh: a German draft to HmbBfDI with the messages attached."""
+    """--authority home with [identity] country = IT: an Italian draft to the Garante with the messages attached."""
     _, mails, config = _state_with_case(tmp_path)
     out = tmp_path / "complaint.eml"
     args = [
@@ -693,12 +695,14 @@ def test_complaint_command_drafts_an_email_to_an_authority_that_takes_them(tmp_p
     assert result.exit_code == 0, result.output
     draft = email.message_from_bytes(out.read_bytes(), policy=email.policy.strict)
     assert isinstance(draft, email.message.EmailMessage)
-    assert draft["To"] == "mailbox@datenschutz.hamburg.de"
-    assert draft["Subject"].startswith("Beschwerde nach Art. 77 DSGVO")
+    assert draft["To"] == "protocollo@gpdp.it"
+    assert draft["Subject"].startswith("Reclamo ai sensi dell'art. 77 del GDPR")
     body = draft.get_body(("plain",))
     assert body is not None
     assert body.get_param("format") == "flowed"
-    assert "Art. 21 Abs. 1 DSGVO" in unflow(body.get_content())
+    text = unflow(body.get_content())
+    assert "art. 21, par. 1, del GDPR" in text
+    assert "+39 333 000 1111" in text  # the account the controller knows the person by
     attached = [part.get_filename() for part in draft.iter_attachments()]
     assert len(attached) == 2
     assert all(name and name.endswith(".eml") for name in attached)
@@ -785,3 +789,12 @@ def test_complaint_is_proposed_after_a_refusal_or_an_expired_deadline() -> None:
     assert not proposes_complaint("open", "request_info", date(2025, 4, 1), today)
     assert not proposes_complaint("closed", "acceptance", date(2025, 2, 1), today)
     assert not proposes_complaint("open", "acknowledgement", None, today)
+
+
+def test_reply_target_ignores_a_reply_to_outside_the_controller(ruleset: Ruleset) -> None:
+    """A stranger's Reply-To never chooses where the draft goes; one within the controller's domains does."""
+    whatsapp = ruleset.platform("whatsapp")
+    outside = replace(_message("privacy-ops@support.whatsapp.com"), reply_to=(Address("", "evil@example.net"),))
+    assert reply_target(outside, whatsapp, False, person="ada@example.org")[0] == "privacy-ops@support.whatsapp.com"
+    inside = replace(outside, reply_to=(Address("", "case-7@support.whatsapp.com"),))
+    assert reply_target(inside, whatsapp, False, person="ada@example.org")[0] == "case-7@support.whatsapp.com"
