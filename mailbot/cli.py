@@ -17,7 +17,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from mailbot import __version__, logs
-from mailbot.checks import run_checks
+from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
@@ -309,6 +309,8 @@ def check_cmd() -> None:
     Exit status 1 when anything is wrong.
     """
     problems = run_checks()
+    for warning in config_warnings():
+        click.echo(f"mailbot: warning: {warning}", err=True)
     for problem in problems:
         _fail(problem)
     if problems:
@@ -547,3 +549,9 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
+
+
+# The Art. 77 complaint lives in its own module (issue 14).
+from mailbot.cli_complaint import complaint_cmd  # noqa: E402
+
+cli.add_command(complaint_cmd)
