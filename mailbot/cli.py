@@ -278,7 +278,8 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         )
     own = frozenset({identity.email.lower()}) if settings else frozenset()
     verdict = classify(message, ruleset, own_addresses=own)
-    policy = Policy(mode="draft", default_language=identity.language)
+    authserv = settings.imap.authserv_id if settings and settings.imap else ""
+    policy = Policy(mode="draft", default_language=identity.language, authserv_id=authserv, person=identity.email)
     action = decide(message, verdict, ruleset, policy, language=lang)
     if action.kind is not ActionKind.REPLY:
         click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
@@ -298,6 +299,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         ruleset.platform(verdict.platform),
         now=datetime.now(UTC),
         options=options,
+        form_url=action.form or None,
     )
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 

@@ -177,6 +177,7 @@ class Action:
     language: str = "en"
     to: str = ""
     send: bool = False
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)
