@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -290,6 +290,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         objection=settings.objection if settings else "",
         ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
         quote_original=reply_settings.quote_original if reply_settings else True,
+        sent_from_account=identity.sent_from_account,
     )
     reply = compose(
         action,
@@ -483,6 +484,13 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     finally:
         store.close()
     today = datetime.now(UTC).date()
+    from mailbot.complaint import proposes_complaint
+
+    # After a refusal or an expired deadline, the Art. 77 complaint is the next step: say so.
+    complaint = {
+        case.id: proposes_complaint(case.status, case.last_category, date.fromisoformat(case.due), today)
+        for case in cases
+    }
     for case in cases:
         overdue = case.overdue(today)
         if as_json:
@@ -499,15 +507,17 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "overdue": overdue,
                         "last_category": case.last_category,
                         "replies": written[case.id],
+                        "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             flag = "OVERDUE" if overdue else case.status
+            proposal = f"\tcomplaint ready: mailbot complaint {case.id}" if complaint[case.id] else ""
             click.echo(
                 f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
-                f"{case.ticket or '-'}\t{case.subject}"
+                f"{case.ticket or '-'}\t{case.subject}{proposal}"
             )
     for row in given_up:
         if as_json:

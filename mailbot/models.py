@@ -189,6 +189,7 @@ class Identity:
     language: str = "en"
     statement: str = ""
     placeholder: bool = False
+    sent_from_account: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -83,6 +83,7 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
             objection=settings.objection if settings else "",
             ask_erasure=reply.ask_erasure,
             quote_original=reply.quote_original,
+            sent_from_account=identity.sent_from_account,
         ),
         smtp=settings.smtp if settings else None,
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
@@ -332,7 +333,7 @@ class Pipeline:
                 self.settings.identity,
                 platform,
                 now=self.now(),
-                options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
+                options=replace(opts, quote_original=False, ask_erasure=False),
                 request_date=date.fromisoformat(case.opened),
                 due=date.fromisoformat(case.due),
             )
@@ -410,13 +411,7 @@ class Pipeline:
 
     def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
         opts = self.settings.options
-        options = ReplyOptions(
-            statement=opts.statement,
-            objection=opts.objection,
-            ask_erasure=opts.ask_erasure,
-            quote_original=opts.quote_original,
-            auto_submitted=auto,
-        )
+        options = replace(opts, auto_submitted=auto)
         return compose(
             action,
             message,
