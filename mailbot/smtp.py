@@ -12,7 +12,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from mailbot.config import ServerSettings
 from mailbot.errors import DeliveryError
-from mailbot.mailboxes.imap import describe_connection_error, tls_context
+from mailbot.net import describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
 
