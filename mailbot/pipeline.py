@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_ANSWERS = re.compile(rb"^(?:in-reply-to|references)[ \t]*:", re.MULTILINE)
+_AT_DOMAIN = re.compile(rb"@([a-z0-9.-]+)")
 QUIET_DAYS = 7
 
 
@@ -124,6 +127,25 @@ class Pipeline:
             return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
+    def _may_matter(self) -> Callable[[bytes], bool]:
+        """A quick test on a raw header block that passes every message `_relevant` could accept:
+        one with an address in a platform's domain anywhere in its headers, or one that answers
+        something (In-Reply-To, References). Only what passes is parsed; keep it a superset of
+        `_relevant`."""
+        domains = frozenset(d.lower().encode() for p in self.ruleset.platforms for d in p.domains)
+
+        def may_matter(header: bytes) -> bool:
+            low = header.lower()
+            if _ANSWERS.search(low):
+                return True
+            for domain in _AT_DOMAIN.findall(low):
+                labels = domain.rstrip(b".").split(b".")
+                if any(b".".join(labels[i:]) in domains for i in range(len(labels))):
+                    return True
+            return False
+
+        return may_matter
+
     def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
         if not self.settings.progress or total < 50:
             return items
@@ -149,12 +171,14 @@ class Pipeline:
         todo = sorted({u for u in fresh if u not in handled} | set(retry))
         report.examined = len(todo)
         relevant: list[int] = []
+        may_matter = self._may_matter()
         for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
-            head = parse(header_bytes, headers_only=True)
-            if not self._relevant(head):
+            head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
+            if head is None or not self._relevant(head):
                 report.ignored += 1
                 if box.startswith("maildir:"):
                     # A Maildir has no UIDs to remember a position by: remember the message itself.
+                    head = head or parse(header_bytes, headers_only=True)
                     self.store.record_message(
                         (box, uidvalidity, uid),
                         status=DONE,
