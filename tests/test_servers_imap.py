@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import os
 import re
 import shutil
@@ -21,6 +22,9 @@ import pytest
 from conftest import imap_client, write_config
 from servers import PASSWORD, Dovecot, ImapProxy, make_dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, scan, seed, seeded_raw
+
+from mailbot.errors import MailboxError
+from mailbot.mailboxes.imap import _uid_set, read_fetch_answers
 
 pytestmark = pytest.mark.integration
 
@@ -313,3 +317,50 @@ def test_forty_messages_of_ten_megabytes_stay_within_150_mb(dovecot: Dovecot, en
     assert len(folder_messages(dovecot, "Drafts")) == 40
     print(f"peak RSS of the scan: {peak_kb / 1024:.0f} MB")
     assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
+
+
+@pytest.mark.parametrize("answer", ["NO", "EMPTY"])
+def test_failed_header_fetch_loses_nothing(
+    answer: str, dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """When the server fails the triage FETCH (NO, or OK with no data), the scan says so and moves
+    no further; the next scan, with a working server, drafts every message."""
+    ids = seed(dovecot, SEED)
+    proxy = proxies(dovecot, fail_fetch=(rb"HEADER\.FIELDS \(FROM ", answer))
+    code, out, err = scan(config_for(env, dovecot, proxy.port))
+    assert code != 0
+    assert "headers" in err or "FETCH" in err, out + err
+    assert "Traceback" not in out + err
+    assert folder_messages(dovecot, "Drafts") == []
+    code, _out, err = scan(config_for(env, dovecot))
+    assert code == 0, err
+    assert sorted(irt for irt, _ in drafts_in(dovecot, "Drafts")) == sorted(ids[name] for name in REPLY_WORTHY)
+
+
+def test_fetch_answers_in_any_order_with_literal_nil_and_unsolicited_lines() -> None:
+    """The triage FETCH reader takes items in any order, a header as a literal, NIL or "", skips
+    unsolicited responses, and stops at its own tagged completion."""
+    header = b"From: a@example.org\r\nSubject: hi\r\n\r\n"
+    stream = io.BytesIO(
+        b"* 1 FETCH (UID 10 RFC822.SIZE 120 BODY[HEADER.FIELDS (FROM SUBJECT)] {%d}\r\n%s)\r\n" % (len(header), header)
+        + b"* 3 EXISTS\r\n"
+        + b"* 2 FETCH (BODY[HEADER.FIELDS (FROM SUBJECT)] {%d}\r\n%s UID 11 RFC822.SIZE 7)\r\n" % (len(header), header)
+        + b"* 3 FETCH (UID 12 RFC822.SIZE 9 BODY[HEADER.FIELDS (FROM SUBJECT)] NIL)\r\n"
+        + b'* 4 FETCH (RFC822.SIZE 5 UID 13 BODY[HEADER.FIELDS (FROM SUBJECT)] "")\r\n'
+        + b"* 5 FETCH (FLAGS (\\Seen))\r\n"
+        + b"* 6 FETCH (UID 14 BODY[HEADER.FIELDS (FROM SUBJECT)] {2}\r\n\r\n)\r\n"  # no size: asked again
+        + b"mb1 OK Fetch completed\r\n"
+        + b"* 7 FETCH (UID 99 RFC822.SIZE 1 BODY[HEADER.FIELDS (FROM)] NIL)\r\n"
+    )
+    answers = read_fetch_answers(stream, b"mb1")
+    assert answers == {10: (header, 120), 11: (header, 7), 12: (b"", 9), 13: (b"", 5)}
+    with pytest.raises(MailboxError, match="FETCH failed: mb2 NO"):
+        read_fetch_answers(io.BytesIO(b"* 1 FETCH (UID 1 RFC822.SIZE 1 BODY[HEADER] NIL)\r\nmb2 NO busy\r\n"), b"mb2")
+    with pytest.raises(MailboxError, match="closed"):
+        read_fetch_answers(io.BytesIO(b"* 1 FETCH (UID 1 BODY[HEADER] {50}\r\nshort"), b"mb3")
+
+
+def test_uid_sets_fold_runs() -> None:
+    """UID lists become short sequence sets: runs folded, order and duplicates ignored."""
+    assert _uid_set([7, 1, 2, 3, 3, 9, 10]) == "1:3,7,9:10"
+    assert _uid_set([5]) == "5"
