@@ -210,7 +210,7 @@ class ImapProxy:
     refuse: IMAP commands (e.g. "CREATE") answered with NO instead of being passed on.
     fail_fetch: a pattern; a FETCH command matching it is answered with that answer instead:
         "BAD", "NO" or "EMPTY" (OK without any data).
-    Every command line the client sent is kept in `commands`.
+    Every line the client sent (literals left out) is kept in `commands`.
     """
 
     upstream: int
@@ -306,10 +306,10 @@ class ImapProxy:
                         break
                     line, buffer = buffer[: end + 2], buffer[end + 2 :]
                     found = re.search(rb"\{(\d+)\+?\}\r\n$", line)
+                    self.commands.append(line.rstrip(b"\r\n"))
                     if found:
                         literal = int(found.group(1))
                     else:
-                        self.commands.append(line.rstrip(b"\r\n"))
                         answer = self._answer(line.rstrip(b"\r\n"))
                         if answer is not None:
                             with lock:

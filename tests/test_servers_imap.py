@@ -23,8 +23,9 @@ from conftest import imap_client, write_config
 from servers import PASSWORD, Dovecot, ImapProxy, make_dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, scan, seed, seeded_raw
 
+from mailbot.config import load_config
 from mailbot.errors import MailboxError
-from mailbot.mailboxes.imap import _uid_set, read_fetch_answers
+from mailbot.mailboxes.imap import ImapMailbox, _uid_set, read_fetch_answers
 
 pytestmark = pytest.mark.integration
 
@@ -364,3 +365,40 @@ def test_uid_sets_fold_runs() -> None:
     """UID lists become short sequence sets: runs folded, order and duplicates ignored."""
     assert _uid_set([7, 1, 2, 3, 3, 9, 10]) == "1:3,7,9:10"
     assert _uid_set([5]) == "5"
+
+
+def test_folder_paths_follow_the_namespace_and_multiappend_is_one_command(
+    servers: Servers, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """folder_path() builds names under the personal namespace; append_many() stores several drafts in
+    one MULTIAPPEND, flagged \\Draft, and has_message_id() then finds each by its Message-ID."""
+    courier = servers(**{**COURIER, "capability": PLAIN_CAPABILITY})
+    default = servers()
+    proxy = proxies(courier)
+    found = {}
+    for name, server, port in (("courier", courier, proxy.port), ("default", default, None)):
+        mailbox = ImapMailbox(load_config(config_for(env, server, port)).imap)  # type: ignore[arg-type]
+        mailbox.open()
+        found[name] = (mailbox.namespace(), mailbox.folder_path("Mailbot", "acceptance"))
+        if name == "courier":
+            raws = [
+                f"From: ada@example.org\r\nMessage-ID: <mailbot.{i}@example.org>\r\n\r\nHi\r\n".encode()
+                for i in range(3)
+            ]
+            mailbox.append_many("drafts", raws, draft=True)
+            assert mailbox.has_message_id("drafts", "<mailbot.2@example.org>")
+        mailbox.close()
+    assert found == {
+        "courier": (("INBOX.", "."), "INBOX.Mailbot.acceptance"),
+        "default": (("", "/"), "Mailbot/acceptance"),
+    }
+    assert sum(1 for c in proxy.commands if re.match(rb"\S+ APPEND ", c)) == 1
+    drafts = folder_messages(courier, "INBOX.Drafts")
+    assert sorted(str(m["Message-ID"]) for m, _ in drafts) == [f"<mailbot.{i}@example.org>" for i in range(3)]
+    assert all(b"\\Draft" in flags for _, flags in drafts)
+    lose_state(env)
+    fresh = ImapMailbox(load_config(config_for(env, courier)).imap)  # type: ignore[arg-type]
+    fresh.open()
+    assert fresh.has_message_id("drafts", "<mailbot.0@example.org>")
+    assert not fresh.has_message_id("drafts", "<mailbot.9@example.org>")
+    fresh.close()

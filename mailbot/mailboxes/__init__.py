@@ -41,5 +41,8 @@ class Mailbox(Protocol):
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
         """Store a message in 'drafts' or 'sent'."""
 
+    def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
+        """Store several messages at once (IMAP MULTIAPPEND: all or none, one server round trip)."""
+
     def close(self) -> None:
         """Disconnect."""

@@ -452,16 +452,29 @@ class ImapMailbox:
 
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
         """APPEND to Drafts with \\Draft \\Seen, or to Sent with \\Seen."""
+        self.append_many(folder, [raw], draft=draft)
+
+    def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
+        """APPEND several messages at once: one MULTIAPPEND (RFC 3502: all or none, one round trip and
+        one disk sync on the server) where offered, else one by one."""
+        if not raws:
+            return
         flags = [DRAFT, SEEN] if draft else [SEEN]
         name = self.folder(folder)
+        now = datetime.now(UTC)
         try:
-            self.client.append(name, raw, flags=flags, msg_time=datetime.now(UTC))
+            if len(raws) > 1 and self.client.has_capability("MULTIAPPEND"):
+                self.client.multiappend(name, [{"msg": raw, "flags": flags, "date": now} for raw in raws])
+            else:
+                for raw in raws:
+                    self.client.append(name, raw, flags=flags, msg_time=now)
         except IMAPClientError as exc:
             raise MailboxError(f"IMAP: APPEND to {name!r} failed: {exc}") from None
         if name in self._ids:
-            header = _HEADER_END.split(raw, maxsplit=1)[0]
-            for match in _OWN_MSGID.finditer(header):
-                self._ids[name].ids.add(match.group(1).decode("ascii", "replace"))
+            for raw in raws:
+                header = _HEADER_END.split(raw, maxsplit=1)[0]
+                for match in _OWN_MSGID.finditer(header):
+                    self._ids[name].ids.add(match.group(1).decode("ascii", "replace"))
 
 
 class _Reader(Protocol):

@@ -114,6 +114,11 @@ class MaildirMailbox:
         msg.set_flags("DS" if draft else "S")
         self._folder(folder).add(msg)
 
+    def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
+        """Add several messages, one file each."""
+        for raw in raws:
+            self.append(folder, raw, draft=draft)
+
     def close(self) -> None:
         """Nothing to close."""
         self._box = None
