@@ -127,12 +127,16 @@ class Pipeline:
             return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
+    def _triage_domains(self) -> frozenset[bytes]:
+        """Every domain whose senders `_relevant` may accept without a thread reference."""
+        return frozenset(d.lower().encode() for p in self.ruleset.platforms for d in p.domains)
+
     def _may_matter(self) -> Callable[[bytes], bool]:
         """A quick test on a raw header block that passes every message `_relevant` could accept:
-        one with an address in a platform's domain anywhere in its headers, or one that answers
-        something (In-Reply-To, References). Only what passes is parsed; keep it a superset of
-        `_relevant`."""
-        domains = frozenset(d.lower().encode() for p in self.ruleset.platforms for d in p.domains)
+        one with an address in a triage domain anywhere in its headers, or one that answers
+        something (In-Reply-To, References). Only what passes is parsed. It must stay a superset of
+        `_relevant`: a new reason to accept a sender belongs in `_triage_domains`."""
+        domains = self._triage_domains()
 
         def may_matter(header: bytes) -> bool:
             low = header.lower()

@@ -402,3 +402,26 @@ def test_folder_paths_follow_the_namespace_and_multiappend_is_one_command(
     assert fresh.has_message_id("drafts", "<mailbot.0@example.org>")
     assert not fresh.has_message_id("drafts", "<mailbot.9@example.org>")
     fresh.close()
+
+
+def test_own_message_ids_are_read_once_then_only_for_new_uids(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """Drafts' Message-IDs are fetched once; a later scan with nothing new in Drafts fetches nothing,
+    and one with a new draft fetches only its UID."""
+    proxy = proxies(dovecot)
+    mailbox = ImapMailbox(load_config(config_for(env, dovecot, proxy.port)).imap)  # type: ignore[arg-type]
+    client = imap_client(dovecot)
+    client.append("Drafts", b"Message-ID: <first@example.org>\r\n\r\nHi\r\n")
+    seen = []
+    for _ in range(2):
+        mailbox.open()
+        seen.append(mailbox.has_message_id("drafts", "<first@example.org>"))
+    client.append("Drafts", b"Message-ID: <second@example.org>\r\n\r\nHi\r\n")
+    client.logout()
+    mailbox.open()
+    seen.append(mailbox.has_message_id("drafts", "<second@example.org>"))
+    mailbox.close()
+    assert seen == [True, True, True]
+    fetches = [c.split()[3] for c in proxy.commands if b"HEADER.FIELDS (MESSAGE-ID)" in c]
+    assert fetches == [b"1", b"2"]

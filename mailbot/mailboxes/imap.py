@@ -421,6 +421,14 @@ class ImapMailbox:
         return self._ids[name].ids
 
     def _refresh_ids(self, name: str) -> None:
+        known = self._ids.get(name)
+        if known is not None:
+            # Nothing new since the last read: STATUS says so without opening the folder.
+            with contextlib.suppress(IMAPClientError):
+                status = self.client.folder_status(name, [b"UIDVALIDITY", b"UIDNEXT"])
+                validity, uidnext = int(status.get(b"UIDVALIDITY", 0) or 0), int(status.get(b"UIDNEXT", 0) or 0)
+                if validity and validity == known.uidvalidity and 0 < uidnext <= known.next_uid:
+                    return
         try:
             info = self.client.select_folder(name, readonly=True)
         except IMAPClientError as exc:
