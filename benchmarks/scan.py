@@ -81,8 +81,11 @@ def ordinary(i: int, rng: random.Random) -> bytes:
 
 
 def platform(i: int) -> bytes:
-    """A platform message from the corpus, with its own Message-ID and thread."""
+    """A platform message from the corpus, with its own Message-ID and thread, dated today (fresh mail
+    is answered; older mail on a first scan is only filed)."""
     raw = PLATFORM[i % len(PLATFORM)].read_bytes()
+    today = format_datetime(datetime.now(UTC) - timedelta(minutes=i)).encode()
+    raw = re.sub(rb"(?m)^Date: [^\r\n]+", b"Date: " + today, raw, count=1)
     raw = re.sub(rb"Message-ID: <[^>]+>", f"Message-ID: <bench-p{i}@mail.example.net>".encode(), raw, count=1)
     return re.sub(rb"<objection-(\w+)@example\.org>", f"<objection-{i}@example.org>".encode(), raw)
 
