@@ -444,16 +444,18 @@ class ImapMailbox:
             return
         try:
             # `n:*` always includes the highest UID, even below n: filtered below.
-            present = [int(u) for u in self.client.search(["UID", f"{known.next_uid}:*"]) if int(u) >= known.next_uid]
-            answer = self._fetch(sorted(present), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) if present else {}
+            found = self.client.search(["UID", f"{known.next_uid}:*"])
         except IMAPClientError as exc:
             raise MailboxError(f"IMAP: cannot read the Message-IDs in {name!r}: {exc}") from None
+        present = sorted(int(u) for u in found if int(u) >= known.next_uid)
         ids: set[str] = set()
-        for uid in present:
-            header = _header_part(answer[uid]) if uid in answer else None
-            if header is None:
-                raise MailboxError(f"IMAP: the server did not return the Message-ID of UID {uid} in {name!r}")
-            ids.update(m.decode("ascii", "replace") for m in _MSGID.findall(header))
+        for chunk in _chunks(present, _CHUNK):
+            answer = self._fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            for uid in chunk:
+                header = _header_part(answer[uid]) if uid in answer else None
+                if header is None:
+                    raise MailboxError(f"IMAP: the server did not return the Message-ID of UID {uid} in {name!r}")
+                ids.update(m.decode("ascii", "replace") for m in _MSGID.findall(header))
         known.ids |= ids
         known.next_uid = max([known.next_uid, uidnext, *(u + 1 for u in present)])
         self._ids[name] = known
