@@ -81,6 +81,7 @@ class ImapMailbox:
         self._ids_checked: set[str] = set()
         self._sizes: dict[int, int] = {}
         self._highest_uid = 0
+        self._inbox_uidnext = 0
         self._tags = 0
 
     # --- connection ----------------------------------------------------------------------------
@@ -137,6 +138,8 @@ class ImapMailbox:
         except IMAPClientError as exc:
             raise MailboxError(f"IMAP: cannot open folder {folder!r}: {exc}") from None
         self._selected = folder
+        if folder == self.settings.mailbox:
+            self._inbox_uidnext = int(info.get(b"UIDNEXT", 0) or 0)
         return int(info[b"UIDVALIDITY"])
 
     def close(self) -> None:
@@ -223,6 +226,11 @@ class ImapMailbox:
     def new_uids(self, last_uid: int) -> list[int]:
         """UIDs above last_uid. `UID SEARCH UID n:*` always returns the last message, so filter."""
         self._ensure_inbox()
+        uidnext, self._inbox_uidnext = self._inbox_uidnext, 0
+        if 0 < uidnext <= last_uid + 1:
+            # The SELECT just made says no UID above last_uid exists: nothing to search for.
+            self._highest_uid = last_uid
+            return []
         uids = [int(u) for u in self.client.search(["UID", f"{last_uid + 1}:*"])]
         self._highest_uid = max([last_uid, *uids])
         return sorted(u for u in uids if u > last_uid)
