@@ -135,7 +135,18 @@ class RuleScore:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The classifier's answer with its evidence."""
+    """The classifier's answer with its evidence.
+
+    `rule` is the category rule that decided; `gate` the relevance gate that ruled the message out
+    before any rule ran ("gate-bulk", "gate-own-message", ...), "" when none did.
+    `variant` says which kind of answer within the category it is, for the reply templates:
+    "grounds" (compelling legitimate grounds claimed), "legal_basis" (another legal basis, such as a
+    contract or a legal obligation or retention duty), "medium" (use our form, portal, tool or
+    settings instead), "no_reasons" (no further action, no reasons given), "dead_mailbox" (the address
+    no longer answers), "already_done" (already opted out or handled), "extension_no_reasons" (more
+    time taken without reasons), "fee" (a fee asked, or the request called manifestly unfounded or
+    excessive, Art. 12(5)); "" otherwise.
+    """
 
     category: Category
     platform: str
@@ -145,6 +156,8 @@ class Verdict:
     evidence: tuple[str, ...] = ()
     scores: tuple[RuleScore, ...] = field(default=())
     ticket: str = ""
+    variant: str = ""
+    gate: str = ""
 
 
 class ActionKind(enum.StrEnum):
