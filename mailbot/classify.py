@@ -31,6 +31,8 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
 _UNKNOWN_LANGUAGE_WORDS = 12
+# A line break inside a sentence (mail clients wrap at ~72 columns): the next line goes on in lower case.
+_WRAPPED = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n[ \t]*(?=[a-zà-ÿ(])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,7 @@ def _without_examples(ruleset: Ruleset, text: str) -> str:
 
 def _prepare(ruleset: Ruleset, message: Message) -> _Text:
     tuning = ruleset.tuning
-    own = own_words(ruleset, message.new_text)
+    own = _WRAPPED.sub(" ", own_words(ruleset, message.new_text))
     segments = tuple(p for p in (s.strip(" \t-*•·") for s in _SEGMENT.split(own)) if len(p) >= 4)
     body = _lower("\n".join(segments)[: tuning.max_classified])
     subject = _lower(message.subject)
@@ -169,7 +171,10 @@ def _negated(ruleset: Ruleset, text: str) -> bool:
 
 def _rule_text(rule: CategoryRule, text: _Text) -> str:
     body = text.body if rule.in_examples else text.plain
-    return f"{text.subject}\n{body}" if rule.in_subject and text.subject else body
+    # A subject ("Case: 4471") labels whatever the body says; it speaks for itself only when the body is empty.
+    if text.subject and (rule.in_subject or not body.strip()):
+        return f"{text.subject}\n{body}"
+    return body
 
 
 def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str = "") -> str:
@@ -447,7 +452,7 @@ def classify(
     if known_thread and ranked and ranked[0].category is Category.UNRELATED:
         if ranked[0].score < tuning.known_thread_unrelated:
             evidence.append(f"in a case's thread: {ranked[0].rule} too weak for unrelated")
-            ranked = [s for s in ranked if s.category is not Category.UNRELATED]
+            ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
     stranger = platform is None and not known_thread
     threshold = tuning.stranger_threshold if stranger else tuning.threshold
     if not ranked or ranked[0].score < threshold:
