@@ -14,7 +14,7 @@ from mailbot.language import detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
 
-_SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_SEGMENT = re.compile(r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+")
 _WORD = re.compile(r"\w+")
 _TICKET = re.compile(
     r"(?:\[\s*#\s*([A-Z0-9][A-Z0-9-]{2,})\s*\]|\[ref:\s*([^\]\s]+)\s*\]"
@@ -352,11 +352,8 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
 
 
 def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
-    """One best score per category, strongest first, ties broken by category priority.
-
-    A receipt gives way to any ask or decision that scores at least `receipt_yields_to`:
-    "thank you for contacting us" does not outweigh what the message decides.
-    """
+    """One best score per category, strongest first, ties broken by category priority (an ask or a
+    decision outranks a receipt; "thank you for contacting us" is a weak rule of its own)."""
     per: dict[Category, RuleScore] = {}
     for s in scores:
         if s.score > 0 and (s.category not in per or s.score > per[s.category].score):
@@ -368,12 +365,7 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
     close = [s for s in ranked if top - s.score < tuning.tie]
     rest = [s for s in ranked if top - s.score >= tuning.tie]
     close.sort(key=lambda s: -tuning.rank(s.category))
-    ranked = close + rest
-    if ranked[0].category is Category.ACKNOWLEDGEMENT:
-        operative = [s for s in ranked if s.category.gets_reply and s.score >= tuning.receipt_yields_to]
-        if operative:
-            ranked = [operative[0]] + [s for s in ranked if s is not operative[0]]
-    return ranked
+    return close + rest
 
 
 def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore]) -> str:

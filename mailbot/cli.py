@@ -428,3 +428,8 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
+
+
+from mailbot.cli_teach import teach_cmd  # noqa: E402 (registered last: the command lives in its own module)
+
+cli.add_command(teach_cmd)

@@ -91,7 +91,6 @@ class Tuning:
     sentence_cutoff: float = 85.0
     sentence_weight: float = 0.9
     learned_cutoff: float = 85.0
-    receipt_yields_to: float = 0.75
     priority: tuple[tuple[Category, int], ...] = (
         (Category.UNRELATED, 7),
         (Category.IDENTITY_CHECK, 6),
