@@ -14,7 +14,9 @@ from mailbot.language import detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
 
-_SEGMENT = re.compile(r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+")
+_SEGMENT = re.compile(
+    r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
+)
 _WORD = re.compile(r"\w+")
 _TICKET = re.compile(
     r"(?:\[\s*#\s*([A-Z0-9][A-Z0-9-]{2,})\s*\]|\[ref:\s*([^\]\s]+)\s*\]"
@@ -26,7 +28,9 @@ _TICKET = re.compile(
 
 
 # Text in quotation marks is someone else's words (a forum post quoting a platform, a cited template).
-_QUOTED_SPAN = re.compile(r"[\"\u201c\u201e\u00ab\u2039][^\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\n]{12,400}[\"\u201d\u201c\u00bb\u203a]")
+_QUOTED_SPAN = re.compile(
+    r"[\"\u201c\u201e\u00ab\u2039][^\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\n]{12,400}[\"\u201d\u201c\u00bb\u203a]"
+)
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
@@ -436,15 +440,22 @@ def classify(
             rule = f"learned-{category.value.replace('_', '-')}"
             found = RuleScore(rule, category, round(score / 100, 3), f"learned {item.source}", sentence)
             return Verdict(
-                category, platform_id, lang, round(score / 100, 3), rule, tuple(evidence), (found,), ticket,
+                category,
+                platform_id,
+                lang,
+                round(score / 100, 3),
+                rule,
+                tuple(evidence),
+                (found,),
+                ticket,
                 variant=item.variant,
             )
     scores = score_rules(message, ruleset, fuzzy=True if explain else None)
     ranked = _best(scores, tuning)
-    if known_thread and ranked and ranked[0].category is Category.UNRELATED:
-        if ranked[0].score < tuning.known_thread_unrelated:
-            evidence.append(f"in a case's thread: {ranked[0].rule} too weak for unrelated")
-            ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
+    top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
+    if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:
+        evidence.append(f"in a case's thread: {ranked[0].rule} too weak for unrelated")
+        ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
     stranger = platform is None and not known_thread
     threshold = tuning.stranger_threshold if stranger else tuning.threshold
     if not ranked or ranked[0].score < threshold:

@@ -26,7 +26,9 @@ def _state_path(config: Path | None) -> Path:
 @click.command(name="teach")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.argument("category", required=False, type=click.Choice(_CATEGORIES))
-@click.option("--variant", default="", type=click.Choice(sorted(VARIANTS)), help="The kind of answer within the category.")
+@click.option(
+    "--variant", default="", type=click.Choice(sorted(VARIANTS)), help="The kind of answer within the category."
+)
 @click.option("--list", "as_list", is_flag=True, help="List what was taught (id, category, first sentence).")
 @click.option("--forget", "forget_id", metavar="ID", help="Forget one taught message by its id.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for the state path).")

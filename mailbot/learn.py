@@ -93,7 +93,9 @@ def exemplars(lessons: list[Lesson]) -> tuple[Exemplar, ...]:
     for item in lessons:
         for sentence in item.sentences:
             if len(sentence.split()) >= 4:
-                out.append(Exemplar(sentence, Category(item.category), item.language, f"taught:{item.id}", item.variant))
+                out.append(
+                    Exemplar(sentence, Category(item.category), item.language, f"taught:{item.id}", item.variant)
+                )
     return tuple(out)
 
 

@@ -59,7 +59,17 @@ class CategoryRule:
 
 
 VARIANTS = frozenset(
-    {"", "grounds", "legal_basis", "medium", "no_reasons", "dead_mailbox", "already_done", "extension_no_reasons", "fee"}
+    {
+        "",
+        "grounds",
+        "legal_basis",
+        "medium",
+        "no_reasons",
+        "dead_mailbox",
+        "already_done",
+        "extension_no_reasons",
+        "fee",
+    }
 )
 
 

@@ -199,8 +199,14 @@ ASKS = [
         "Please provide any prompts you used and evidence, for example a screenshot.",
         Category.REQUEST_INFO,
     ),
-    ("Vielen Dank für Ihre Nachricht. Es ist erforderlich, Ihren Widerspruch zu konkretisieren.", Category.REQUEST_INFO),
-    ("Vielen Dank für Ihre Nachricht. In welchem Zusammenhang haben Sie unsere Dienste genutzt?", Category.REQUEST_INFO),
+    (
+        "Vielen Dank für Ihre Nachricht. Es ist erforderlich, Ihren Widerspruch zu konkretisieren.",
+        Category.REQUEST_INFO,
+    ),
+    (
+        "Vielen Dank für Ihre Nachricht. In welchem Zusammenhang haben Sie unsere Dienste genutzt?",
+        Category.REQUEST_INFO,
+    ),
     ("Thank you for contacting us. Could you please explain the issue in more detail?", Category.CLARIFICATION),
 ]
 
@@ -264,14 +270,20 @@ def test_case_number_in_subject_does_not_make_a_receipt(ruleset: Ruleset) -> Non
 
 def test_quoted_span_is_not_the_senders_decision(ruleset: Ruleset) -> None:
     """A forum notification quoting a platform ("we will honour your objection") is not an acceptance."""
-    text = 'Maria posted in Privacy Talk: Meta wrote to me "We have reviewed your request and will honour your objection" - anyone else?'
+    text = (
+        "Maria posted in Privacy Talk: Meta wrote to me "
+        '"We have reviewed your request and will honour your objection" - anyone else?'
+    )
     verdict = classify(_msg(text, sender="notifications@facebookmail.com"), ruleset)
     assert verdict.category != Category.ACCEPTANCE, verdict.evidence
 
 
 def test_inline_attribution_starts_quoted_text(ruleset: Ruleset) -> None:
     """Text after "X wrote:" inside the new text is someone else's."""
-    text = "See what they told me. On 3 June 2025 Meta Privacy <privacy@facebookmail.com> wrote: We will honour your objection."
+    text = (
+        "See what they told me. On 3 June 2025 Meta Privacy <privacy@facebookmail.com> wrote: "
+        "We will honour your objection."
+    )
     verdict = classify(_msg(text, sender="notifications@facebookmail.com"), ruleset)
     assert verdict.category != Category.ACCEPTANCE, verdict.evidence
 
@@ -329,7 +341,15 @@ def test_language_outside_the_five_is_unknown(text: str, ruleset: Ruleset) -> No
 
 def test_learned_exemplar_decides_like_messages(ruleset: Ruleset) -> None:
     """A message worded like a taught one gets the taught category; an unlike one does not."""
-    taught = (Exemplar("We only handle such matters at our head office counter in person.", Category.REJECTION, "en", "taught:1", "medium"),)
+    taught = (
+        Exemplar(
+            "We only handle such matters at our head office counter in person.",
+            Category.REJECTION,
+            "en",
+            "taught:1",
+            "medium",
+        ),
+    )
     like = _msg("Hello. We only handle such matters at our head office counter, in person. Regards")
     verdict = classify(like, ruleset, learned=taught)
     assert (verdict.category, verdict.variant, verdict.rule) == (Category.REJECTION, "medium", "learned-rejection")
