@@ -372,10 +372,16 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
     return close + rest
 
 
-def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore]) -> str:
-    """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched."""
+def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
+    """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched.
+
+    An extension of the deadline is "extension_no_reasons" only when the message gives no reason.
+    """
     by_id = {r.id: r for r in ruleset.rules}
     rule = by_id.get(top.rule)
+    if rule is not None and rule.variant == "extension_no_reasons":
+        reasons = ruleset.relevance.reasons
+        return "" if reasons is not None and reasons.search(_lower(own)) else rule.variant
     if rule is not None and rule.variant:
         return rule.variant
     if top.phrase.startswith("sentence"):
@@ -384,7 +390,13 @@ def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore]) -> s
                 return item.variant
     for s in sorted(scores, key=lambda s: -s.score):
         other = by_id.get(s.rule)
-        if s.score > 0 and s.category is top.category and other is not None and other.variant:
+        if (
+            s.score > 0
+            and s.category is top.category
+            and other is not None
+            and other.variant
+            and other.category.gets_reply
+        ):
             return other.variant
     return ""
 
@@ -484,5 +496,5 @@ def classify(
         tuple(evidence),
         tuple(scores),
         ticket,
-        variant=_variant(ruleset, top, scores),
+        variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
     )

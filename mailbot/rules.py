@@ -128,6 +128,7 @@ class Relevance:
     quote_start: re.Pattern[str] | None = None
     example: re.Pattern[str] | None = None
     boilerplate: re.Pattern[str] | None = None
+    reasons: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +313,7 @@ def load_relevance(path: Path) -> Relevance:
         quote_start=_compile(list(_strings(data.get("quote_start"), where, "quote_start")), f"{where} [quote_start]"),
         example=_compile(list(_strings(data.get("example"), where, "example")), f"{where} [example]"),
         boilerplate=_compile(list(_strings(data.get("boilerplate"), where, "boilerplate")), f"{where} [boilerplate]"),
+        reasons=_compile(list(_strings(data.get("reasons"), where, "reasons")), f"{where} [reasons]"),
     )
 
 

@@ -382,3 +382,17 @@ def test_hard_wrapped_sentence_is_read_whole(ruleset: Ruleset) -> None:
     text = "Hello,\n\nIn order to respond, please visit\nthe following website to make your\nrequest: https://www.example.com/privacy/dsr/\n\nSincerely"
     verdict = classify(_msg(text, sender="privacy@adtech.example.com"), ruleset, known_thread=True)
     assert verdict.category == Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "variant"),
+    [
+        ("We need to extend the response period by two further months.", "extension_no_reasons"),
+        ("Due to the complexity of your request, we need to extend the deadline by two months.", ""),
+        ("Wir müssen die Frist um weitere zwei Monate verlängern.", "extension_no_reasons"),
+    ],
+)
+def test_extension_without_reasons_is_marked(text: str, variant: str, ruleset: Ruleset) -> None:
+    """An extension of the deadline is recorded; the variant says when it came without reasons."""
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.ACKNOWLEDGEMENT, variant), verdict.evidence
