@@ -35,6 +35,8 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
 _UNKNOWN_LANGUAGE_WORDS = 12
+# Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
+_ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
 # A line break inside a sentence (mail clients wrap at ~72 columns): the next line goes on in lower case.
 _WRAPPED = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n[ \t]*(?=[a-zà-ÿ(])")
 
@@ -147,7 +149,7 @@ def _without_examples(ruleset: Ruleset, text: str) -> str:
 
 def _prepare(ruleset: Ruleset, message: Message) -> _Text:
     tuning = ruleset.tuning
-    own = _WRAPPED.sub(" ", own_words(ruleset, message.new_text))
+    own = _ABBREVIATION.sub(r"\1", _WRAPPED.sub(" ", own_words(ruleset, message.new_text)))
     segments = tuple(p for p in (s.strip(" \t-*•·") for s in _SEGMENT.split(own)) if len(p) >= 4)
     body = _lower("\n".join(segments)[: tuning.max_classified])
     subject = _lower(message.subject)
