@@ -35,6 +35,7 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
 _UNKNOWN_LANGUAGE_WORDS = 12
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|r|rif|ref|sv|antw|rép|rv|res)\s?:", re.IGNORECASE)
 # Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
 _ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
 # A line break inside a sentence (mail clients wrap at ~72 columns): the next line goes on in lower case.
@@ -472,14 +473,16 @@ def classify(
         ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
     stranger = platform is None and not known_thread
     threshold = tuning.stranger_threshold if stranger else tuning.threshold
+    answers = bool(message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject))
     if not ranked or ranked[0].score < threshold:
-        category = Category.UNRELATED if stranger else Category.UNKNOWN
+        # Outside any case a platform's message that answers nothing and matches nothing is a notification.
+        category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
         return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), tuple(scores), ticket)
     top = ranked[0]
-    if not known_thread and top.category.gets_reply and top.score < tuning.outside_case_threshold:
-        evidence.append(f"outside any case: {top.rule} {top.score:.2f} too weak for a reply")
+    if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
+        evidence.append(f"outside any case and no reply to anything: {top.rule} {top.score:.2f} too weak for a reply")
         return Verdict(
             Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), tuple(scores), ticket
         )

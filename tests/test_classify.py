@@ -312,10 +312,18 @@ def test_in_a_case_thread_unrelated_needs_strong_evidence(ruleset: Ruleset) -> N
 
 
 def test_outside_a_case_weak_evidence_gets_no_reply(ruleset: Ruleset) -> None:
-    """Outside any case a weak reply-worthy match stays unrelated; inside a case it is answered."""
-    message = _msg("To manage your data, please write to dpo@example.com.", sender="notification@facebookmail.com")
-    assert classify(message, ruleset).category == Category.UNRELATED
-    assert classify(message, ruleset, known_thread=True).category == Category.REJECTION
+    """Outside any case, a platform's notification (it answers nothing) that mentions "your data" stays
+    unrelated; the same words as a reply, or inside a case, are answered."""
+    text = "Reminder: you can manage how we use your data in Privacy Checkup at any time."
+    notice = replace(
+        _msg(text, sender="notification@facebookmail.com", subject="Your privacy"), in_reply_to="", references=()
+    )
+    assert classify(notice, ruleset).category == Category.UNRELATED
+    assert classify(notice, ruleset, known_thread=True).category == Category.REJECTION
+    assert classify(replace(notice, subject="Re: Objection"), ruleset).category == Category.REJECTION
+    nothing = replace(notice, new_text="Here is something for you to look at today.")
+    assert classify(nothing, ruleset).category == Category.UNRELATED
+    assert classify(nothing, ruleset, known_thread=True).category == Category.UNKNOWN
 
 
 def test_gate_is_recorded_as_a_gate_not_a_rule(ruleset: Ruleset) -> None:
