@@ -375,6 +375,15 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
     return close + rest
 
 
+def _answers(ruleset: Ruleset, message: Message) -> bool:
+    """True when the message answers a thread or speaks of someone's request (a notification does neither)."""
+    if message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject):
+        return True
+    addressed = ruleset.relevance.addressed
+    text = _lower(f"{message.subject}\n{message.new_text[:4000]}")
+    return addressed is None or bool(addressed.search(text))
+
+
 def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
     """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched.
 
@@ -473,16 +482,16 @@ def classify(
         ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
     stranger = platform is None and not known_thread
     threshold = tuning.stranger_threshold if stranger else tuning.threshold
-    answers = bool(message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject))
+    answers = _answers(ruleset, message)
     if not ranked or ranked[0].score < threshold:
-        # Outside any case a platform's message that answers nothing and matches nothing is a notification.
+        # Outside any case a message that answers nothing, speaks of no request and matches nothing is a notification.
         category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
         return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), tuple(scores), ticket)
     top = ranked[0]
     if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
-        evidence.append(f"outside any case and no reply to anything: {top.rule} {top.score:.2f} too weak for a reply")
+        evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")
         return Verdict(
             Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), tuple(scores), ticket
         )

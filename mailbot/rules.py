@@ -129,6 +129,7 @@ class Relevance:
     example: re.Pattern[str] | None = None
     boilerplate: re.Pattern[str] | None = None
     reasons: re.Pattern[str] | None = None
+    addressed: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +315,7 @@ def load_relevance(path: Path) -> Relevance:
         example=_compile(list(_strings(data.get("example"), where, "example")), f"{where} [example]"),
         boilerplate=_compile(list(_strings(data.get("boilerplate"), where, "boilerplate")), f"{where} [boilerplate]"),
         reasons=_compile(list(_strings(data.get("reasons"), where, "reasons")), f"{where} [reasons]"),
+        addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
     )
 
 
