@@ -404,3 +404,26 @@ def test_extension_without_reasons_is_marked(text: str, variant: str, ruleset: R
     """An extension of the deadline is recorded; the variant says when it came without reasons."""
     verdict = classify(_msg(text), ruleset)
     assert (verdict.category, verdict.variant) == (Category.ACKNOWLEDGEMENT, variant), verdict.evidence
+
+
+def test_thanks_alone_is_a_receipt_thanks_and_unknown_words_are_held(ruleset: Ruleset) -> None:
+    """A message that only thanks is a receipt; thanks around words no rule knows is left to the person."""
+    only = classify(_msg("Hello,\n\nThank you for your email.\n\nKind regards"), ruleset)
+    assert only.category == Category.ACKNOWLEDGEMENT, only.evidence
+    held = classify(_msg("Thank you for your email. Our counter staff will discuss this at the branch."), ruleset)
+    assert held.category == Category.UNKNOWN, held.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have received your request and will action your request within 30 days.",
+        "Nous avons bien reçu votre demande et y donnerons suite dans les meilleurs délais.",
+        "Hemos recibido tu solicitud y la atenderemos en el plazo legal.",
+        "Ihre Anfrage wird derzeit bearbeitet. Wir melden uns, sobald sie abgeschlossen ist.",
+    ],
+)
+def test_a_promise_to_handle_the_request_is_a_receipt(text: str, ruleset: Ruleset) -> None:
+    """ "We will action your request within 30 days" promises handling, it grants nothing: no acceptance."""
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
