@@ -483,11 +483,11 @@ def classify(
     stranger = platform is None and not known_thread
     threshold = tuning.stranger_threshold if stranger else tuning.threshold
     answers = _answers(ruleset, message)
-    if ranked and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold:
-        # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
-        if not operative_sentences(ruleset, message):
-            evidence.append(f"{ranked[0].rule}: only pleasantries, a receipt")
-            ranked = [replace(ranked[0], score=threshold), *ranked[1:]]
+    weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
+    # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
+    if weak_receipt and not operative_sentences(ruleset, message):
+        evidence.append(f"{ranked[0].rule}: only pleasantries, a receipt")
+        ranked = [replace(ranked[0], score=threshold), *ranked[1:]]
     if not ranked or ranked[0].score < threshold:
         # Outside any case a message that answers nothing, speaks of no request and matches nothing is a notification.
         category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
