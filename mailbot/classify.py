@@ -151,7 +151,12 @@ def _without_examples(ruleset: Ruleset, text: str) -> str:
 def _prepare(ruleset: Ruleset, message: Message) -> _Text:
     tuning = ruleset.tuning
     own = _ABBREVIATION.sub(r"\1", _WRAPPED.sub(" ", own_words(ruleset, message.new_text)))
-    segments = tuple(p for p in (s.strip(" \t-*•·") for s in _SEGMENT.split(own)) if len(p) >= 4)
+    reported = ruleset.relevance.reported
+    segments = tuple(
+        p
+        for p in (s.strip(" \t-*•·") for s in _SEGMENT.split(own))
+        if len(p) >= 4 and not (reported is not None and reported.search(_lower(p)))
+    )
     body = _lower("\n".join(segments)[: tuning.max_classified])
     subject = _lower(message.subject)
     return _Text(subject, segments, body, _without_examples(ruleset, body))
@@ -333,8 +338,8 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
 def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], known_thread: bool) -> str:
     """The id of the relevance gate that rules the message out, or "" when it may matter.
 
-    In a case's thread any controller's reply is read: a small controller may write from a
-    personal mail provider or through a mailing tool that marks its mail as bulk.
+    In a case's thread any controller's reply is read, whatever its address looks like or however
+    its mailing tool marks it; a personal mail provider's address is a person's, even there.
     """
     if message.is_list:
         return "gate-mailing-list"
@@ -344,15 +349,15 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
         return "gate-no-sender"
     if message.sender.email.lower() in own_addresses:
         return "gate-own-message"
+    if ruleset.platform_for(message.sender.domain):
+        return "" if known_thread or not message.is_bulk else "gate-bulk"
+    rel = ruleset.relevance
+    if message.sender.domain in rel.personal_domains:
+        return "gate-personal-sender"
     if known_thread:
         return ""
     if message.is_bulk:
         return "gate-bulk"
-    if ruleset.platform_for(message.sender.domain):
-        return ""
-    rel = ruleset.relevance
-    if message.sender.domain in rel.personal_domains:
-        return "gate-personal-sender"
     if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name.lower())):
         return "gate-not-a-platform"
     return ""

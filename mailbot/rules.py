@@ -130,6 +130,7 @@ class Relevance:
     boilerplate: re.Pattern[str] | None = None
     reasons: re.Pattern[str] | None = None
     addressed: re.Pattern[str] | None = None
+    reported: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +317,7 @@ def load_relevance(path: Path) -> Relevance:
         boilerplate=_compile(list(_strings(data.get("boilerplate"), where, "boilerplate")), f"{where} [boilerplate]"),
         reasons=_compile(list(_strings(data.get("reasons"), where, "reasons")), f"{where} [reasons]"),
         addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
+        reported=_compile(list(_strings(data.get("reported"), where, "reported")), f"{where} [reported]"),
     )
 
 

@@ -296,11 +296,27 @@ def test_quoted_lines_without_attribution_do_not_count(ruleset: Ruleset) -> None
 
 
 def test_unknown_sender_in_a_case_thread_is_classified(ruleset: Ruleset) -> None:
-    """A bank's DPO writing from a personal mail provider is read when the message is in a case's thread."""
-    message = _msg("We have deleted your personal data from our systems.", sender="dpo.examplebank@gmail.com")
-    assert classify(message, ruleset).rule is None
-    assert classify(message, ruleset).gate == "gate-personal-sender"
+    """A bank's DPO writing from a personal-looking address at the bank is read in a case's thread; a
+    personal mail provider's address (a friend replying to all) stays a person's even there."""
+    message = replace(
+        _msg("We have deleted your personal data from our systems."),
+        sender=Address("Maria Rossi", "maria.rossi@examplebank.example"),
+    )
+    assert classify(message, ruleset).gate == "gate-not-a-platform"
     assert classify(message, ruleset, known_thread=True).category == Category.ACCEPTANCE
+    friend = replace(message, sender=Address("Maria", "maria.rossi@gmail.com"))
+    assert classify(friend, ruleset, known_thread=True).gate == "gate-personal-sender"
+
+
+def test_reported_speech_is_not_the_senders_decision(ruleset: Ruleset) -> None:
+    """ "Meta told me that they will honour my objection" retells someone else's words."""
+    for text in (
+        "Good news: Meta told me that they will honour my objection.",
+        "Meta mi ha risposto che accoglie la mia opposizione. Tu hai ricevuto la mail?",
+        "Salut ! Meta m'a répondu qu'ils ne peuvent pas donner suite à mon opposition.",
+    ):
+        verdict = classify(_msg(text, sender="someone@example.net"), ruleset, known_thread=True)
+        assert verdict.category == Category.UNKNOWN, verdict.evidence
 
 
 def test_in_a_case_thread_unrelated_needs_strong_evidence(ruleset: Ruleset) -> None:
