@@ -443,3 +443,15 @@ def test_a_promise_to_handle_the_request_is_a_receipt(text: str, ruleset: Rulese
     """ "We will action your request within 30 days" promises handling, it grants nothing: no acceptance."""
     verdict = classify(_msg(text), ruleset)
     assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_self_service_hint_refuses_but_a_receipt_with_a_tip_stays_a_receipt(ruleset: Ruleset) -> None:
+    """ "You can opt out in your Settings" answering an objection is a redirect; a receipt that adds the same
+    tip is still a receipt."""
+    hint = (
+        "Thanks for reaching out. You can opt out of having your data used for AI in your Settings under Data privacy."
+    )
+    verdict = classify(_msg(hint), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
+    receipt = "We have received your request. Meanwhile, you can download your data from your account settings."
+    assert classify(_msg(receipt), ruleset).category == Category.ACKNOWLEDGEMENT
