@@ -270,10 +270,7 @@ def test_case_number_in_subject_does_not_make_a_receipt(ruleset: Ruleset) -> Non
 
 def test_quoted_span_is_not_the_senders_decision(ruleset: Ruleset) -> None:
     """A forum notification quoting a platform ("we will honour your objection") is not an acceptance."""
-    text = (
-        "Maria posted in Privacy Talk: Meta wrote to me "
-        '"We have reviewed your request and will honour your objection" - anyone else?'
-    )
+    text = 'Maria posted in Privacy Talk: "We have reviewed your request and will honour your objection" - anyone else?'
     verdict = classify(_msg(text, sender="notifications@facebookmail.com"), ruleset)
     assert verdict.category != Category.ACCEPTANCE, verdict.evidence
 
@@ -455,3 +452,9 @@ def test_self_service_hint_refuses_but_a_receipt_with_a_tip_stays_a_receipt(rule
     assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
     receipt = "We have received your request. Meanwhile, you can download your data from your account settings."
     assert classify(_msg(receipt), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+def test_article_numbers_do_not_end_a_sentence(ruleset: Ruleset) -> None:
+    """ "Art. 17 DSGVO" inside a sentence keeps the sentence whole."""
+    verdict = classify(_msg("Ihre Daten wurden gemäß Art. 17 DSGVO vollständig gelöscht."), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
