@@ -205,6 +205,8 @@ def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str 
             segment = _lower(source[start : end if end >= 0 else len(source)])
             if rule.conditional_blocks and rel.conditional.search(segment):
                 continue
+            if rel.hedge is not None and rel.hedge.search(segment):
+                continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])
             if rule.negatable and _negated(ruleset, window):
@@ -275,6 +277,9 @@ def sentence_matches(
         lowered = _lower(segment)
         negated = _negated(ruleset, lowered)
         conditional = bool(ruleset.relevance.conditional.search(lowered))
+        hedge = ruleset.relevance.hedge
+        if hedge is not None and hedge.search(lowered):
+            continue
         for score, index in sorted(candidates, reverse=True):
             if negated != bank.negated[index] or (conditional and not bank.conditional[index]):
                 continue

@@ -131,6 +131,7 @@ class Relevance:
     reasons: re.Pattern[str] | None = None
     addressed: re.Pattern[str] | None = None
     reported: re.Pattern[str] | None = None
+    hedge: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +319,7 @@ def load_relevance(path: Path) -> Relevance:
         reasons=_compile(list(_strings(data.get("reasons"), where, "reasons")), f"{where} [reasons]"),
         addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
         reported=_compile(list(_strings(data.get("reported"), where, "reported")), f"{where} [reported]"),
+        hedge=_compile(list(_strings(data.get("hedge"), where, "hedge")), f"{where} [hedge]"),
     )
 
 

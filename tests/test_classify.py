@@ -458,3 +458,14 @@ def test_article_numbers_do_not_end_a_sentence(ruleset: Ruleset) -> None:
     """ "Art. 17 DSGVO" inside a sentence keeps the sentence whole."""
     verdict = classify(_msg("Ihre Daten wurden gemäß Art. 17 DSGVO vollständig gelöscht."), ruleset)
     assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+def test_hedged_or_conditional_sentences_decide_nothing(ruleset: Ruleset) -> None:
+    """ "We may refuse it if we have compelling grounds" and "in some cases we may need to verify your identity"
+    describe what might happen; the receipt around them stays a receipt."""
+    for text in (
+        "We have received your objection. Please note that we may refuse it if we have compelling legitimate grounds.",
+        "Your request has been received. In some cases we may need to verify your identity; we will contact you.",
+    ):
+        verdict = classify(_msg(text), ruleset)
+        assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
