@@ -484,7 +484,9 @@ def classify(
                 ticket,
                 variant=item.variant,
             )
-    scores = score_rules(message, ruleset, fuzzy=True if explain else None)
+    scores = score_rules(message, ruleset)
+    # --explain shows every pass's scores; the verdict is the same as without it.
+    shown = tuple(score_rules(message, ruleset, fuzzy=True)) if explain else tuple(scores)
     ranked = _best(scores, tuning)
     top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
     if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:
@@ -503,12 +505,12 @@ def classify(
         category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
-        return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), tuple(scores), ticket)
+        return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), shown, ticket)
     top = ranked[0]
     if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
         evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")
         return Verdict(
-            Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), tuple(scores), ticket
+            Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
         )
     confidence = top.score
     if len(ranked) > 1 and top.score - ranked[1].score < tuning.tie:
@@ -523,7 +525,7 @@ def classify(
         round(confidence, 3),
         top.rule,
         tuple(evidence),
-        tuple(scores),
+        shown,
         ticket,
         variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
     )

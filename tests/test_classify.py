@@ -469,3 +469,12 @@ def test_hedged_or_conditional_sentences_decide_nothing(ruleset: Ruleset) -> Non
     ):
         verdict = classify(_msg(text), ruleset)
         assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_explain_shows_more_but_decides_the_same(ruleset: Ruleset) -> None:
+    """--explain runs every pass for display; the verdict does not change."""
+    for path in ALL_EML[::7]:
+        message = parse(path.read_bytes())
+        plain, explained = classify(message, ruleset), classify(message, ruleset, explain=True)
+        assert (plain.category, plain.rule, plain.variant) == (explained.category, explained.rule, explained.variant)
+        assert len(explained.scores) >= len(plain.scores)
