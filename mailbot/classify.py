@@ -344,7 +344,7 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
     """The id of the relevance gate that rules the message out, or "" when it may matter.
 
     In a case's thread any controller's reply is read, whatever its address looks like or however
-    its mailing tool marks it; a personal mail provider's address is a person's, even there.
+    its mailing tool marks it (one at a personal mail provider must then meet the stranger threshold).
     """
     if message.is_list:
         return "gate-mailing-list"
@@ -356,11 +356,11 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
         return "gate-own-message"
     if ruleset.platform_for(message.sender.domain):
         return "" if known_thread or not message.is_bulk else "gate-bulk"
+    if known_thread:
+        return ""
     rel = ruleset.relevance
     if message.sender.domain in rel.personal_domains:
         return "gate-personal-sender"
-    if known_thread:
-        return ""
     if message.is_bulk:
         return "gate-bulk"
     if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name.lower())):
@@ -492,8 +492,9 @@ def classify(
     if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:
         evidence.append(f"in a case's thread: {ranked[0].rule} too weak for unrelated")
         ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
+    personal = sender is not None and sender.domain in ruleset.relevance.personal_domains
     stranger = platform is None and not known_thread
-    threshold = tuning.stranger_threshold if stranger else tuning.threshold
+    threshold = tuning.stranger_threshold if stranger or personal else tuning.threshold
     answers = _answers(ruleset, message)
     weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
     # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.

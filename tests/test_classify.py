@@ -293,16 +293,19 @@ def test_quoted_lines_without_attribution_do_not_count(ruleset: Ruleset) -> None
 
 
 def test_unknown_sender_in_a_case_thread_is_classified(ruleset: Ruleset) -> None:
-    """A bank's DPO writing from a personal-looking address at the bank is read in a case's thread; a
-    personal mail provider's address (a friend replying to all) stays a person's even there."""
+    """A bank's DPO writing from a personal-looking address at the bank is read in a case's thread; so is a
+    small shop writing from a personal mail provider, but only strong evidence counts for it."""
     message = replace(
         _msg("We have deleted your personal data from our systems."),
         sender=Address("Maria Rossi", "maria.rossi@examplebank.example"),
     )
     assert classify(message, ruleset).gate == "gate-not-a-platform"
     assert classify(message, ruleset, known_thread=True).category == Category.ACCEPTANCE
-    friend = replace(message, sender=Address("Maria", "maria.rossi@gmail.com"))
-    assert classify(friend, ruleset, known_thread=True).gate == "gate-personal-sender"
+    small_shop = replace(message, sender=Address("Maria", "maria.rossi@gmail.com"))
+    assert classify(small_shop, ruleset).gate == "gate-personal-sender"
+    assert classify(small_shop, ruleset, known_thread=True).category == Category.ACCEPTANCE
+    weak = replace(small_shop, new_text="To manage your data, please write to dpo@example.com.")
+    assert classify(weak, ruleset, known_thread=True).category == Category.UNKNOWN
 
 
 def test_reported_speech_is_not_the_senders_decision(ruleset: Ruleset) -> None:
