@@ -494,8 +494,11 @@ def classify(
         ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
     personal = sender is not None and sender.domain in ruleset.relevance.personal_domains
     stranger = platform is None and not known_thread
-    threshold = tuning.stranger_threshold if stranger or personal else tuning.threshold
     answers = _answers(ruleset, message)
+    # A stranger's reply to the person's own mail is read like a platform's (decide holds it without a
+    # case); a stranger's message that answers nothing needs strong evidence.
+    strict = (stranger and not answers) or personal
+    threshold = tuning.stranger_threshold if strict else tuning.threshold
     weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
     # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
     if weak_receipt and not operative_sentences(ruleset, message):
