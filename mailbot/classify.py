@@ -189,14 +189,15 @@ def _rule_text(rule: CategoryRule, text: _Text) -> str:
     return body
 
 
-def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str = "") -> str:
+def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str = "", language: str = "") -> str:
     """The first text a rule's patterns match that the rule may count (not negated, not conditional).
 
-    `original` is the same text with its case kept, for the rule's cased patterns.
+    `original` is the same text with its case kept, for the rule's cased patterns; `language` picks
+    the patterns written for it (all of them when it is not one of the five).
     """
     rel = ruleset.relevance
     window_size = ruleset.tuning.negation_window
-    for pattern, source in ((rule.pattern, text), (rule.cased, original)):
+    for pattern, source in ((rule.pattern_for(language), text), (rule.cased, original)):
         if pattern is None or not source:
             continue
         for match in pattern.finditer(source):
@@ -290,7 +291,9 @@ def sentence_matches(
     return best
 
 
-def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None) -> list[RuleScore]:
+def score_rules(
+    message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None, language: str = ""
+) -> list[RuleScore]:
     """Every category rule's score on the message (0 when it did not match), then the exemplar bank's.
 
     Args:
@@ -298,11 +301,12 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
         ruleset: the rules.
         fuzzy: run the fuzzy passes: True always, False never, None (default) only
             when no pattern reached the threshold, since patterns already cover the templates.
+        language: the message's language; only its patterns are tried ("" tries all).
     """
     tuning = ruleset.tuning
     text = _prepare(ruleset, message)
     original = "\n".join(text.segments)
-    hits = [_pattern_hit(ruleset, rule, _rule_text(rule, text), original) for rule in ruleset.rules]
+    hits = [_pattern_hit(ruleset, rule, _rule_text(rule, text), original, language) for rule in ruleset.rules]
     if fuzzy is None:
         fuzzy = not any(hit and rule.weight >= tuning.threshold for hit, rule in zip(hits, ruleset.rules, strict=True))
     fuzzy_hits = _fuzzy_scores(ruleset, original, text.segments) if fuzzy else {}
@@ -484,9 +488,9 @@ def classify(
                 ticket,
                 variant=item.variant,
             )
-    scores = score_rules(message, ruleset)
+    scores = score_rules(message, ruleset, language=lang)
     # --explain shows every pass's scores; the verdict is the same as without it.
-    shown = tuple(score_rules(message, ruleset, fuzzy=True)) if explain else tuple(scores)
+    shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
     ranked = _best(scores, tuning)
     top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
     if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:

@@ -56,6 +56,15 @@ class CategoryRule:
     cased: re.Pattern[str] | None = None
     in_subject: bool = True
     in_examples: bool = True
+    by_language: tuple[tuple[str, re.Pattern[str] | None], ...] = ()
+
+    def pattern_for(self, language: str) -> re.Pattern[str] | None:
+        """The patterns to try on a message in `language`: its own and the language-neutral ones,
+        or all of them when the language is not one of the five."""
+        for lang, pattern in self.by_language:
+            if lang == language:
+                return pattern
+        return self.pattern
 
 
 VARIANTS = frozenset(
@@ -264,6 +273,12 @@ def load_category_file(path: Path) -> list[CategoryRule]:
         if not isinstance(weight, int | float) or not 0 < weight <= 1:
             raise RulesError(f"{where}: 'weight' must be a number in (0, 1]")
         patterns = _by_language(entry.get("patterns"), where, "patterns")
+        table = entry.get("patterns") if isinstance(entry.get("patterns"), dict) else {}
+        neutral = list(_strings(table.get("any"), where, "patterns.any"))
+        by_language = tuple(
+            (lang, _compile([*neutral, *_strings(table.get(lang), where, f"patterns.{lang}")], where))
+            for lang in LANGUAGES
+        )
         cased = _by_language(entry.get("cased_patterns"), where, "cased_patterns")
         exemplars = _by_language(entry.get("exemplars"), where, "exemplars")
         variant = entry.get("variant", "")
@@ -289,6 +304,7 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 cased=_compile_cased(cased, where),
                 in_subject=bool(entry.get("in_subject", True)),
                 in_examples=bool(entry.get("in_examples", default_examples)),
+                by_language=by_language,
             )
         )
     return out
