@@ -481,3 +481,16 @@ def test_explain_shows_more_but_decides_the_same(ruleset: Ruleset) -> None:
         plain, explained = classify(message, ruleset), classify(message, ruleset, explain=True)
         assert (plain.category, plain.rule, plain.variant) == (explained.category, explained.rule, explained.variant)
         assert len(explained.scores) >= len(plain.scores)
+
+
+def test_patterns_are_chosen_by_language(ruleset: Ruleset) -> None:
+    """A message in one of the five languages is read with that language's patterns; one whose language
+    cannot be told with all of them."""
+    rule = next(r for r in ruleset.rules if r.id == "no-further-action")
+    english = "we can't take further action on it"
+    en, it = rule.pattern_for("en"), rule.pattern_for("it")
+    assert en is not None
+    assert it is not None
+    assert en.search(english)
+    assert not it.search(english)
+    assert rule.pattern_for("") is rule.pattern
