@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
@@ -99,6 +99,12 @@ def make_bank(ruleset: Ruleset, exemplars: Sequence[Exemplar]) -> _Bank:
 @cache
 def _rule_bank(ruleset: Ruleset) -> _Bank:
     return make_bank(ruleset, ruleset.exemplars)
+
+
+@lru_cache(maxsize=4)
+def _learned_bank(ruleset: Ruleset, learned: tuple[Exemplar, ...]) -> _Bank:
+    # The service classifies every message against the same lessons: prepare them once.
+    return make_bank(ruleset, learned)
 
 
 def detect_language(text: str) -> tuple[str, float]:
@@ -471,7 +477,7 @@ def classify(
         return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)
     if learned:
         own = operative_sentences(ruleset, message)
-        taught = sentence_matches(ruleset, make_bank(ruleset, learned), own, tuning.learned_cutoff)
+        taught = sentence_matches(ruleset, _learned_bank(ruleset, tuple(learned)), own, tuning.learned_cutoff)
         if taught:
             category, (score, item, sentence) = max(taught.items(), key=lambda kv: kv[1][0])
             evidence.append(f"taught {item.source} {score:.0f}: {sentence[:80]!r}")
