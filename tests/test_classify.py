@@ -494,3 +494,9 @@ def test_patterns_are_chosen_by_language(ruleset: Ruleset) -> None:
     assert en.search(english)
     assert not it.search(english)
     assert rule.pattern_for("") is rule.pattern
+
+
+def test_processed_and_passed_on_is_no_acceptance(ruleset: Ruleset) -> None:
+    """ "Your request has been processed and forwarded to the relevant team" is handling, not a decision."""
+    text = "Your request has been processed and forwarded to the relevant team, who will contact you."
+    assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
