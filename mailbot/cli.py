@@ -157,6 +157,8 @@ def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
         "rule": verdict.rule,
         "evidence": list(verdict.evidence),
         "ticket": verdict.ticket or None,
+        "variant": verdict.variant or None,
+        "gate": verdict.gate or None,
     }
 
 
@@ -567,3 +569,7 @@ def main() -> None:
 from mailbot.cli_complaint import complaint_cmd  # noqa: E402
 
 cli.add_command(complaint_cmd)
+
+from mailbot.cli_teach import teach_cmd  # noqa: E402 (registered last: the command lives in its own module)
+
+cli.add_command(teach_cmd)

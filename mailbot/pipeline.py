@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from mailbot import smtp
+from mailbot import learn, smtp
 from mailbot.auth import SenderCheck
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
@@ -126,6 +126,8 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
+        # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
+        self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -177,6 +179,8 @@ class Pipeline:
         parsed and classified as it arrives, so memory does not grow with the size of the mail.
         """
         report = ScanReport()
+        if self.store.path is not None:  # lessons taught since the last scan count from this one on
+            self.learned = learn.exemplars_for(self.store.path)
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
@@ -229,7 +233,9 @@ class Pipeline:
                 message = parse(raw, max_bytes=self.settings.max_message_bytes)
                 del raw  # gone as soon as parsed: one body in memory at a time
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-                verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=case is not None)
+                verdict = classify(
+                    message, self.ruleset, own_addresses=self.own, known_thread=case is not None, learned=self.learned
+                )
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
