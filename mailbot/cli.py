@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 import click
 
 from mailbot import __version__, logs
+from mailbot import cases as case_clock
 from mailbot.checks import run_checks
 from mailbot.classify import classify
+from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
     MODES,
@@ -367,7 +369,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     today = datetime.now(UTC).date()
     for case in cases:
-        overdue = case.overdue(today)
+        overdue = case_clock.overdue(case, today)
         if as_json:
             click.echo(
                 json.dumps(
@@ -380,6 +382,10 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "opened": case.opened,
                         "due": case.due,
                         "overdue": overdue,
+                        "controller": case.controller,
+                        "types": [t.value for t in case_clock.case_types(case)],
+                        "request_date": case_clock.request_day(case).isoformat(),
+                        "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
                         "replies": written[case.id],
                     },
@@ -389,7 +395,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
         else:
             flag = "OVERDUE" if overdue else case.status
             click.echo(
-                f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
+                f"{case.id}\t{case.controller}\t{flag}\tdue {case.due}\t{case.last_category}\t"
                 f"{case.ticket or '-'}\t{case.subject}"
             )
 
@@ -423,6 +429,9 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     if missing:
         raise click.ClickException(f"no [imap] table for account(s): {', '.join(missing)}")
     sys.exit(serve(accounts, _rules()))
+
+
+cli.add_command(case_group)  # the case commands live in cli_cases
 
 
 def main() -> None:

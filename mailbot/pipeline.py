@@ -12,8 +12,9 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from mailbot import smtp
+from mailbot.cases import Extension, assess_extension, due_date
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
+from mailbot.compose import ReplyOptions, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
 from mailbot.errors import DeliveryError, MailbotError
@@ -239,7 +240,7 @@ class Pipeline:
                 subject=message.subject,
                 ticket=verdict.ticket,
                 opened=opened,
-                due=add_one_month(opened),
+                due=due_date(opened),
             )
         if case is not None and (counts or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
@@ -254,14 +255,13 @@ class Pipeline:
         return case
 
     def _note_extension(self, case: CaseRow, message: Message) -> None:
-        """An extension announced within the first month moves the due date to three months (Art. 12(3))."""
-        pattern = self.ruleset.extension
-        if case.extended or pattern is None or not pattern.search(message.new_text.lower()):
+        """An extension announced within the first month, with reasons, makes the due date three months."""
+        if case.extended:
             return
+        opened = date.fromisoformat(case.request_date or case.opened)
         when = message_date(message) or self.now().date()
-        if when <= date.fromisoformat(case.due):
-            due = add_months(date.fromisoformat(case.opened), 3)
-            self.store.set_case(case.id, extended=1, due=due.isoformat())
+        if assess_extension(message.new_text, when, opened, self.ruleset) is Extension.GRANTED:
+            self.store.set_case(case.id, extended=1, due=due_date(opened, extended=True).isoformat())
 
     def remind_overdue(self, today: date | None = None) -> list[Outcome]:
         """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
