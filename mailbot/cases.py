@@ -337,3 +337,52 @@ def needs_reminder(case: CaseRow, today: date, last_word: date | None, quiet_day
     if not overdue(case, today) or case.reminded or case.last_category == "rejection":
         return False
     return last_word is None or last_word <= today - timedelta(days=quiet_days)
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    """A case to open for a controller's message when no request of the person's is known for it."""
+
+    controller: str
+    platform: str
+    request_date: date
+    basis: str
+    thread_key: str
+    subject: str
+
+
+def new_case_for(
+    message: Message,
+    *,
+    controller: str,
+    platform: str,
+    thread_key: str,
+    received: date,
+    rules: RequestRules | None,
+    own: Iterable[str] = (),
+) -> NewCase:
+    """The case a controller's first message opens: dated from the request it quotes, else from itself."""
+    quoted = quoted_request_date(message.full_text, rules, own, before=received) if rules else None
+    return NewCase(
+        controller=controller,
+        platform=platform,
+        request_date=quoted or received,
+        basis=BASIS_QUOTED if quoted else BASIS_CONTROLLER,
+        thread_key=thread_key,
+        subject=message.subject,
+    )
+
+
+def not_to_answer(
+    received: date | None, today: date, *, answered: bool, first_scan: bool, max_age_days: int
+) -> str | None:
+    """Why a reply-worthy message gets no draft (filed into its case only), or None when it may be answered.
+
+    The person already answered it (a later message of theirs in the case), or, on the first scan of
+    a mailbox with history, it is older than `max_age_days` (0: no limit).
+    """
+    if answered:
+        return "you already answered it (a later message of yours is in Sent)"
+    if first_scan and max_age_days > 0 and received is not None and received < today - timedelta(days=max_age_days):
+        return f"older than {max_age_days} days on the first scan: filed into its case, not answered"
+    return None
