@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -114,6 +114,17 @@ def message_day(message: Message) -> date | None:
     except (TypeError, ValueError, IndexError):
         return None
     return parsed.date() if parsed else None
+
+
+def message_time(message: Message) -> datetime | None:
+    """The time of a message in UTC from its Date header, if readable (a date without zone is taken as UTC)."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(message.date) if message.date else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def request_from_sent(message: Message, ruleset: Ruleset, own: Iterable[str] = ()) -> Request | None:
@@ -323,11 +334,18 @@ def thread_ids(message: Message) -> list[str]:
     return [i for i in (message.message_id, message.in_reply_to, *message.references) if i]
 
 
-def pick_case(by_thread: CaseRow | None, controller_cases: Sequence[CaseRow], when: date | None) -> CaseRow | None:
-    """The case a controller's message belongs to: its thread's, else the controller's newest open case
-    whose request precedes the message."""
+def pick_case(
+    by_thread: CaseRow | None, controller_cases: Sequence[CaseRow], when: date | None, *, threaded: bool = False
+) -> CaseRow | None:
+    """The case a controller's message belongs to: its thread's; else, for a message that starts a thread
+    of its own (not `threaded`), the controller's newest open case whose request precedes the message.
+
+    A reply in a thread no case knows belongs to another request, not to the controller's open case.
+    """
     if by_thread is not None:
         return by_thread
+    if threaded:
+        return None
     open_cases = [c for c in controller_cases if c.status == "open" and (when is None or request_day(c) <= when)]
     return max(open_cases, key=lambda c: (request_day(c), c.id), default=None)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from tqdm import tqdm
 
-from mailbot import smtp
+from mailbot import cases, smtp
 from mailbot.cases import Extension, assess_extension, due_date
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, message_date
@@ -19,9 +19,10 @@ from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, 
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
-from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
+from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
 from mailbot.rules import Ruleset
+from mailbot.sent import read_sent
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class PipelineSettings:
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
     progress: bool = True
+    max_age_days: int = 60
+    accounts: Mapping[str, str] = field(default_factory=dict)
 
 
 def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
@@ -82,6 +85,8 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
         max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
         progress=progress,
+        max_age_days=getattr(settings, "max_age_days", 60),
+        accounts=dict(getattr(settings, "accounts", {}) or {}),
     )
 
 
@@ -112,6 +117,8 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
+        self._open_controllers: set[str] = set()
+        self._first_scan = False
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -123,10 +130,14 @@ class Pipeline:
             return False
         if self.ruleset.platform_for(headers.sender.domain):
             return True
+        if cases.controller_for(headers.sender.domain, self.ruleset) in self._open_controllers:
+            return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
     def _domains(self) -> list[str]:
-        return [d for p in self.ruleset.platforms for d in p.domains]
+        platforms = [d for p in self.ruleset.platforms for d in p.domains]
+        # Any other controller with an open case is known by its domain.
+        return platforms + sorted(c for c in self._open_controllers if "." in c)
 
     def _progress(self, items: list[T], what: str) -> Iterable[T]:
         if not self.settings.progress or len(items) < 50:
@@ -141,6 +152,14 @@ class Pipeline:
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
+        self._first_scan = last == 0
+        try:
+            sent = read_sent(self.mailbox, self.store, self.ruleset, self.own)
+            if sent.opened:
+                log.info("cases opened from sent requests: %s", ", ".join(map(str, sent.opened)))
+        except MailbotError as exc:  # the inbox is still answered; the Sent folder is read next time
+            log.warning("Sent folder not read: %s", exc)
+        self._open_controllers = self.store.open_controllers()
         fresh = self.mailbox.new_uids(last)
         retry = self.store.failed_messages(box, uidvalidity)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
@@ -230,38 +249,78 @@ class Pipeline:
     # --- one message ---------------------------------------------------------------------------
 
     def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
-        case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        """File a controller's message into its case (by thread, else the controller's open case), opening one
+        for a platform's first message when no request is known."""
+        received = message_date(message) or self.now().date()
+        controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
+        by_thread = self.store.case_for_thread(cases.thread_ids(message))
+        case = cases.pick_case(
+            by_thread,
+            self.store.controller_cases(controller) if controller else [],
+            received,
+            threaded=bool(message.in_reply_to or message.references),
+        )
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
         if case is None and counts and verdict.platform != "none":
-            opened = message_date(message) or self.now().date()
-            case = self.store.open_case(
+            new = cases.new_case_for(
+                message,
+                controller=controller or verdict.platform,
                 platform=verdict.platform,
                 thread_key=thread_key(message),
-                subject=message.subject,
-                ticket=verdict.ticket,
-                opened=opened,
-                due=due_date(opened),
+                received=received,
+                rules=self.ruleset.requests,
+                own=self.own,
+            )
+            case = self.store.open_request_case(
+                controller=new.controller,
+                platform=new.platform,
+                types=[],
+                request_date=new.request_date,
+                due=due_date(new.request_date),
+                basis=new.basis,
+                thread_key=new.thread_key,
+                subject=new.subject,
             )
         if case is not None and (counts or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
                 case.id,
                 message.message_id,
                 str(verdict.category),
-                at=message_date(message) or self.now().date(),
+                at=received,
                 ticket=verdict.ticket,
                 closes=verdict.category is Category.ACCEPTANCE,
+                sender=message.sender.email if message.sender else "",
+                subject=message.subject,
+                rule=verdict.rule or "",
             )
-            self._note_extension(case, message)
+            self._note_extension(case, message, received)
+            case = self.store.case(case.id)
         return case
 
-    def _note_extension(self, case: CaseRow, message: Message) -> None:
+    def _note_extension(self, case: CaseRow, message: Message, received: date) -> None:
         """An extension announced within the first month, with reasons, makes the due date three months."""
         if case.extended:
             return
-        opened = date.fromisoformat(case.request_date or case.opened)
-        when = message_date(message) or self.now().date()
-        if assess_extension(message.new_text, when, opened, self.ruleset) is Extension.GRANTED:
-            self.store.set_case(case.id, extended=1, due=due_date(opened, extended=True).isoformat())
+        start = cases.request_day(case)
+        verdict = assess_extension(message.new_text, received, start, self.ruleset)
+        if verdict is Extension.GRANTED:
+            note = f"extended by the controller on {received.isoformat()} (Art. 12(3))"
+            self.store.set_case(
+                case.id, extended=1, due=due_date(start, extended=True).isoformat(), extension_note=note
+            )
+        elif verdict is Extension.NO_REASONS:
+            note = f"extension announced on {received.isoformat()} without reasons: not valid (Art. 12(3))"
+            self.store.set_case(case.id, extension_note=note)
+        elif verdict is Extension.LATE:
+            note = f"extension announced on {received.isoformat()}, after the first month: not valid (Art. 12(3))"
+            self.store.set_case(case.id, extension_note=note)
+
+    def case_info(self, case: CaseRow | None) -> CaseInfo | None:
+        """What the reply needs of its case (the account identifier from [identity.accounts])."""
+        if case is None:
+            return None
+        account = self.settings.accounts.get(case.controller) or self.settings.identity.email
+        return cases.case_info(case, self.now().date(), account=account)
 
     def remind_overdue(self, today: date | None = None) -> list[Outcome]:
         """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
@@ -274,11 +333,11 @@ class Pipeline:
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
         for case in self.store.cases(today):
-            if not case.overdue(today) or case.reminded or case.last_category == str(Category.REJECTION):
-                continue
             # Never right after fresh correspondence: the platform's last word, and ours, are a week old.
-            last_word = date.fromisoformat(case.last_message_at[:10]) if case.last_message_at else date.min
-            if last_word > quiet_since or self.store.replied_since(case.id, quiet_since):
+            last_word = date.fromisoformat(case.last_message_at[:10]) if case.last_message_at else None
+            if not cases.needs_reminder(case, today, last_word, QUIET_DAYS):
+                continue
+            if self.store.replied_since(case.id, quiet_since):
                 continue
             last = self.store.last_platform_message(case.id)
             platform = self.ruleset.platform(case.platform)
@@ -311,8 +370,8 @@ class Pipeline:
                 platform,
                 now=self.now(),
                 options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
-                request_date=date.fromisoformat(case.opened),
-                due=date.fromisoformat(case.due),
+                request_date=self._case_dates(case)[0],
+                due=self._case_dates(case)[1],
             )
             if self.settings.mode == "dry-run":
                 self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
@@ -337,13 +396,15 @@ class Pipeline:
             max_sends_per_case_per_day=self.settings.max_sends_per_case_per_day,
         )
         action = decide(message, verdict, self.ruleset, policy, state)
+        if action.kind is ActionKind.REPLY and (why := self._not_to_answer(message, case)):
+            action = Action(ActionKind.RECORD, why, language=action.language)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         if action.kind is ActionKind.REPLY:
-            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send")
+            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send", case=case)
             reply_id = reply.message_id
             if self.store.answered_by_other(message.message_id, reply.message_id):
                 action = Action(ActionKind.RECORD, "already answered by another reply")
@@ -373,7 +434,27 @@ class Pipeline:
             Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
         )
 
-    def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
+    def _not_to_answer(self, message: Message, case: CaseRow | None) -> str | None:
+        when = cases.message_time(message)
+        answered = self.store.answered_by_person(
+            message.message_id, case.id if case else None, when.isoformat() if when else ""
+        )
+        return cases.not_to_answer(
+            when.date() if when else None,
+            self.now().date(),
+            answered=answered,
+            first_scan=self._first_scan,
+            max_age_days=self.settings.max_age_days,
+        )
+
+    def _case_dates(self, case: CaseRow | None) -> tuple[date | None, date | None]:
+        """The request date and due date compose writes (from the request, never from the controller's mail)."""
+        info = self.case_info(case)
+        return (info.request_date, info.due) if info else (None, None)
+
+    def _compose(
+        self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
+    ) -> Reply:
         opts = self.settings.options
         options = ReplyOptions(
             statement=opts.statement,
@@ -390,6 +471,8 @@ class Pipeline:
             self.ruleset.platform(verdict.platform),
             now=self.now(),
             options=options,
+            request_date=self._case_dates(case)[0],
+            due=self._case_dates(case)[1],
         )
 
     def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:
@@ -423,7 +506,7 @@ class Pipeline:
                 return "already sent (copy found in Sent)", False
             # Sent or not? SMTP cannot tell. Never risk a second copy: keep it as a draft for the person.
             self.store.finish_reply(reply.message_id, "interrupted", "interrupted send")
-            draft = self._compose(action, message, verdict, auto=False)
+            draft = self._compose(action, message, verdict, auto=False, case=case)
             return self._draft(
                 draft, message.message_id, case
             ) + " (an earlier send was interrupted: check and send it yourself)", True
@@ -441,7 +524,7 @@ class Pipeline:
             self.store.finish_reply(reply.message_id, "failed", str(exc))
             if not exc.permanent:
                 raise
-            draft = self._compose(action, message, verdict, auto=False)
+            draft = self._compose(action, message, verdict, auto=False, case=case)
             return f"{exc}; kept as a draft: " + self._draft(draft, message.message_id, case), True
         self.store.finish_reply(reply.message_id, "delivered")
         self.mailbox.append("sent", reply.raw, draft=False)

@@ -69,7 +69,12 @@ _MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE case_messages ADD COLUMN dated TEXT NOT NULL DEFAULT '';
         ALTER TABLE case_messages ADD COLUMN sender TEXT NOT NULL DEFAULT '';
         ALTER TABLE case_messages ADD COLUMN subject TEXT NOT NULL DEFAULT '';
-        ALTER TABLE case_messages ADD COLUMN rule TEXT NOT NULL DEFAULT ''
+        ALTER TABLE case_messages ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+        CREATE TABLE sent_messages (
+            message_id TEXT PRIMARY KEY, in_reply_to TEXT NOT NULL DEFAULT '', refs TEXT NOT NULL DEFAULT '',
+            dated TEXT NOT NULL DEFAULT '', case_id INTEGER REFERENCES cases(id), seen_at TEXT NOT NULL
+        );
+        CREATE INDEX sent_messages_reply ON sent_messages(in_reply_to)
         """,
     ),
 ]
@@ -337,6 +342,40 @@ class Store:
                     rule,
                 ),
             )
+
+    # --- the person's sent mail ----------------------------------------------------------------
+
+    def sent_known(self, message_id: str) -> bool:
+        """True when this message of the person's was already read from Sent."""
+        row = self.db.execute("SELECT 1 FROM sent_messages WHERE message_id=?", (message_id,)).fetchone()
+        return row is not None
+
+    def record_sent(
+        self, message_id: str, *, in_reply_to: str, references: Sequence[str], dated: str, case_id: int | None
+    ) -> None:
+        """Remember a message of the person's (its thread ids and time, UTC ISO) read from Sent."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sent_messages VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                "case_id=COALESCE(excluded.case_id, case_id)",
+                (message_id, in_reply_to, " ".join(references), dated, case_id, _now()),
+            )
+
+    def answered_by_person(self, message_id: str, case_id: int | None, after: str) -> bool:
+        """True when the person answered a message: a sent reply to it, or a later sent message in its case.
+
+        `after` is the message's time as UTC ISO text.
+        """
+        row = self.db.execute(
+            "SELECT 1 FROM sent_messages WHERE (in_reply_to=? AND ?<>'') OR (instr(refs, ?) > 0 AND ?<>'') "
+            "OR (case_id=? AND ?<>'' AND dated>?) LIMIT 1",
+            (message_id, message_id, message_id, message_id, case_id, after, after),
+        ).fetchone()
+        return row is not None
+
+    def open_controllers(self) -> set[str]:
+        """The controllers with an open case."""
+        return {str(r[0]) for r in self.db.execute("SELECT DISTINCT controller FROM cases WHERE status='open'")}
 
     def answered_later(self, case_id: int, after: date) -> bool:
         """True when the person wrote in the case (seen in Sent) after `after`."""

@@ -330,6 +330,7 @@ def test_pick_case_thread_first_then_newest_open_case_of_controller() -> None:
     assert cases.pick_case(None, [old, new, closed], date(2025, 5, 1)) is new
     assert cases.pick_case(None, [old, new], date(2025, 3, 1)) is old
     assert cases.pick_case(None, [], date(2025, 3, 1)) is None
+    assert cases.pick_case(None, [old, new], date(2025, 5, 1), threaded=True) is None
 
 
 # --- the store -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 # Headers fetched first to decide whether a message can matter, before any body is fetched.
@@ -41,3 +42,6 @@ class Mailbox(Protocol):
 
     def close(self) -> None:
         """Disconnect."""
+
+    def read_sent(self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]) -> tuple[int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY and its messages above `last_uid(UIDVALIDITY)` whose headers `want` takes."""

@@ -7,7 +7,7 @@ import logging
 import re
 import socket
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -255,6 +255,33 @@ class ImapMailbox:
             for uid, data in self.client.fetch(chunk, ["BODY.PEEK[]"]).items():
                 out[int(uid)] = bytes(data.get(b"BODY[]") or b"")
         return out
+
+    def read_sent(self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]) -> tuple[int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY and its messages above `last_uid(UIDVALIDITY)` that `want` accepts.
+
+        The Sent folder is found as for writing (configured, SPECIAL-USE, usual names); only the
+        headers of every new message are fetched, whole messages only for those wanted.
+        """
+        uidvalidity = self._select(self.folder("sent"))
+        start = last_uid(uidvalidity)
+        out: dict[int, bytes] = {}
+        try:
+            uids = sorted(int(u) for u in self.client.search(["UID", f"{start + 1}:*"]) if int(u) > start)
+            spec = f"BODY.PEEK[HEADER.FIELDS ({' '.join(TRIAGE_HEADERS).upper()})]"
+            wanted: list[int] = []
+            for chunk in _chunks(uids, _CHUNK):
+                for uid, data in self.client.fetch(chunk, [spec]).items():
+                    header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"") or b""
+                    if want(bytes(header)):
+                        wanted.append(int(uid))
+            for chunk in _chunks(sorted(wanted), 100):
+                for uid, data in self.client.fetch(chunk, ["BODY.PEEK[]"]).items():
+                    out[int(uid)] = bytes(data.get(b"BODY[]") or b"")
+        except IMAPClientError as exc:
+            raise MailboxError(f"IMAP: cannot read the Sent folder: {exc}") from None
+        finally:
+            self._select(self.settings.mailbox)
+        return uidvalidity, out
 
     # --- writing -------------------------------------------------------------------------------
 

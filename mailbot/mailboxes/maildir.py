@@ -7,6 +7,7 @@ import email.policy
 import hashlib
 import mailbox
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from mailbot.errors import MailboxError
@@ -90,6 +91,24 @@ class MaildirMailbox:
         msg.set_subdir("cur")
         msg.set_flags("DS" if draft else "S")
         self._folder(folder).add(msg)
+
+    def read_sent(self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]) -> tuple[int, dict[int, bytes]]:
+        """The messages of .Sent whose headers `want` accepts (a Maildir has no UIDs: all of them, each time)."""
+        assert self._box is not None
+        try:
+            box = self._box.get_folder(_FOLDERS["sent"])
+        except mailbox.NoSuchMailboxError:
+            return 1, {}
+        out: dict[int, bytes] = {}
+        for key in box.iterkeys():
+            try:
+                raw = box.get_bytes(key)
+            except (KeyError, OSError):
+                continue  # moved away while we read: the next scan sees it again
+            end = _HEADER_END.search(raw)
+            if want(raw[: end.end()] if end else raw):
+                out[_uid(key)] = raw
+        return 1, out
 
     def close(self) -> None:
         """Nothing to close."""
