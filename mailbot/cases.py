@@ -144,7 +144,9 @@ def request_from_sent(message: Message, ruleset: Ruleset, own: Iterable[str] = (
     day = message_day(message)
     if recipient is None or day is None:
         return None
-    types, rule_ids = recognise(f"{message.subject}\n{message.new_text}", ruleset.requests)
+    # A reply's subject is the thread's, not a new request: only its own words count.
+    subject = "" if message.in_reply_to or message.references else message.subject
+    types, rule_ids = recognise(f"{subject}\n{message.new_text}", ruleset.requests)
     if not types:
         return None
     return Request(

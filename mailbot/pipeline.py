@@ -134,6 +134,12 @@ class Pipeline:
             return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
+    def _controller_has_case(self, message: Message) -> bool:
+        """True for a message that starts a thread of its own from a controller with an open case."""
+        if message.sender is None or message.in_reply_to or message.references:
+            return False
+        return cases.controller_for(message.sender.domain, self.ruleset) in self._open_controllers
+
     def _domains(self) -> list[str]:
         platforms = [d for p in self.ruleset.platforms for d in p.domains]
         # Any other controller with an open case is known by its domain.
@@ -211,7 +217,8 @@ class Pipeline:
             try:
                 message = parse(bodies[uid], max_bytes=self.settings.max_message_bytes)
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-                verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=case is not None)
+                known = case is not None or self._controller_has_case(message)
+                verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=known)
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from mailbot import cases
 from mailbot.mailboxes import Mailbox
@@ -49,12 +50,15 @@ def read_sent(mailbox: Mailbox, store: Store, ruleset: Ruleset, own: Iterable[st
     uidvalidity, raw = mailbox.read_sent(lambda validity: store.last_uid(key, validity), want)
     opened: list[int] = []
     filed = 0
+    messages: list[Message] = []
     for uid in sorted(raw):
         try:
-            message = parse(raw[uid])
+            messages.append(parse(raw[uid]))
         except Exception:  # a message of one's own that cannot be read opens nothing
             log.warning("sent message %s could not be parsed", uid)
-            continue
+    # Oldest first: a request is known before the replies that follow it.
+    epoch = datetime.min.replace(tzinfo=UTC)
+    for message in sorted(messages, key=lambda m: cases.message_time(m) or epoch):
         if not message.message_id or store.sent_known(message.message_id):
             continue
         case, is_new = _file(message, store, ruleset, mine)
