@@ -275,6 +275,26 @@ def assess_extension(text: str, announced: date, request_date: date, ruleset: Ru
     return Extension.GRANTED
 
 
+def extension_fields(case: CaseRow, text: str, received: date, ruleset: Ruleset) -> dict[str, object]:
+    """The case fields a controller's message changes by announcing an extension (none when it announces none).
+
+    A valid extension moves the due date to three months from the request; an invalid one is noted, with why.
+    """
+    if case.extended:
+        return {}
+    start = request_day(case)
+    verdict = assess_extension(text, received, start, ruleset)
+    day = received.isoformat()
+    if verdict is Extension.GRANTED:
+        note = f"extended by the controller on {day} (Art. 12(3))"
+        return {"extended": 1, "due": due_date(start, extended=True).isoformat(), "extension_note": note}
+    if verdict is Extension.NO_REASONS:
+        return {"extension_note": f"extension announced on {day} without reasons: not valid (Art. 12(3))"}
+    if verdict is Extension.LATE:
+        return {"extension_note": f"extension announced on {day}, after the first month: not valid (Art. 12(3))"}
+    return {}
+
+
 def expired(due: date, today: date) -> bool:
     """True once the due date has passed (the due date itself is still within the period)."""
     return today > due

@@ -12,7 +12,7 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from mailbot import cases, smtp
-from mailbot.cases import Extension, assess_extension, due_date
+from mailbot.cases import due_date
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
@@ -300,27 +300,10 @@ class Pipeline:
                 subject=message.subject,
                 rule=verdict.rule or "",
             )
-            self._note_extension(case, message, received)
+            if changes := cases.extension_fields(case, message.new_text, received, self.ruleset):
+                self.store.set_case(case.id, **changes)
             case = self.store.case(case.id)
         return case
-
-    def _note_extension(self, case: CaseRow, message: Message, received: date) -> None:
-        """An extension announced within the first month, with reasons, makes the due date three months."""
-        if case.extended:
-            return
-        start = cases.request_day(case)
-        verdict = assess_extension(message.new_text, received, start, self.ruleset)
-        if verdict is Extension.GRANTED:
-            note = f"extended by the controller on {received.isoformat()} (Art. 12(3))"
-            self.store.set_case(
-                case.id, extended=1, due=due_date(start, extended=True).isoformat(), extension_note=note
-            )
-        elif verdict is Extension.NO_REASONS:
-            note = f"extension announced on {received.isoformat()} without reasons: not valid (Art. 12(3))"
-            self.store.set_case(case.id, extension_note=note)
-        elif verdict is Extension.LATE:
-            note = f"extension announced on {received.isoformat()}, after the first month: not valid (Art. 12(3))"
-            self.store.set_case(case.id, extension_note=note)
 
     def case_info(self, case: CaseRow | None) -> CaseInfo | None:
         """What the reply needs of its case (the account identifier from [identity.accounts])."""

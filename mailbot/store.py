@@ -377,14 +377,6 @@ class Store:
         """The controllers with an open case."""
         return {str(r[0]) for r in self.db.execute("SELECT DISTINCT controller FROM cases WHERE status='open'")}
 
-    def answered_later(self, case_id: int, after: date) -> bool:
-        """True when the person wrote in the case (seen in Sent) after `after`."""
-        row = self.db.execute(
-            "SELECT 1 FROM case_messages WHERE case_id=? AND direction='out' AND dated>? LIMIT 1",
-            (case_id, after.isoformat()),
-        ).fetchone()
-        return row is not None
-
     def timeline(self, case_id: int) -> list[dict[str, Any]]:
         """Every message of a case, in and out, oldest first: the controller's, the person's, mailbot's replies."""
         rows = self.db.execute(

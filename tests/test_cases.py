@@ -246,6 +246,17 @@ def _row(**fields: object) -> CaseRow:
     return CaseRow(**base)  # type: ignore[arg-type]
 
 
+def test_extension_fields_move_the_due_date_or_note_why_not(ruleset: Ruleset) -> None:
+    """A valid extension sets three months from the request; one without reasons is only noted."""
+    granted = cases.extension_fields(_row(), EXTENSION, date(2025, 5, 2), ruleset)
+    assert granted["extended"] == 1
+    assert granted["due"] == "2025-07-17"
+    refused = cases.extension_fields(_row(), NO_REASONS, date(2025, 5, 2), ruleset)
+    assert "extended" not in refused
+    assert "without reasons" in str(refused["extension_note"])
+    assert cases.extension_fields(_row(extended=True), EXTENSION, date(2025, 5, 2), ruleset) == {}
+
+
 def test_case_info_running_and_expired() -> None:
     """The due date itself still runs; the day after, the deadline has expired."""
     case = _row()
@@ -375,8 +386,6 @@ def test_store_request_case_and_timeline() -> None:
     ]
     assert events[1]["category"] == "request_info"
     assert events[1]["rule"] == "which-account"
-    assert store.answered_later(case.id, date(2025, 4, 20))
-    assert not store.answered_later(case.id, date(2025, 4, 22))
     assert [c.id for c in store.controller_cases("examplebank.example")] == [case.id]
     row = store.case(case.id)
     assert row is not None
