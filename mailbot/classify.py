@@ -19,13 +19,20 @@ FUZZY_TEXT = 4_000
 MAX_CLASSIFIED = 20_000
 _SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
 _WORD = re.compile(r"\w+")
+# Ticket and reference numbers: what follows a tag or keyword is taken only when it is a plain id
+# (letters, digits, dashes; 3-40 characters; at least one digit), so nothing URL-like reaches a reply.
+# Every quantifier is bounded, so a search is linear in the text.
 _TICKET = re.compile(
-    r"(?:\[\s*#\s*([A-Z0-9][A-Z0-9-]{2,})\s*\]|\[ref:\s*([^\]\s]+)\s*\]"
+    r"(?:\[[ \t]{0,5}#[ \t]{0,5}([^\]\s]{1,41})[ \t]{0,5}\]|\[ref:[ \t]{0,5}([^\]\s]{1,41})[ \t]{0,5}\]"
     r"|\b(?:ticket|case|reference|ref|request|pratica|richiesta|caso|Vorgang|Fall|Ticket|Anfrage"
     r"|dossier|demande|solicitud|incidencia)(?:[ -]?(?:number|no\.?|nr\.?|n\.|n°|nº|id|nummer|número|numero))?"
-    r"\s*(?:[:#]|is|è|ist|est|es)?\s*#?\s*((?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{3,}))",
+    r"[ \t]{0,5}(?:[:#]|is|è|ist|est|es)?[ \t]{0,5}#?[ \t]{0,5}([^\s,;.()<>\[\]]{1,41}))",
     re.IGNORECASE,
 )
+_TICKET_ID = re.compile(r"[A-Za-z0-9-]{3,40}", re.ASCII)
+_DIGIT = re.compile(r"[0-9]")
+
+
 # When two categories score alike, the one that asks or decides wins over a mere receipt.
 _PRIORITY = {
     Category.UNRELATED: 7,
@@ -64,11 +71,12 @@ def detect_language(text: str) -> tuple[str, float]:
 
 
 def find_ticket(subject: str, text: str) -> str:
-    """The platform's ticket or case number from the subject or body, if it carries one."""
-    for source in (subject, text):
-        match = _TICKET.search(source)
-        if match:
-            return next(g for g in match.groups() if g)
+    """The platform's ticket or case number from the subject or body, if it carries a plain one."""
+    for source in (subject, text[:MAX_CLASSIFIED]):
+        for match in _TICKET.finditer(source):
+            found = next(g for g in match.groups() if g)
+            if _TICKET_ID.fullmatch(found) and _DIGIT.search(found) and found[0] != "-":
+                return found
     return ""
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -31,13 +33,13 @@ from mailbot.config import (
     load_config,
 )
 from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
-from mailbot.errors import MailbotError
+from mailbot.errors import MailbotError, MailboxError, MessageFileError
 from mailbot.mailboxes import Mailbox
 from mailbot.mailboxes.imap import ImapMailbox
 from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
-from mailbot.pipeline import Pipeline, PipelineSettings, pipeline_settings
+from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Ruleset, bundled_rules
 from mailbot.service import serve
 from mailbot.store import Store
@@ -45,33 +47,105 @@ from mailbot.store import Store
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Exit statuses of every command (DESIGN.md): done; a configuration or usage error (nothing was
+# done); done, but some messages failed (each listed with its reason on stderr).
+EXIT_OK, EXIT_USAGE, EXIT_FAILED_MESSAGES = 0, 1, 2
+
+
 def _fail(message: str) -> None:
     click.echo(f"mailbot: error: {message}", err=True)
 
 
+class Failure(click.ClickException):
+    """One line on stderr, `mailbot: error: …`, and exit status 1."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the one line."""
+        click.echo(f"mailbot: error: {self.format_message()}", file=file, err=file is None)
+
+
+class MailbotGroup(click.Group):
+    """The command group: the one place where errors become one line and an exit status.
+
+    A MailbotError, or any unexpected exception, ends the command with one line on stderr and exit
+    status 1 (with --debug: the traceback); a usage error exits 1 too (click's own default is 2,
+    which mailbot keeps for "some messages failed").
+    """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """Parse the group's own options; a usage error exits 1."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            setattr(exc, "exit_code", EXIT_USAGE)  # noqa: B010 - click types it as a class constant
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; convert what it raises."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            setattr(exc, "exit_code", EXIT_USAGE)  # noqa: B010 - click types it as a class constant
+            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except MailbotError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise Failure(str(exc)) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE or ctx.params.get("debug"):
+                raise  # click quiets a closed pipe (`mailbot classify … | head`)
+            raise Failure(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise Failure(
+                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback, and report it)"
+            ) from None
+
+
 def _rules() -> Ruleset:
-    try:
-        ruleset = bundled_rules()
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    ruleset = bundled_rules()
     # Rules, templates and imports live as long as the process: keep the cyclic garbage
     # collector from walking them again on every collection (~30 % faster classification).
     gc.freeze()
     return ruleset
 
 
-def read_message_file(path: Path) -> bytes:
-    """The bytes of an .eml file, or a MailbotError that says why not."""
-    from mailbot.errors import MessageFileError
+# The first line of an e-mail is a header field ("Name: value"), after an optional mbox "From " line.
+_MBOX_FROM = re.compile(rb"\AFrom [^\r\n]*\r?\n")
+_FIELD = re.compile(rb"\A[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_ENVELOPE_FIELDS = re.compile(rb"^(from|to|subject|date|message-id|received|sender|reply-to)[ \t]*:", re.I | re.M)
 
+
+def read_message_file(path: Path) -> bytes:
+    """The bytes of an .eml file, or a MessageFileError that says in one line why not.
+
+    A file that is not an e-mail (empty, binary, or without a header block naming at least one of
+    From, To, Subject, Date, Message-ID) is refused rather than classified as if it were one.
+    """
     try:
         if path.is_dir():
             raise MessageFileError(f"{path}: is a directory, not an .eml file")
-        return path.read_bytes()
+        data = path.read_bytes()
     except MessageFileError:
         raise
     except OSError as exc:
         raise MessageFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise MessageFileError(f"{path}: is empty, not an e-mail")
+    body = _MBOX_FROM.sub(b"", data, count=1)
+    end = _HEADER_END.search(body)
+    head = body[: end.start()] if end else body
+    if not _FIELD.match(body) or b"\0" in head or not _ENVELOPE_FIELDS.search(head):
+        raise MessageFileError(f"{path}: not an e-mail (no header block with From, To, Subject or Date)")
+    return data
 
 
 def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
@@ -88,7 +162,9 @@ def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
     }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "MAILBOT"})
+@click.group(
+    cls=MailbotGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "MAILBOT"}
+)
 @click.version_option(__version__, prog_name="mailbot")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs (secrets stay hidden).")
 @click.pass_context
@@ -107,7 +183,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     )
 
 
-@cli.command(name="classify")
+@cli.command(name="classify", short_help="Classify .eml files: category, platform, language.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--json",
@@ -163,7 +239,7 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
                 how = f"  {s.phrase}: {s.matched[:70]!r}" if s.score else ""
                 click.echo(f"    {s.score:4.2f}  {s.category:<16} {s.rule}{how}")
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_USAGE)
 
 
 def _settings(config: Path | None, *, required: bool) -> Settings | None:
@@ -171,16 +247,13 @@ def _settings(config: Path | None, *, required: bool) -> Settings | None:
     path = config or default_config_path()
     if not required and config is None and not path.exists():
         return None
-    try:
-        settings = load_config(path)
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = load_config(path)
     for warning in settings.warnings:
         click.echo(f"mailbot: warning: {warning}", err=True)
     return settings
 
 
-@cli.command(name="reply")
+@cli.command(name="reply", short_help="Print the reply that would be drafted for an .eml file.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), help="Write the reply in this language.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
@@ -197,10 +270,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
     """
     settings = _settings(config, required=False)
     ruleset = _rules()
-    try:
-        message = parse(read_message_file(file))
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    message = parse(read_message_file(file))
     identity = settings.identity if settings else PLACEHOLDER_IDENTITY
     if settings is None:
         click.echo(
@@ -222,22 +292,19 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
         quote_original=reply_settings.quote_original if reply_settings else True,
     )
-    try:
-        reply = compose(
-            action,
-            message,
-            verdict,
-            identity,
-            ruleset.platform(verdict.platform),
-            now=datetime.now(UTC),
-            options=options,
-        )
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    reply = compose(
+        action,
+        message,
+        verdict,
+        identity,
+        ruleset.platform(verdict.platform),
+        now=datetime.now(UTC),
+        options=options,
+    )
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 
 
-@cli.command(name="check")
+@cli.command(name="check", short_help="Check the rules and render every template.")
 def check_cmd() -> None:
     """Load the rules and render every template with sample data, reporting every error.
 
@@ -247,18 +314,18 @@ def check_cmd() -> None:
     for problem in problems:
         _fail(problem)
     if problems:
-        sys.exit(1)
+        sys.exit(EXIT_USAGE)
     click.echo("rules and templates: OK")
 
 
-@cli.command(name="init")
+@cli.command(name="init", short_help="Write a commented starter configuration.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Where to write (default: the XDG path).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_cmd(config: Path | None, force: bool) -> None:
     """Write a commented starter configuration (mode 0600)."""
     path = config or default_config_path()
     if path.exists() and not force:
-        raise click.ClickException(f"{path} exists; use --force to overwrite")
+        raise Failure(f"{path} exists; use --force to overwrite")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -266,65 +333,87 @@ def init_cmd(config: Path | None, force: bool) -> None:
             fh.write(STARTER)
         os.chmod(path, 0o600)
     except OSError as exc:
-        raise click.ClickException(f"{path}: cannot write: {exc.strerror}") from None
+        raise Failure(f"{path}: cannot write: {exc.strerror}") from None
     click.echo(f"wrote {path}; edit it, then try: mailbot scan --mode dry-run")
 
 
 def _pipeline_settings(settings: Settings | None, mode: str | None, progress: bool) -> PipelineSettings:
     chosen = mode or (settings.reply.mode if settings else "draft")
     if chosen == "send" and (settings is None or settings.smtp is None):
-        raise click.ClickException("--mode send needs an [smtp] table in the configuration")
+        raise Failure("--mode send needs an [smtp] table in the configuration")
     return pipeline_settings(settings, mode=chosen, progress=progress)
+
+
+def complete_maildir(path: Path) -> None:
+    """Add the cur/, new/ and tmp/ folders a Maildir lacks (git, for one, keeps no empty folder)."""
+    path = path.expanduser()
+    if not path.is_dir():
+        raise MailboxError(f"{path}: no such Maildir")
+    if not any((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+        raise MailboxError(f"{path}: not a Maildir (no cur/, new/ or tmp/ folder)")
+    for sub in ("cur", "new", "tmp"):
+        (path / sub).mkdir(exist_ok=True)
 
 
 def open_mailbox(settings: Settings | None, maildir: Path | None) -> Mailbox:
     """The Maildir given on the command line, else the configured IMAP account."""
     if maildir is not None:
+        complete_maildir(maildir)
         return MaildirMailbox(maildir)
     if settings is None or settings.imap is None:
-        raise click.ClickException("no [imap] table in the configuration (or use --maildir PATH)")
+        raise Failure("no [imap] table in the configuration (or use --maildir PATH)")
     return ImapMailbox(settings.imap)
 
 
-@cli.command(name="scan")
+@cli.command(name="scan", short_help="Process what is new in the mailbox once.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
 @click.option("--maildir", type=click.Path(path_type=Path), help="Use this local Maildir instead of IMAP.")
-@click.option("--mode", type=click.Choice(MODES), help="Override [reply] mode: draft, send or dry-run.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    help="Override [reply] mode: draft, send or dry-run (default: the [reply] mode).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per processed message.")
-@click.pass_context
-def scan_cmd(ctx: click.Context, config: Path | None, maildir: Path | None, mode: str | None, as_json: bool) -> None:
+def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_json: bool) -> None:
     """Process what is new in the mailbox once, then exit.
 
     Prints one row per processed message: sender, subject, category, action.
     Replies become drafts in the Drafts folder unless the mode says otherwise.
+    A message that fails is tried again by later scans after a growing delay
+    (1, 4, 16, 64 minutes); after its fifth failure it is listed by
+    'mailbot cases' for you to look at.
 
     \b
     Examples:
       mailbot scan                      # the configured IMAP account
       mailbot scan --mode dry-run       # show what would be done, change nothing
       mailbot scan --maildir ~/Mail/me  # a local Maildir (drafts go to its .Drafts)
+
+    \b
+    Exit status:
+      0  done
+      1  configuration or usage error, or the mailbox could not be reached
+      2  done, but some messages failed (each listed with its reason on stderr)
     """
     settings = _settings(config, required=maildir is None)
     if settings is None:
         click.echo("mailbot: note: no configuration found; drafts are written for a placeholder identity", err=True)
     psettings = _pipeline_settings(settings, mode, progress=not as_json)
     state_path = settings.state_path if settings else default_state_path()
+    store = Store(state_path)
+    if psettings.mode == "dry-run":
+        store = store.snapshot()
     try:
-        store = Store(state_path)
-        if psettings.mode == "dry-run":
-            store = store.snapshot()
         mailbox = open_mailbox(settings, maildir)
         pipeline = Pipeline(psettings, _rules(), store, mailbox, echo=lambda line: click.echo(line, err=True))
         try:
             report = pipeline.scan()
-            report.outcomes += pipeline.remind_overdue()
+            report.outcomes += remind(pipeline, report)
         finally:
             mailbox.close()
-            store.close()
-    except MailbotError as exc:
-        if ctx.obj.get("debug"):
-            raise
-        raise click.ClickException(str(exc)) from None
+        given_up = store.given_up()
+    finally:
+        store.close()
     for row in report.outcomes:
         if as_json:
             click.echo(
@@ -343,30 +432,54 @@ def scan_cmd(ctx: click.Context, config: Path | None, maildir: Path | None, mode
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
     replies = sum(1 for r in report.outcomes if r.action == "reply")
+    new = report.examined - report.retried
+    retried = f", {report.retried} retried" if report.retried else ""
     click.echo(
-        f"mailbot: {report.examined} new, {report.ignored} not from a platform, {replies} replies "
+        f"mailbot: {new} new{retried}, {report.ignored} not from a platform, {replies} replies "
         f"({psettings.mode}), {report.errors} errors",
         err=True,
     )
+    failed = [r for r in report.outcomes if r.action == "error"]
+    for row in failed:
+        who = row.sender or (f"message {row.uid}" if row.uid else "?")
+        click.echo(f"mailbot: failed: {who}: {row.subject!r}: {row.detail}", err=True)
+    earlier = len(given_up) - sum(1 for r in failed if "gave up" in r.detail)
+    if earlier > 0:
+        click.echo(f"mailbot: {earlier} earlier message(s) failed for good: see 'mailbot cases'", err=True)
+    if failed:
+        sys.exit(EXIT_FAILED_MESSAGES)
 
 
-@cli.command(name="cases")
+def remind(pipeline: Pipeline, report: ScanReport) -> list[Outcome]:
+    """Deadline reminders after a scan; a reminder that cannot be written counts as a failure."""
+    try:
+        return pipeline.remind_overdue()
+    except MailbotError as exc:
+        report.errors += 1
+        return [Outcome(0, "", "deadline reminders", "overdue", "error", str(exc))]
+
+
+@cli.command(name="cases", short_help="List the cases, their state and due date.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per case.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per case (and per failed message).")
 def cases_cmd(config: Path | None, as_json: bool) -> None:
-    """List the cases with their state and Art. 12(3) due date, overdue first."""
+    """List the cases with their state and Art. 12(3) due date, overdue first.
+
+    Then the messages mailbot gave up on after five failed attempts, with the
+    reason (in --json: objects with "failed": true).
+    """
     settings = _settings(config, required=False)
     path = settings.state_path if settings else default_state_path()
     if not path.exists():
         click.echo("mailbot: no state yet: run 'mailbot scan' first", err=True)
         return
+    store = Store(path)
     try:
-        store = Store(path)
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}
+        given_up = store.given_up()
+    finally:
         store.close()
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
     today = datetime.now(UTC).date()
     for case in cases:
         overdue = case_clock.overdue(case, today)
@@ -398,36 +511,42 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                 f"{case.id}\t{case.controller}\t{flag}\tdue {case.due}\t{case.last_category}\t"
                 f"{case.ticket or '-'}\t{case.subject}"
             )
+    for row in given_up:
+        if as_json:
+            click.echo(json.dumps({"failed": True, **row}, ensure_ascii=False))
+        else:
+            click.echo(
+                f"FAILED\t{row['sender'] or '-'}\t{row['subject']!r}\t{row['attempts']} attempts\t{row['error']}"
+            )
 
 
-@cli.command(name="run")
+@cli.command(name="run", short_help="Watch the mailbox and answer as mail arrives.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
 @click.option("--log-json", is_flag=True, help="Log JSON Lines instead of text lines (stderr).")
 @click.pass_context
 def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     """Watch the mailbox(es) and answer as messages arrive, until stopped.
 
-    Uses IMAP IDLE when the server has it (re-issued every [service] idle_timeout,
-    default 25 minutes), else polls every [service] poll_interval seconds (default 60).
+    Uses IMAP IDLE when the server has it, re-issued every [service] idle_timeout
+    seconds (default 300) or sooner when a failed message is due again; else
+    polls every [service] poll_interval seconds (default 60).
     Every [[accounts]] entry runs on its own; a failing account does not stop the others.
-    Connection failures are retried with exponential backoff and jitter.
+    Connection failures are retried with exponential backoff and jitter; a login
+    refused 3 times in a row stops that account (a provider may lock it).
 
     \b
     Signals and exit status:
       SIGTERM, SIGINT  finish the message in hand, close connections, exit 0
-      exit 1           the configuration is unusable (nothing was started)
+      exit 1           the configuration is unusable (nothing was started), or an
+                       account stopped because its login was refused
     """
     logs.setup(json_lines=log_json, debug=bool(ctx.obj.get("debug")))
-    path = config or default_config_path()
-    try:
-        accounts = load_accounts(path)
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    accounts = load_accounts(config or default_config_path())
     for warning in accounts[0].warnings:
         click.echo(f"mailbot: warning: {warning}", err=True)
     missing = [a.name for a in accounts if a.imap is None]
     if missing:
-        raise click.ClickException(f"no [imap] table for account(s): {', '.join(missing)}")
+        raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
     sys.exit(serve(accounts, _rules()))
 
 

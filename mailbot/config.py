@@ -9,8 +9,9 @@ import stat
 import subprocess
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import platformdirs
@@ -92,6 +93,7 @@ class ImapSettings:
     mailbox: str = "INBOX"
     drafts: str | None = None
     sent: str | None = None
+    authserv_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +104,40 @@ class ReplySettings:
     quote_original: bool = True
     ask_erasure: bool = False
     max_sends_per_case_per_day: int = 2
+    max_sends_per_day: int = 10
+    max_sends_per_recipient_per_day: int = 2
+    allow_unverified_send: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerSettings:
+    """A controller the person wrote to that rules/ does not know (or whose entry is overridden)."""
+
+    id: str
+    authority: str
+    domains: tuple[str, ...]
+    name: str = ""
+    authority_country: str = ""
+    languages: tuple[str, ...] = ()
+    privacy_senders: tuple[str, ...] = ()
+    contact: str = ""
+    form: str = ""
+
+
+def _frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The whole configuration."""
+    """The whole configuration.
+
+    `country` is the person's country ([identity] country, ISO code: their home supervisory
+    authority); `controller_accounts` maps a controller id to the identifier that controller knows
+    the person by ([identity.accounts]; default the identity e-mail); `controllers` are extra or
+    overridden controllers ([controllers.<id>]); `max_age_days` ([scan]): older messages are filed,
+    not answered, on a first scan (0: no limit).
+    """
 
     identity: Identity
     imap: ImapSettings | None
@@ -120,6 +151,10 @@ class Settings:
     source: Path | None = None
     warnings: tuple[str, ...] = ()
     name: str = "default"
+    country: str = ""
+    controller_accounts: Mapping[str, str] = field(default_factory=_frozen_map)
+    controllers: Mapping[str, ControllerSettings] = field(default_factory=_frozen_map)
+    max_age_days: int = 60
 
 
 def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -148,6 +183,141 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# --- the schema: every section and key mailbot knows, with its type ------------------------------
+# A value is a type (str, int, bool), LIST_OF_STR, a dict (a sub-table with these keys) or a Map
+# (a table whose keys are free, e.g. controller ids, each holding a value of one spec).
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A table with free keys (ids), each holding a value of `value`'s spec."""
+
+    value: Any
+    what: str = "id"
+
+
+LIST_OF_STR = (list, str)
+_SERVER: dict[str, Any] = {
+    "host": str,
+    "port": int,
+    "security": str,
+    "username": str,
+    "password_env": str,
+    "password_command": str,
+    "oauth2_token_command": str,
+    "ca_file": str,
+    "timeout": int,
+}
+SCHEMA: dict[str, Any] = {
+    "identity": {
+        "name": str,
+        "email": str,
+        "language": str,
+        "statement": str,
+        "objection": str,
+        "country": str,
+        "accounts": Map(str, "controller id"),
+    },
+    "imap": {**_SERVER, "mailbox": str, "drafts": str, "sent": str, "authserv_id": str},
+    "smtp": _SERVER,
+    "reply": {
+        "mode": str,
+        "quote_original": bool,
+        "ask_erasure": bool,
+        "max_sends_per_case_per_day": int,
+        "max_sends_per_day": int,
+        "max_sends_per_recipient_per_day": int,
+        "allow_unverified_send": bool,
+    },
+    "state": {"path": str},
+    "limits": {"max_message_bytes": int},
+    "service": {"idle_timeout": int, "poll_interval": int},
+    "scan": {"max_age_days": int},
+    "controllers": Map(
+        {
+            "authority": str,
+            "domains": LIST_OF_STR,
+            "name": str,
+            "authority_country": str,
+            "languages": LIST_OF_STR,
+            "privacy_senders": LIST_OF_STR,
+            "contact": str,
+            "form": str,
+        },
+        "controller id",
+    ),
+}
+# An [[accounts]] entry holds a name and its own copies of any section.
+_ACCOUNT: dict[str, Any] = {"name": str, **SCHEMA}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", LIST_OF_STR: "a list of strings"}
+
+
+def _section_name(path: tuple[str, ...]) -> str:
+    return "[" + ".".join(path) + "]"
+
+
+def _suggest(key: str, spec: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """'; did you mean …?' from the nearest valid names, or the section that has this key."""
+    import difflib  # only on an error: keep it out of every start-up
+
+    near = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+    if near:
+        if not path and isinstance(spec[near[0]], dict | Map):
+            return f"; did you mean [{near[0]}]?"
+        return f"; did you mean {near[0]!r}?"
+    homes = [name for name, sub in SCHEMA.items() if isinstance(sub, dict) and key in sub]
+    if homes:
+        return f"; it belongs in [{homes[0]}]"
+    return ""
+
+
+def _type_ok(value: Any, spec: Any) -> bool:
+    if spec is LIST_OF_STR:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if spec is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, spec)
+
+
+def check_schema(data: Mapping[str, Any], where: str) -> None:
+    """Raise ConfigError for the first unknown section or key, or value of the wrong type.
+
+    The message names the key (``reply.mdoe``) and suggests the nearest valid one.
+    """
+    _check_table(data, SCHEMA | {"accounts": [_ACCOUNT]}, (), where)
+
+
+def _check_table(data: Mapping[str, Any], spec: Mapping[str, Any], path: tuple[str, ...], where: str) -> None:
+    for key, value in data.items():
+        sub = spec.get(key)
+        here = (*path, key)
+        if sub is None:
+            if not path and isinstance(value, dict):
+                raise ConfigError(f"{where}: unknown section [{key}]{_suggest(key, spec, path)}")
+            raise ConfigError(f"{where}: unknown key {'.'.join(here)}{_suggest(key, spec, path)}")
+        _check_value(value, sub, here, where)
+
+
+def _check_value(value: Any, spec: Any, path: tuple[str, ...], where: str) -> None:
+    section, key = _section_name(path[:-1]) if len(path) > 1 else "", path[-1]
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {_section_name(path)} must be a table")
+        _check_table(value, spec, path, where)
+    elif isinstance(spec, Map):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {_section_name(path)} must be a table of {spec.what} = …")
+        for name, item in value.items():
+            _check_value(item, spec.value, (*path, name), where)
+    elif isinstance(spec, list):
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be one or more [[{key}]] tables")
+        for index, item in enumerate(value, 1):
+            _check_table(item, spec[0], (f"{key}[{index}]",), where)
+    elif not _type_ok(value, spec):
+        raise ConfigError(f"{where}: {section} {key} must be {_TYPE_NAMES[spec]}".replace(":  ", ": "))
+
+
 class _Table:
     """A config table with typed getters whose errors name the key."""
 
@@ -171,6 +341,12 @@ class _Table:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._err(key, "must be an integer")
+        return value
+
+    def count(self, key: str, default: int) -> int:
+        value = self.integer(key, default)
+        if value < 0:
+            raise self._err(key, "must be 0 or more")
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -221,7 +397,8 @@ def _server(table: _Table, default_ports: dict[str, int], login_required: bool) 
 
 
 def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str] | None = None) -> Settings:
-    """Validate a parsed TOML document into Settings."""
+    """Validate a parsed TOML document into Settings (ConfigError names the first problem)."""
+    check_schema(data, where)
     identity_t = _Table("identity", data.get("identity", {}), where)
     identity = Identity(
         name=identity_t.text("name"),
@@ -239,6 +416,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
             mailbox=t.text("mailbox", "INBOX"),
             drafts=t.text("drafts", "") or None,
             sent=t.text("sent", "") or None,
+            authserv_id=t.text("authserv_id", "").strip().lower(),
         )
     smtp = None
     if "smtp" in data:
@@ -249,7 +427,10 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         mode=reply_t.choice("mode", MODES, "draft"),
         quote_original=reply_t.flag("quote_original", True),
         ask_erasure=reply_t.flag("ask_erasure", False),
-        max_sends_per_case_per_day=reply_t.integer("max_sends_per_case_per_day", 2),
+        max_sends_per_case_per_day=reply_t.count("max_sends_per_case_per_day", 2),
+        max_sends_per_day=reply_t.count("max_sends_per_day", 10),
+        max_sends_per_recipient_per_day=reply_t.count("max_sends_per_recipient_per_day", 2),
+        allow_unverified_send=reply_t.flag("allow_unverified_send", False),
     )
     if reply.mode == "send" and smtp is None:
         raise reply_t._err("mode", '= "send" needs an [smtp] table')
@@ -270,7 +451,33 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         max_message_bytes=limits_t.integer("max_message_bytes", 10_000_000),
         poll_interval=float(service_t.integer("poll_interval", 60)),
         idle_timeout=float(idle),
+        country=identity_t.text("country", "").upper(),
+        controller_accounts=_frozen_map(identity_t.data.get("accounts", {})),
+        controllers=_frozen_map(_controllers(data.get("controllers", {}), where)),
+        max_age_days=_Table("scan", data.get("scan", {}), where).count("max_age_days", 60),
     )
+
+
+def _controllers(data: Mapping[str, Any], where: str) -> dict[str, ControllerSettings]:
+    """[controllers.<id>] tables (types already checked by the schema)."""
+    out = {}
+    for cid, table in data.items():
+        t = _Table(f"controllers.{cid}", table, where)
+        domains = tuple(d.lower().strip(".") for d in table.get("domains", ()))
+        if not domains:
+            raise t._err("domains", "must list at least one domain")
+        out[cid] = ControllerSettings(
+            id=cid,
+            authority=t.text("authority"),
+            domains=domains,
+            name=t.text("name", cid),
+            authority_country=t.text("authority_country", "").upper(),
+            languages=tuple(table.get("languages", ())),
+            privacy_senders=tuple(a.lower() for a in table.get("privacy_senders", ())),
+            contact=t.text("contact", ""),
+            form=t.text("form", ""),
+        )
+    return out
 
 
 def _read(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -309,10 +516,10 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
     """
     path = path or default_config_path(environ)
     data, warnings = _read(path)
+    check_schema(data, str(path))
     accounts = data.get("accounts")
     if accounts is None:
-        settings = parse_config(data, str(path), environ)
-        return [Settings(**{**_fields(settings), "source": path, "warnings": warnings})]
+        return [replace(parse_config(data, str(path), environ), source=path, warnings=warnings)]
     if not isinstance(accounts, list) or not accounts or not all(isinstance(a, dict) for a in accounts):
         raise ConfigError(f"{path}: 'accounts' must be one or more [[accounts]] tables")
     base = {k: v for k, v in data.items() if k != "accounts"}
@@ -333,17 +540,13 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
             state["path"] = str(default_state_path(environ).with_name(f"{name}.sqlite3"))
         merged["state"] = state
         settings = parse_config(merged, f"{path} [accounts {name!r}]", environ)
-        out.append(Settings(**{**_fields(settings), "name": name, "source": path, "warnings": warnings}))
+        out.append(replace(settings, name=name, source=path, warnings=warnings))
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: two [[accounts]] have the same name")
     if len({s.state_path for s in out}) != len(out):
         raise ConfigError(f"{path}: two [[accounts]] share one [state] path")
     return out
-
-
-def _fields(settings: Settings) -> dict[str, Any]:
-    return {name: getattr(settings, name) for name in Settings.__dataclass_fields__}
 
 
 STARTER = """\
@@ -368,6 +571,7 @@ password_env = "MAILBOT_IMAP_PASSWORD"
 # ca_file = "/path/to/ca.pem"  # trust this CA in addition to the system's
 # drafts = "Drafts"            # found by SPECIAL-USE when unset
 # sent = "Sent"
+# authserv_id = "mx.example.org"  # trust only Authentication-Results your own server writes
 
 [smtp]
 host = "smtp.example.org"
@@ -380,8 +584,24 @@ password_env = "MAILBOT_SMTP_PASSWORD"
 mode = "draft"               # "draft" (review in your mail client), "send", or "dry-run"
 quote_original = true
 ask_erasure = false          # after an acceptance, also ask for erasure (Art. 17(1)(c), 19 GDPR)
-max_sends_per_case_per_day = 2
+max_sends_per_case_per_day = 2  # automatic sends (mode = "send"); drafts are never capped
+# max_sends_per_day = 10                  # automatic sends, across all cases
+# max_sends_per_recipient_per_day = 2
+# allow_unverified_send = false           # send automatically without a DMARC/DKIM pass
 
 [state]
 # path = "~/.local/state/mailbot/state.sqlite3"
+
+# [scan]
+# max_age_days = 60          # on a first scan, older messages are filed but not answered (0: no limit)
+
+# The identifier each controller knows you by (default: your e-mail above):
+# [identity.accounts]
+# amazon = "me.shop@example.org"
+
+# A controller that mailbot does not know yet:
+# [controllers.acme]
+# name = "ACME Ltd"
+# authority = "Garante per la protezione dei dati personali"
+# domains = ["acme.example"]
 """

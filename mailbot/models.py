@@ -120,6 +120,10 @@ class Message:
     defects: tuple[str, ...] = ()
     size: int = 0
     truncated: bool = False
+    auth_results: tuple[str, ...] = ()
+    from_problem: str = ""
+    precedence: str = ""
+    auto_response_suppress: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,7 @@ class Action:
     template: str | None = None
     language: str = "en"
     to: str = ""
+    send: bool = False
 
 
 @dataclass(frozen=True, slots=True)

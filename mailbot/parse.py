@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import email
+import email.errors
 import email.parser
 import email.policy
 import email.utils
@@ -17,8 +17,9 @@ import mailparser
 from inscriptis import Inscriptis
 from inscriptis.model.config import ParserConfig
 from lxml import etree, html
-from mailparser_reply import EmailReplyParser
 
+from mailbot.auth import from_problem
+from mailbot.hidden import drop_hidden
 from mailbot.models import Address, Message
 
 # Beyond these sizes nothing is left to learn, only time to lose: headers are cut (RFC 5322 lines
@@ -27,29 +28,39 @@ MAX_MESSAGE = 10_000_000
 MAX_HEADER = 8_192
 MAX_TEXT = 100_000
 MAX_HTML = 1_000_000
+MAX_RECOVER = 1_000_000
+# More MIME parts than this and the body is not parsed: the message is held for a human.
+MAX_PARTS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
+_FOLD = re.compile(r"[\r\n\t]")
+# One RFC 2047 encoded word, with the space before an adjacent one (that space is not text).
+_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?[^?\s]{0,998}\?=(?:[ \t]{1,20}(?==\?))?")
+_MSGID = re.compile(r"<[^<>\s]{1,998}>")
+_TAG = re.compile(r"<[^<>]{0,10000}>")
 
-# Lines that open quoted history, in the five languages and the usual clients.
+# Lines that open quoted history, in the five languages and the usual clients. Every quantifier
+# that can backtrack is bounded and confined to one or two lines, so a search is linear in the text
+# (tests/test_bounds.py checks it).
+_HEADER_NAMES = r"From|Da|Von|De"
+_HEADER_NEXT = (
+    r"Sent|Inviato|Gesendet|Envoyé|Enviado|Date|Data|Datum|Fecha|To|An|A|À|Para|Subject|Oggetto|Betreff"
+    r"|Objet|Asunto|Cc"
+)
 _HISTORY_HEADERS = [
     r"On\b[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bwrote\s?:",
     r"Il (?:giorno )?[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bha scritto\s?:",
     r"Am [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bschrieb[^\n]{0,120}:",
     r"Le [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\ba [ée]crit\s?:",
     r"El [^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bescribi[óo]\s?:",
-    r"-{2,}\s*(?:Original Message|Messaggio originale|Ursprüngliche Nachricht|Originalnachricht"
+    r"-{2,20}\s{0,5}(?:Original Message|Messaggio originale|Ursprüngliche Nachricht|Originalnachricht"
     r"|Message d'origine|Message original|Mensaje original|Forwarded message"
-    r"|Messaggio inoltrato|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-{2,}",
-    r"_{8,}\s*\n\s*(?:From|Da|Von|De)\s?:",
-    r"\*?(?:From|Da|Von|De)\s?:\*?[^\n]*\n\s*\*?(?:Sent|Inviato|Gesendet|Envoyé|Enviado|Date|Data"
-    r"|Datum|Fecha)\s?:",
+    r"|Messaggio inoltrato|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s{0,5}-{2,}",
+    rf"_{{8,}}[ \t]{{0,20}}\n\s{{0,20}}(?:{_HEADER_NAMES})\s?:",
+    # An Outlook-style header block: a From line followed by Sent/Date/To/Subject (any language).
+    rf"\*?(?:{_HEADER_NAMES})[ \t]?:\*?[^\n]{{0,1000}}\n\s{{0,20}}\*?(?:{_HEADER_NEXT})[ \t]?:",
 ]
-_HISTORY = re.compile(r"^[ \t]*(?:" + "|".join(_HISTORY_HEADERS) + ")", re.MULTILINE | re.IGNORECASE)
-_HISTORY_HINT = re.compile(
-    r"wrote|schrieb|scritto|[ée]crit|escribi|^\s*(?:from|von|da|de|sent|inviato|envoy[ée]|gesendet|enviado)\s?:"
-    r"|sent from|inviato da|envoy[ée] de|gesendet von|enviado desde|^\s*>|-----|_____",
-    re.IGNORECASE | re.MULTILINE,
-)
+_HISTORY = re.compile(r"^[ \t]{0,20}(?:" + "|".join(_HISTORY_HEADERS) + ")", re.MULTILINE | re.IGNORECASE)
 _HELPDESK_MARKER = re.compile(r"^[ \t]*##-[^\n]*-##[ \t]*$", re.MULTILINE)
 _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
@@ -60,7 +71,6 @@ _HTML_QUOTES = (
     " | //div[contains(@class, 'moz-cite-prefix')] | //div[@class='yahoo_quoted']"
     " | //script | //style | //head"
 )
-_REPLY_PARSER = EmailReplyParser(languages=["en", "de", "fr", "it", "es"])
 _INSCRIPTIS_CONFIG = ParserConfig(display_links=False, display_images=False)
 _BOUNCE_SENDERS = re.compile(r"^(?:mailer-daemon|postmaster)@", re.IGNORECASE)
 _BOUNCE_SUBJECTS = re.compile(
@@ -81,15 +91,27 @@ def decode_header_value(raw: Any) -> str:
         return ""
     text = str(raw)[:MAX_HEADER]
     if "=?" in text:
-        with contextlib.suppress(ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        try:
             text = str(make_header(decode_header(text)))
+        except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+            # Raw 8-bit text next to encoded words: decode the words one by one.
+            text = _ENCODED_WORD.sub(_decode_word, text)
     return clean_header(text)
+
+
+def _decode_word(match: re.Match[str]) -> str:
+    try:
+        return str(make_header(decode_header(match.group(0))))
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        return match.group(0)
 
 
 def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
     found = []
     # Split the raw header first and decode names after, so an encoded word cannot add addresses.
-    raw = [_CONTROL.sub(" ", str(v)[:MAX_HEADER]) for v in values][:50]
+    # Line breaks of folded headers are spaces; any other invisible character (a zero-width space
+    # in a raw UTF-8 domain) is kept visible as U+FFFD, so "whats\u200bapp.com" never reads as whatsapp.com.
+    raw = [_CONTROL.sub("\ufffd", _FOLD.sub(" ", str(v)[:MAX_HEADER])) for v in values][:50]
     for name, addr in email.utils.getaddresses(raw):
         addr = clean_header(addr)
         if addr or name:
@@ -98,22 +120,22 @@ def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
 
 
 def _msgids(value: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"<[^<>\s]+>", value))
+    return tuple(_MSGID.findall(value))
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML body with quoted history (blockquotes, gmail_quote) removed."""
+    """Visible text of an HTML body: hidden text and quoted history (blockquote, gmail_quote) removed."""
     markup = markup[:MAX_HTML]
     if not markup.strip():
         return ""
     try:
         tree = html.fromstring(markup)
     except (etree.ParserError, ValueError):
-        return re.sub(r"<[^>]*>", " ", markup)
+        return _TAG.sub(" ", markup)
+    drop_hidden(tree)
     for node in tree.xpath(_HTML_QUOTES):
-        parent = node.getparent()
-        if parent is not None:
-            parent.remove(node)
+        if node.getparent() is not None:
+            node.drop_tree()
     return str(Inscriptis(tree, _INSCRIPTIS_CONFIG).get_text())
 
 
@@ -124,12 +146,6 @@ def strip_history(text: str) -> str:
     match = _HISTORY.search(text)
     if match:
         text = text[: match.start()]
-    elif _HISTORY_HINT.search(text):
-        # The library knows more clients' history markers than our own list; it is only a
-        # refinement (and the costliest step of parsing), so it runs only where a marker may be,
-        # and a failure in it leaves the text as it is.
-        with contextlib.suppress(Exception):
-            text = str(_REPLY_PARSER.parse_reply(text=text))
     sig = _SIGNATURE.search(text)
     if sig:
         text = text[: sig.start()]
@@ -179,10 +195,33 @@ def _body_texts(msg: EmailMessage) -> tuple[str, str, bool]:
     return "", "", False
 
 
+def _mime_headers(raw: bytes) -> bytes:
+    """Only the MIME headers of a message (Content-*, MIME-Version), each cut to MAX_HEADER."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    kept: list[bytes] = []
+    keep = False
+    for line in head[:MAX_RECOVER].splitlines()[:1000]:
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                kept.append(line[:MAX_HEADER])
+            continue
+        keep = _MIME_HEADER.match(line) is not None
+        if keep:
+            kept.append(line[:MAX_HEADER])
+    return b"\r\n".join(kept)
+
+
 def _recover_with_mailparser(raw: bytes, defects: list[str]) -> tuple[str, str, bool]:
-    """Second chance for a body the stdlib did not find: mail-parser recovers epilogues and broken parts."""
+    """Second chance for a body the stdlib did not find: mail-parser recovers epilogues and broken parts.
+
+    It is given only the MIME headers and the first MAX_RECOVER bytes of the body: it parses
+    other headers (Received, addresses) with regexes of its own that a stranger must not feed.
+    """
+    end = _HEADER_END.search(raw)
+    body = raw[end.end() : end.end() + MAX_RECOVER] if end else b""
     try:
-        parsed = mailparser.parse_from_bytes(raw)
+        parsed = mailparser.parse_from_bytes(_mime_headers(raw) + b"\r\n\r\n" + body)
     except Exception as exc:  # any failure here only means there is nothing to recover
         defects.append(f"mail-parser failed: {type(exc).__name__}")
         return "", "", False
@@ -196,8 +235,54 @@ def _recover_with_mailparser(raw: bytes, defects: list[str]) -> tuple[str, str, 
     return "", "", False
 
 
+def _has_body(raw: bytes) -> bool:
+    end = _HEADER_END.search(raw)
+    return bool(end and _NON_SPACE.search(raw, end.end()))
+
+
+def count_parts(raw: bytes, cap: int = MAX_PARTS) -> int:
+    """How many MIME parts the raw message declares, counted up to cap + 1 (stops there).
+
+    Read from the bytes before any tree is built: multipart boundaries declared, delimiter lines
+    of those boundaries, and Content-Type headers; the largest of the three counts.
+    """
+    boundaries: set[bytes] = set()
+    for match in _BOUNDARY_PARAM.finditer(raw):
+        boundaries.add(match.group(1) or match.group(2))
+        if len(boundaries) > cap:
+            return cap + 1
+    delimiters = types = 0
+    for match in _PART_START.finditer(raw):
+        if match.group(1) is None:
+            types += 1
+        else:
+            line = match.group(1).rstrip(b" \t\r")
+            if line in boundaries or line.removesuffix(b"--") in boundaries:
+                delimiters += 1
+        if max(delimiters, types) > cap:
+            break
+    return max(len(boundaries), delimiters, types)
+
+
 _HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
-_BODY_START = re.compile(rb"\r?\n\r?\n\s*\S")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_NON_SPACE = re.compile(rb"\S")
+_MIME_HEADER = re.compile(rb"(?:content-|mime-version)[^:\r\n]{0,40}:", re.IGNORECASE)
+_BOUNDARY_PARAM = re.compile(rb'boundary[ \t]{0,20}=[ \t]{0,20}(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.IGNORECASE)
+_PART_START = re.compile(rb"^--([^\r\n]{1,250})|^[ \t]{0,20}content-type[ \t]{0,20}:", re.MULTILINE | re.IGNORECASE)
+_SURROGATES = re.compile(r"[\udc80-\udcff]")
+
+
+def _header_text(value: Any) -> str:
+    """A raw header value as text: 8-bit bytes sent without RFC 2047 are read as UTF-8, else Latin-1."""
+    text = str(value)
+    if _SURROGATES.search(text):
+        data = text.encode("utf-8", "surrogateescape")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    return text
 
 
 def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAGE) -> Message:
@@ -218,9 +303,17 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
     if truncated:
         raw = raw[:max_bytes]
         defects.append(f"truncated: {size} bytes, only the first {max_bytes} parsed")
+    if not headers_only:
+        parts = count_parts(raw)
+        if parts > MAX_PARTS:
+            # The stdlib would build the whole tree first (a million empty parts take 500 MB).
+            headers_only = truncated = True
+            defects.append(f"too many MIME parts: more than {MAX_PARTS}, body not parsed")
     try:
         if headers_only:
-            msg: EmailMessage = _HEADER_PARSER.parsebytes(raw)
+            # Only the header block: the header parser would still read the body into memory.
+            end = _HEADER_END.search(raw)
+            msg: EmailMessage = _HEADER_PARSER.parsebytes(raw[: end.end()] if end else raw)
         else:
             msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # the last resort is an empty message
@@ -232,8 +325,8 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
     # One pass over the headers instead of one per lookup (Message.get scans them all each time).
     headers: dict[str, list[str]] = {}
     try:
-        for name, value in msg.items():
-            headers.setdefault(str(name).lower(), []).append(str(value))
+        for name, value in msg.raw_items():
+            headers.setdefault(str(name).lower(), []).append(_header_text(value))
     except Exception:  # headers that cannot be read are missing headers
         defects.append("unreadable headers")
 
@@ -253,7 +346,7 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
             new_source, full, html_only = _body_texts(msg)
         except Exception as exc:  # an unreadable body still leaves the headers
             defects.append(f"body unreadable: {type(exc).__name__}")
-        if not full.strip() and defects and _BODY_START.search(raw):
+        if not full.strip() and defects and _has_body(raw):
             new_source, full, html_only = _recover_with_mailparser(raw, defects)
     new_text = strip_history(new_source) if new_source else ""
     precedence = header("Precedence").lower()
@@ -277,4 +370,8 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
         defects=tuple(defects),
         size=size,
         truncated=truncated,
+        auth_results=tuple(header_all("Authentication-Results")[:20]),
+        from_problem=from_problem(header_all("From")),
+        precedence=precedence,
+        auto_response_suppress=header("X-Auto-Response-Suppress"),
     )

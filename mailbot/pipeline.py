@@ -12,15 +12,17 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from mailbot import cases, smtp
+from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
+from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
 from mailbot.rules import Ruleset
 from mailbot.sent import read_sent
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
@@ -51,6 +53,7 @@ class ScanReport:
     ignored: int = 0
     errors: int = 0
     stopped: bool = False
+    retried: int = 0  # of `examined`, failed messages tried again (not new mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,10 @@ class PipelineSettings:
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
     progress: bool = True
+    max_sends_per_day: int = 10
+    max_sends_per_recipient_per_day: int = 2
+    authserv_id: str = ""
+    allow_unverified_send: bool = False
     max_age_days: int = 60
     accounts: Mapping[str, str] = field(default_factory=dict)
 
@@ -85,8 +92,12 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
         max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
         progress=progress,
-        max_age_days=getattr(settings, "max_age_days", 60),
-        accounts=dict(getattr(settings, "accounts", {}) or {}),
+        max_sends_per_day=reply.max_sends_per_day,
+        max_sends_per_recipient_per_day=reply.max_sends_per_recipient_per_day,
+        authserv_id=settings.imap.authserv_id if settings and settings.imap else "",
+        allow_unverified_send=reply.allow_unverified_send,
+        max_age_days=settings.max_age_days if settings else 60,
+        accounts=dict(settings.controller_accounts) if settings else {},
     )
 
 
@@ -167,7 +178,8 @@ class Pipeline:
             log.warning("Sent folder not read: %s", exc)
         self._open_controllers = self.store.open_controllers()
         fresh = self.mailbox.new_uids(last)
-        retry = self.store.failed_messages(box, uidvalidity)
+        retry = self.store.failed_messages(box, uidvalidity, now=self.now())
+        report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
         handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
         candidates = sorted({u for u in fresh if u not in handled} | set(retry))
@@ -268,7 +280,7 @@ class Pipeline:
             threaded=bool(message.in_reply_to or message.references),
         )
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        if case is None and counts and verdict.platform != "none":
+        if case is None and counts and self._may_open_case(message, verdict):
             new = cases.new_case_for(
                 message,
                 controller=controller or verdict.platform,
@@ -311,6 +323,16 @@ class Pipeline:
             return None
         account = self.settings.accounts.get(case.controller) or self.settings.identity.email
         return cases.case_info(case, self.now().date(), account=account)
+
+    def _may_open_case(self, message: Message, verdict: Verdict) -> bool:
+        """Only a platform's privacy team, from a sender that did not fail verification, opens a case by
+        writing; anyone else is heard only inside a case the person's request opened."""
+        platform = self.ruleset.platform(verdict.platform)
+        if platform is None or message.sender is None or message.from_problem:
+            return False
+        if verification(message, self.policy()).check is SenderCheck.FAILED:
+            return False
+        return platform.is_privacy_team(message.sender.email)
 
     def remind_overdue(self, today: date | None = None) -> list[Outcome]:
         """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
@@ -376,16 +398,15 @@ class Pipeline:
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
         case = self._case(message, verdict)
+        total, by_recipient = self.store.sends_today_all(self.now().date())
         state = CaseState(
             known=case is not None,
-            sends_today=self.store.sends_today(case.id) if case else 0,
+            sends_today=self.store.sends_today(case.id, self.now().date()) if case else 0,
+            sent_before=self.store.sent_before(case.id) if case else False,
+            sends_today_all=total,
+            sends_today_by_recipient=by_recipient,
         )
-        policy = Policy(
-            mode=self.settings.mode,
-            default_language=self.settings.identity.language,
-            max_sends_per_case_per_day=self.settings.max_sends_per_case_per_day,
-        )
-        action = decide(message, verdict, self.ruleset, policy, state)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
         if action.kind is ActionKind.REPLY and (why := self._not_to_answer(message, case)):
             action = Action(ActionKind.RECORD, why, language=action.language)
         if superseded and action.kind is ActionKind.REPLY:
@@ -394,7 +415,7 @@ class Pipeline:
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         if action.kind is ActionKind.REPLY:
-            reply = self._compose(action, message, verdict, auto=self.settings.mode == "send", case=case)
+            reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
             if self.store.answered_by_other(message.message_id, reply.message_id):
                 action = Action(ActionKind.RECORD, "already answered by another reply")
@@ -422,6 +443,19 @@ class Pipeline:
         )
         report.outcomes.append(
             Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+        )
+
+    def policy(self) -> Policy:
+        """The safety policy decide applies, from the settings."""
+        s = self.settings
+        return Policy(
+            mode=s.mode,
+            default_language=s.identity.language,
+            max_sends_per_case_per_day=s.max_sends_per_case_per_day,
+            max_sends_per_day=s.max_sends_per_day,
+            max_sends_per_recipient_per_day=s.max_sends_per_recipient_per_day,
+            authserv_id=s.authserv_id,
+            allow_unverified_send=s.allow_unverified_send,
         )
 
     def _not_to_answer(self, message: Message, case: CaseRow | None) -> str | None:
@@ -485,8 +519,10 @@ class Pipeline:
         if mode == "dry-run":
             self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
             return f"dry-run: {reply.template} to {reply.to}", False
-        if mode == "draft":
-            return self._draft(reply, message.message_id, case), False
+        if not action.send:
+            # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
+            why = action.reason.partition("; drafted, not sent: ")[2]
+            return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False
         existing = self.store.reply(reply.message_id)
         if existing and existing["status"] == "delivered":
             return "already sent", False
@@ -506,8 +542,11 @@ class Pipeline:
             )
             self.store.finish_reply(reply.message_id, "delivered")
             return "already in Sent", False
-        assert self.settings.smtp is not None
-        self.store.begin_reply(reply.message_id, message.message_id, case.id if case else None, reply.template, "send")
+        if self.settings.smtp is None:
+            raise DeliveryError("send mode without an [smtp] server", permanent=True)
+        self.store.begin_reply(
+            reply.message_id, message.message_id, case.id if case else None, reply.template, "send", reply.to
+        )
         try:
             smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
         except DeliveryError as exc:
@@ -535,8 +574,10 @@ class Pipeline:
         report.outcomes.append(Outcome(key[2], _sender(head), head.subject, "-", str(ActionKind.HOLD), reason))
 
     def _failed(self, report: ScanReport, key: tuple[str, int, int], message: Message | None, exc: Exception) -> None:
+        """Record a failure and when to try again (a timed backoff); after the last try, say so."""
         if not isinstance(exc, MailbotError):
-            log.exception("message %s failed", key[2])
+            # The reason is reported by the caller in one line; the traceback only with --debug.
+            log.debug("message %s failed", key[2], exc_info=exc)
         reason = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
         self.store.record_message(
             key,
@@ -547,6 +588,13 @@ class Pipeline:
             action="error",
             error=reason,
         )
+        failures = self.store.attempts(key)
+        retry = next_message_attempt(failures, self.now())
+        self.store.retry_at(key, retry)
+        if retry is None:
+            reason += f" (gave up after {failures} attempts: see 'mailbot cases')"
+        else:
+            reason += f" (attempt {failures} of {MESSAGE_ATTEMPTS}; next after {retry:%Y-%m-%d %H:%M} UTC)"
         report.errors += 1
         report.outcomes.append(
             Outcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass
@@ -29,11 +30,35 @@ class Platform:
     authority_country: str
     languages: tuple[str, ...]
     privacy_senders: tuple[str, ...]
+    privacy_team: tuple[str, ...] = ()
 
     def owns(self, domain: str) -> bool:
         """True when the domain is one of the platform's or a subdomain of one."""
         domain = domain.lower().rstrip(".")
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+    def is_privacy_team(self, address: str) -> bool:
+        """True when the address is one the platform's privacy team writes from (not merely its domain).
+
+        Entries of `privacy_team`: `local@` (that local part at any of the platform's own domains),
+        `local@domain` (exactly), `local@*.domain` (at any subdomain); `local` may be a glob (`*`).
+        """
+        local, _, domain = address.lower().rstrip(".").rpartition("@")
+        if not local or not domain:
+            return False
+        if address.lower() in self.privacy_senders:
+            return True
+        for entry in self.privacy_team:
+            want_local, _, want_domain = entry.partition("@")
+            if not fnmatch.fnmatchcase(local, want_local):
+                continue
+            if not want_domain and domain in self.domains:
+                return True
+            if want_domain.startswith("*.") and domain.endswith(want_domain[1:]):
+                return True
+            if domain == want_domain:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +179,19 @@ def load_platform(path: Path) -> Platform:
         authority_country=str(data.get("authority_country", "")),
         languages=_strings(data.get("languages"), where, "languages") or LANGUAGES,
         privacy_senders=tuple(s.lower() for s in _strings(data.get("privacy_senders"), where, "privacy_senders")),
+        privacy_team=_privacy_team(data.get("privacy_team"), where),
     )
+
+
+_TEAM_ENTRY = re.compile(r"^[a-z0-9*?._+-]{1,64}@(?:(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+)?$")
+
+
+def _privacy_team(value: Any, where: str) -> tuple[str, ...]:
+    entries = tuple(e.lower() for e in _strings(value, where, "privacy_team"))
+    for entry in entries:
+        if not _TEAM_ENTRY.match(entry) or entry == "*@":  # "*@" would be the whole domain again
+            raise RulesError(f"{where}: privacy_team entry {entry!r} must be local@, local@domain or local@*.domain")
+    return entries
 
 
 def load_category_file(path: Path) -> list[CategoryRule]:

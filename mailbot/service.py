@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import random
 import signal
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from types import FrameType
 
 from imapclient.exceptions import IMAPClientError
 
 from mailbot.config import Settings
-from mailbot.errors import LoginError, MailbotError
+from mailbot.errors import ConfigError, LoginError, MailbotError
 from mailbot.mailboxes.imap import ImapMailbox
 from mailbot.pipeline import Outcome, Pipeline, pipeline_settings
+from mailbot.retry import LOGIN_ATTEMPTS, RECONNECT_WAIT, seconds
 from mailbot.rules import Ruleset
 from mailbot.store import Store
 
@@ -29,41 +30,32 @@ SETTLE_SECONDS = 1.0
 TRANSIENT = (OSError, IMAPClientError, imaplib.IMAP4.abort, imaplib.IMAP4.error, ssl.SSLError, socket.timeout, EOFError)
 
 
-class Backoff:
-    """Exponential backoff with full jitter, reset after a successful round."""
-
-    def __init__(self, initial: float = 1.0, maximum: float = 300.0) -> None:
-        self.initial, self.maximum, self.failures = initial, maximum, 0
-
-    def next(self) -> float:
-        """Seconds to wait before the next attempt."""
-        ceiling = min(self.maximum, self.initial * 2**self.failures)
-        self.failures += 1
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
-
-    def reset(self) -> None:
-        """Forget past failures."""
-        self.failures = 0
-
-
 class AccountWorker(threading.Thread):
-    """Watches one account until asked to stop; failures of this account stay in this thread."""
+    """Watches one account until asked to stop; failures of this account stay in this thread.
+
+    `refused` holds the reason when the account stopped because its login was refused (or its
+    password could not be had) LOGIN_ATTEMPTS times in a row.
+    """
 
     def __init__(self, settings: Settings, ruleset: Ruleset, stop: threading.Event) -> None:
         super().__init__(name=f"account-{settings.name}", daemon=True)
         self.settings = settings
         self.ruleset = ruleset
         self.stop = stop
-        self.backoff = Backoff()
-        self.rounds = 0
+        self.failures = 0  # connection failures in a row, for the backoff
+        self.refusals = 0  # refused logins in a row
+        self.refused = ""
         self.announced = False
 
     def run(self) -> None:
-        """Connect, scan, wait for news; on any failure reconnect after a backoff."""
+        """Connect, scan, wait for news; on a failure reconnect after a backoff, on refused logins stop."""
         account = self.settings.name
-        assert self.settings.imap is not None
+        imap = self.settings.imap
+        if imap is None:
+            self.refused = "no [imap] table"
+            return
         while not self.stop.is_set():
-            mailbox = ImapMailbox(self.settings.imap)
+            mailbox = ImapMailbox(imap)
             store: Store | None = None
             try:
                 store = Store(self.settings.state_path)
@@ -79,17 +71,27 @@ class AccountWorker(threading.Thread):
                     # is not left waiting for the next IDLE notification.
                     while self._round(pipeline) and not self.stop.is_set():
                         pass
-                    self.backoff.reset()
-                    self._wait(mailbox)
-            except LoginError as exc:
+                    self.failures = self.refusals = 0
+                    self._wait(mailbox, store)
+            except (LoginError, ConfigError) as exc:
+                self.refusals += 1
+                if self.refusals >= LOGIN_ATTEMPTS:
+                    self.refused = f"{exc} ({self.refusals} times in a row)"
+                    log.error(
+                        "%s: account stopped, so that the provider does not lock it; "
+                        "check the username and password, then start mailbot again",
+                        self.refused,
+                        extra={"account": account},
+                    )
+                    return
                 self._pause(f"{exc}; trying again", account)
             except MailbotError as exc:
                 self._pause(str(exc), account)
             except TRANSIENT as exc:
                 self._pause(f"connection lost ({type(exc).__name__}: {exc})", account)
-            except Exception:  # one account's bug must not end the service
-                log.exception("unexpected error", extra={"account": account})
-                self._pause("unexpected error", account)
+            except Exception as exc:  # one account's bug must not end the service
+                log.debug("unexpected error", exc_info=exc, extra={"account": account})
+                self._pause(f"unexpected error ({type(exc).__name__}: {exc}; --debug shows where)", account)
             finally:
                 mailbox.close()
                 if store is not None:
@@ -97,31 +99,39 @@ class AccountWorker(threading.Thread):
         log.info("stopped", extra={"account": account})
 
     def _round(self, pipeline: Pipeline) -> bool:
-        """One scan plus deadline reminders; True when the scan found anything new."""
+        """One scan plus deadline reminders; True when the scan found new mail (retries are not new)."""
         report = pipeline.scan()
         outcomes: list[Outcome] = list(report.outcomes)
         if not report.stopped:
-            outcomes += pipeline.remind_overdue()
+            try:
+                outcomes += pipeline.remind_overdue()
+            except MailbotError as exc:  # tried again next round: only delivered reminders count
+                outcomes.append(Outcome(0, "", "deadline reminders", "overdue", "error", str(exc)))
         for row in outcomes:
-            log.info(
+            log.log(
+                logging.WARNING if row.action == "error" else logging.INFO,
                 "%s from %s: %s",
                 row.action,
                 row.sender,
                 row.category,
                 extra={"account": self.settings.name, "uid": row.uid, "detail": row.detail},
             )
-        self.rounds += 1
-        return report.examined > 0
+        return report.examined - report.retried > 0
 
-    def _wait(self, mailbox: ImapMailbox) -> None:
+    def _wait(self, mailbox: ImapMailbox, store: Store) -> None:
         """IDLE (re-issued every idle_timeout, well under RFC 2177's 29 minutes) when the server has it,
-        else sleep for poll_interval; returns on news or when asked to stop."""
+        else sleep for poll_interval; returns on news, when a failed message is due again, or when
+        asked to stop."""
         account = self.settings.name
+        # The round just done took up every retry already due: wait for the next one only.
+        now = datetime.now(UTC)
+        retry = store.next_retry(after=now)
+        until_retry = (retry - now).total_seconds() if retry else float("inf")
         if not mailbox.supports_idle():
             if not self.announced:
                 self.announced = True
                 log.info("no IDLE: polling every %.0f s", self.settings.poll_interval, extra={"account": account})
-            self.stop.wait(self.settings.poll_interval)
+            self.stop.wait(max(1.0, min(self.settings.poll_interval, until_retry)))
             return
         if not self.announced:
             self.announced = True
@@ -129,7 +139,7 @@ class AccountWorker(threading.Thread):
         # A message whose delivery was under way when IDLE began can be announced by neither the
         # NOOP before it nor IDLE itself (Dovecot then waits for its own 30 s re-check): so IDLE
         # briefly, look once more with NOOP, and only then IDLE for long.
-        for span in (SETTLE_SECONDS, self.settings.idle_timeout):
+        for span in (SETTLE_SECONDS, max(SETTLE_SECONDS, min(self.settings.idle_timeout, until_retry))):
             if mailbox.has_news() or self._idle(mailbox, span):
                 return
 
@@ -148,7 +158,8 @@ class AccountWorker(threading.Thread):
         return self.stop.is_set()
 
     def _pause(self, why: str, account: str) -> None:
-        delay = self.backoff.next()
+        self.failures += 1
+        delay = seconds(RECONNECT_WAIT, self.failures)
         log.warning("%s; reconnecting in %.1f s", why, delay, extra={"account": account})
         self.stop.wait(delay)
 
@@ -161,7 +172,11 @@ def serve(
     install_signals: bool = True,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
-    """Run every account until SIGTERM or SIGINT; returns the exit status (0 after a clean stop)."""
+    """Run every account until SIGTERM or SIGINT, or until none is left running.
+
+    Returns the exit status: 0 after a clean stop, 1 when an account stopped because its login was
+    refused (the others ran on until then).
+    """
     stop = stop or threading.Event()
     if install_signals:
 
@@ -185,4 +200,4 @@ def serve(
         stop.wait(0.5)
     for worker in workers:
         worker.join()
-    return 0
+    return 1 if any(w.refused for w in workers) else 0

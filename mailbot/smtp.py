@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import re
 from collections.abc import Mapping
 
 import aiosmtplib
@@ -15,6 +16,7 @@ from mailbot.errors import DeliveryError
 from mailbot.mailboxes.imap import describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")
 
 
 def _transient(exc: BaseException) -> bool:
@@ -36,6 +38,7 @@ async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSett
             start_tls=server.security == "starttls",
             tls_context=tls_context(server.ca_file) if server.security != "none" else None,
             timeout=server.timeout,
+            local_hostname=ehlo_name(sender),
         )
     except aiosmtplib.SMTPAuthenticationError:
         raise DeliveryError(f"SMTP login refused for {server.username} at {server.host}", permanent=True) from None
@@ -46,6 +49,13 @@ async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSett
         raise DeliveryError(f"SMTP {server.host}: {type(exc).__name__}: {exc}") from None
     except OSError as exc:
         raise DeliveryError("SMTP: " + describe_connection_error(server.host, server.port, exc)) from None
+
+
+def ehlo_name(sender: str) -> str:
+    """The name given in EHLO: the sender's own domain, never this machine's hostname (which names
+    the person's computer to every server on the way); "localhost" when the domain is unusable."""
+    domain = sender.rpartition("@")[2].strip().lower()
+    return domain if _DOMAIN.fullmatch(domain) else "localhost"
 
 
 def _token(value: str):  # type: ignore[no-untyped-def]  # aiosmtplib wants a coroutine factory

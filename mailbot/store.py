@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -53,6 +54,15 @@ _MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        # A failed message is retried at retry_at; NULL on a failed row means mailbot gave up on it.
+        "0002-retries",
+        """
+        ALTER TABLE messages ADD COLUMN retry_at TEXT;
+        UPDATE messages SET retry_at = seen_at WHERE status = 'failed' AND attempts < 5;
+        CREATE INDEX messages_retry ON messages(status, retry_at);
+        """,
+    ),
+    (
         # Cases begin with the person's request: who it went to, what it asked, when (the clock's start).
         "0003-requests",
         """
@@ -75,6 +85,13 @@ _MIGRATIONS: list[tuple[str, str]] = [
             dated TEXT NOT NULL DEFAULT '', case_id INTEGER REFERENCES cases(id), seen_at TEXT NOT NULL
         );
         CREATE INDEX sent_messages_reply ON sent_messages(in_reply_to)
+        """,
+    ),
+    (
+        "0004-recipients",
+        """
+        ALTER TABLE replies ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+        CREATE INDEX replies_attempted ON replies(attempted_at);
         """,
     ),
 ]
@@ -112,8 +129,23 @@ class CaseRow:
         return self.status == "open" and date.fromisoformat(self.due) < today
 
 
+def _refuse_links(path: Path) -> None:
+    """The state file and SQLite's WAL and SHM files beside it must not be symbolic links."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if candidate.is_symlink():
+            raise OSError(errno.ELOOP, "symbolic link", str(candidate))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _stamp(when: datetime | None) -> str:
+    """A UTC timestamp that sorts as text (naive datetimes are taken as UTC)."""
+    when = when or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -124,12 +156,19 @@ class Store:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                if not self.path.exists():
-                    # Created private before SQLite writes anything into it.
-                    fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                _refuse_links(self.path)
+                # Created private before SQLite writes anything into it; never through a link.
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                try:
+                    os.fchmod(fd, 0o600)
+                finally:
                     os.close(fd)
-                os.chmod(self.path, 0o600)
-            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            if self.path is not None:
+                # nofollow: SQLite itself refuses a link put there after the checks above.
+                uri = self.path.absolute().as_uri() + "?nofollow=1"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(":memory:", timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -138,6 +177,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: state database unusable: {exc}") from None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
             raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
 
     def close(self) -> None:
@@ -193,10 +234,11 @@ class Store:
     # --- messages ----------------------------------------------------------------------------
 
     def handled_uids(self, mailbox: str, uidvalidity: int, above: int = 0) -> set[int]:
-        """UIDs above `above` whose processing is finished (done or held)."""
+        """UIDs above `above` that are not new: done, held, or failed (a failed message comes back
+        through `failed_messages` when its retry is due, never as new mail)."""
         rows = self.db.execute(
-            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?)",
-            (mailbox, uidvalidity, above, DONE, HELD),
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?, ?)",
+            (mailbox, uidvalidity, above, DONE, HELD, FAILED),
         )
         return {int(r[0]) for r in rows}
 
@@ -209,22 +251,59 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def failed_messages(self, mailbox: str, uidvalidity: int, max_attempts: int = 5) -> list[int]:
-        """UIDs whose processing failed and may be retried."""
+    def failed_messages(
+        self, mailbox: str, uidvalidity: int, max_attempts: int = 5, now: datetime | None = None
+    ) -> list[int]:
+        """UIDs whose processing failed and whose retry is due (`now`, default the current time)."""
         rows = self.db.execute(
-            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? ORDER BY uid",
-            (mailbox, uidvalidity, FAILED, max_attempts),
+            "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? "
+            "AND retry_at IS NOT NULL AND retry_at <= ? ORDER BY uid",
+            (mailbox, uidvalidity, FAILED, max_attempts, _stamp(now)),
         )
         return [int(r[0]) for r in rows]
+
+    def attempts(self, key: tuple[str, int, int]) -> int:
+        """How often processing this message has failed."""
+        row = self.db.execute(
+            "SELECT attempts FROM messages WHERE mailbox=? AND uidvalidity=? AND uid=?", key
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def retry_at(self, key: tuple[str, int, int], when: datetime | None) -> None:
+        """When to try a failed message again; None: never (mailbot gave up, the person is told)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET retry_at=? WHERE mailbox=? AND uidvalidity=? AND uid=?",
+                (_stamp(when) if when else None, *key),
+            )
+
+    def next_retry(self, after: datetime | None = None) -> datetime | None:
+        """The earliest time after `after` (default now) that a failed message is due to be tried again."""
+        row = self.db.execute(
+            "SELECT min(retry_at) FROM messages WHERE status=? AND retry_at > ?", (FAILED, _stamp(after))
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def given_up(self) -> list[dict[str, Any]]:
+        """Messages mailbot stopped retrying, with the reason: they need the person."""
+        rows = self.db.execute(
+            "SELECT mailbox, uidvalidity, uid, message_id, sender, subject, error, attempts, seen_at FROM messages "
+            "WHERE status=? AND retry_at IS NULL ORDER BY seen_at, uid",
+            (FAILED,),
+        )
+        return [dict(r) for r in rows]
 
     def record_message(self, key: tuple[str, int, int], **fields: Any) -> None:
         """Insert or update the row of one message; `evidence` may be a list."""
         if "evidence" in fields and not isinstance(fields["evidence"], str | None):
             fields["evidence"] = json.dumps(list(fields["evidence"]), ensure_ascii=False)
         fields.setdefault("seen_at", _now())
-        columns = ", ".join(fields)
         updates = ", ".join(f"{c}=excluded.{c}" for c in fields if c != "seen_at")
-        attempts = ", attempts=attempts+1" if fields.get("status") == FAILED else ""
+        attempts = ""
+        if fields.get("status") == FAILED:  # a failure is one attempt more (the first one is 1)
+            fields["attempts"] = 1
+            attempts = ", attempts=attempts+1"
+        columns = ", ".join(fields)
         with self.transaction() as db:
             db.execute(
                 f"INSERT INTO messages (mailbox, uidvalidity, uid, {columns}) VALUES (?, ?, ?, "
@@ -449,9 +528,10 @@ class Store:
             )
 
     def replied_since(self, case_id: int, since: date) -> bool:
-        """True when mailbot wrote a reply in this case on or after `since`."""
+        """True when a reply of mailbot's in this case was delivered on or after `since` (a failed
+        attempt does not count: it must not hold a reminder back)."""
         row = self.db.execute(
-            "SELECT 1 FROM replies WHERE case_id=? AND substr(attempted_at, 1, 10)>=? LIMIT 1",
+            "SELECT 1 FROM replies WHERE case_id=? AND status='delivered' AND substr(delivered_at, 1, 10)>=? LIMIT 1",
             (case_id, since.isoformat()),
         ).fetchone()
         return row is not None
@@ -506,14 +586,16 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def begin_reply(self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str) -> None:
+    def begin_reply(
+        self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str, recipient: str = ""
+    ) -> None:
         """Record the attempt before delivering (so a crash leaves a trace to check against)."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO replies (reply_message_id, original_message_id, case_id, template, mode, status, "
-                "attempted_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(reply_message_id) DO UPDATE SET "
-                "attempted_at=excluded.attempted_at, mode=excluded.mode",
-                (reply_message_id, original, case_id, template, mode, _now()),
+                "attempted_at, recipient) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(reply_message_id) "
+                "DO UPDATE SET attempted_at=excluded.attempted_at, mode=excluded.mode, recipient=excluded.recipient",
+                (reply_message_id, original, case_id, template, mode, _now(), recipient.lower()),
             )
 
     def finish_reply(self, reply_message_id: str, status: str, error: str = "") -> None:
@@ -563,6 +645,24 @@ class Store:
                 }
             )
         return out
+
+    def sends_today_all(self, today: date | None = None) -> tuple[int, dict[str, int]]:
+        """Replies mailbot sent by itself today across all cases: the total, and the count per recipient."""
+        day = (today or datetime.now(UTC).date()).isoformat()
+        rows = self.db.execute(
+            "SELECT recipient, count(*) FROM replies WHERE mode='send' AND status IN ('pending', 'delivered') "
+            "AND attempted_at >= ? AND substr(attempted_at, 1, 10)=? GROUP BY recipient",
+            (day, day),
+        ).fetchall()
+        by_recipient = {str(r[0]): int(r[1]) for r in rows}
+        return sum(by_recipient.values()), by_recipient
+
+    def sent_before(self, case_id: int) -> bool:
+        """True when mailbot has already sent a reply by itself in this case (the thread is established)."""
+        row = self.db.execute(
+            "SELECT 1 FROM replies WHERE case_id=? AND mode='send' AND status='delivered' LIMIT 1", (case_id,)
+        ).fetchone()
+        return row is not None
 
     def is_own_reply(self, message_id: str) -> bool:
         """True when a Message-ID is one mailbot wrote (its own reply coming back)."""

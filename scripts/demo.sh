@@ -11,18 +11,24 @@ if ! .venv/bin/python -m pip install -q . >.demo/pip.log 2>&1; then
 fi
 
 # Work on a copy, so the bundled sample stays as it is and the demo can be re-run from scratch.
+# (Git keeps no empty folders: the copy has only new/; mailbot adds cur/ and tmp/.)
 rm -rf .demo/Maildir .demo/state .demo/config
 cp -r samples/Maildir .demo/Maildir
 export XDG_STATE_HOME="$PWD/.demo/state" XDG_CONFIG_HOME="$PWD/.demo/config"
 unset MAILBOT_CONFIG
 
+drafts() { find .demo/Maildir/.Drafts/cur -type f 2>/dev/null | wc -l; }
+
 echo "== mailbot scan on the sample Maildir (replies become drafts in .demo/Maildir/.Drafts) =="
 .venv/bin/mailbot scan --maildir .demo/Maildir
+first=$(drafts)
 echo
 echo "== a second scan finds nothing new and writes nothing twice =="
 .venv/bin/mailbot scan --maildir .demo/Maildir
+second=$(drafts)
 echo
 echo "== the cases it opened =="
 .venv/bin/mailbot cases
 echo
-echo "drafts written: $(ls .demo/Maildir/.Drafts/cur | wc -l) (look at them: ls .demo/Maildir/.Drafts/cur)"
+echo "drafts written: $first (look at them: ls .demo/Maildir/.Drafts/cur)"
+echo "drafts written by the second scan: $((second - first))"

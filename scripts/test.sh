@@ -3,8 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
-  echo "== installing Dovecot (dovecot-imapd) =="
+# The IMAP server is its own package (dovecot-imapd): dovecot-core alone has the `dovecot` binary but no IMAP.
+IMAP_BINARY=${DOVECOT_IMAP_BINARY:-/usr/lib/dovecot/imap}
+if { ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; } || [ ! -x "$IMAP_BINARY" ]; then
+  echo "== installing Dovecot's IMAP server (dovecot-imapd) =="
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   # Keep the package from starting a system-wide Dovecot: the tests start their own.
   if [ ! -e /usr/sbin/policy-rc.d ]; then

@@ -75,17 +75,28 @@ def imap_client(server: Dovecot) -> imapclient.IMAPClient:
     return client
 
 
-def write_config(path: Path, server: Dovecot, *, smtp_port: int | None = None, mode: str = "draft") -> Path:
-    """A mailbot config for the test Dovecot (password from $MAILBOT_TEST_PASSWORD)."""
+def write_config(
+    path: Path,
+    server: Dovecot,
+    *,
+    smtp_port: int | None = None,
+    mode: str = "draft",
+    reply: str = "",
+    imap: str = "",
+    identity: str = 'name = "Ada Lovelace-Smith"\nemail = "ada@example.org"\n',
+) -> Path:
+    """A mailbot config for the test Dovecot (password from $MAILBOT_TEST_PASSWORD); `reply`,
+    `imap` and `identity` are TOML lines for those tables."""
     smtp = ""
     if smtp_port:
         smtp = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
     path.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+        f'[identity]\n{identity}language = "en"\n'
         f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\nusername = "{server.user}"\n'
         'password_env = "MAILBOT_TEST_PASSWORD"\n'
+        f"{imap}"
         f"{smtp}"
-        f'[reply]\nmode = "{mode}"\n'
+        f'[reply]\nmode = "{mode}"\n{reply}'
         f'[state]\npath = "{path.parent / "state.sqlite3"}"\n'
     )
     path.chmod(0o600)

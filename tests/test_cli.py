@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -178,3 +181,177 @@ def test_init_writes_private_starter_config(runner: CliRunner, tmp_path: Path) -
     again = runner.invoke(cli, ["init", "--config", str(path)])
     assert again.exit_code == 1
     assert "exists" in again.stderr
+
+
+def _help_texts() -> list[tuple[str, str, click.Parameter | None]]:
+    """(command name, text, option) for every command's help and every option's help."""
+    texts: list[tuple[str, str, click.Parameter | None]] = [("mailbot", cli.help or "", None)]
+    for name, command in sorted(cli.commands.items()):
+        texts.append((name, command.help or "", None))
+        texts += [(name, getattr(p, "help", None) or "", p) for p in command.params]
+    return [(name, " ".join(text.split()), param) for name, text, param in texts]
+
+
+_DEFAULT = re.compile(r"\(?default:? (?!the )(\d+(?:\.\d+)?|\w[\w-]*)(?: (seconds|second|minutes|minute|s)\b)?")
+_SETTING = re.compile(r"\[(\w+)\] (\w+)")
+
+
+def test_help_texts_match_the_defaults(tmp_path: Path) -> None:
+    """Every default a help text states ("[service] idle_timeout … (default 300)", or an option's
+    "(default: X)") is the real default, in the unit the text names."""
+    from mailbot.config import load_config
+
+    config = tmp_path / "c.toml"
+    config.write_text('[identity]\nname = "A"\nemail = "a@example.org"\n')
+    settings = load_config(config)
+    checked = 0
+    for name, text, param in _help_texts():
+        for found in _DEFAULT.finditer(text):
+            value, unit = found.group(1), found.group(2)
+            if param is not None and param.default is not None and not _SETTING.search(text):
+                actual: object = param.default
+            else:
+                refs = _SETTING.findall(text[: found.start()])
+                assert refs, f"{name}: {found.group(0)!r} names no [section] key to check it against"
+                section, key = refs[-1]
+                holder = getattr(settings, section, None)
+                actual = getattr(holder, key) if holder is not None and hasattr(holder, key) else getattr(settings, key)
+            if unit and unit.startswith("minute"):
+                assert float(value) * 60 == actual, f"{name}: {found.group(0)!r} but the default is {actual}"
+            elif isinstance(actual, int | float) and not isinstance(actual, bool):
+                assert float(value) == actual, f"{name}: {found.group(0)!r} but the default is {actual}"
+            else:
+                assert value == str(actual), f"{name}: {found.group(0)!r} but the default is {actual}"
+            checked += 1
+    assert checked >= 2  # run's IDLE and polling defaults at least
+
+
+def test_help_lists_every_command_without_cutting_it_short(runner: CliRunner) -> None:
+    """`mailbot --help` shows every command's short help in full (click cuts long first sentences with '...')."""
+    result = runner.invoke(cli, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    listing = " ".join(result.stdout.split("Commands:")[1].split())
+    for name, command in cli.commands.items():
+        assert command.short_help, f"{name} has no short_help"
+        assert f"{name} {command.short_help}" in listing, name
+    assert "..." not in listing
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"myhost\n", "not an e-mail"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not an e-mail"),
+        (b"", "is empty"),
+        (b"Just some notes: nothing else\n\nmore notes\n", "not an e-mail"),
+    ],
+)
+def test_reply_to_a_file_that_is_not_an_email_is_one_line_exit_1(
+    runner: CliRunner, tmp_path: Path, content: bytes, why: str
+) -> None:
+    """`mailbot reply` on a file that is not an e-mail (like /etc/hostname) says so in one line, exit 1."""
+    path = tmp_path / "hostname"
+    path.write_bytes(content)
+    result = runner.invoke(cli, ["reply", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if "placeholder identity" not in line]
+    assert lines == [f"mailbot: error: {path}: {why}" + lines[0].split(why, 1)[1]]
+    assert "Traceback" not in result.output
+
+
+def test_classify_refuses_non_email_files_and_classifies_the_others(runner: CliRunner, tmp_path: Path) -> None:
+    """classify: a binary, an empty and a plain-text file each get an error line; the e-mail is classified; exit 1."""
+    (tmp_path / "binary").write_bytes(bytes(range(256)))
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "text").write_bytes(b"hello\n")
+    good = str(MESSAGES / "acceptance/meta-honour-en.eml")
+    paths = [str(tmp_path / n) for n in ("binary", "empty", "text")]
+    result = runner.invoke(cli, ["classify", "--json", *paths, good])
+    assert result.exit_code == 1
+    assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == [good]
+    assert len(result.stderr.strip().splitlines()) == 3
+    assert "Traceback" not in result.output
+
+
+def test_an_mbox_style_message_is_still_an_email(runner: CliRunner, tmp_path: Path) -> None:
+    """A message saved with an mbox 'From ' line first is read as the e-mail it is."""
+    path = tmp_path / "saved.eml"
+    path.write_bytes(
+        b"From someone@example.org Mon Jan  1 00:00:00 2026\n"
+        + (MESSAGES / "acceptance/meta-honour-en.eml").read_bytes()
+    )
+    result = runner.invoke(cli, ["classify", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["category"] == "acceptance"
+
+
+def test_usage_errors_exit_1(runner: CliRunner) -> None:
+    """A usage error (unknown option, missing argument, unknown command) exits 1, not click's 2."""
+    for args in (["classify", "--no-such-option", "x"], ["reply"], ["no-such-command"], ["--no-such-flag"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, args
+
+
+def test_unexpected_errors_are_one_line_without_debug(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug surfaces as one line and exit 1; --debug shows the traceback instead."""
+    import mailbot.cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(mailbot.cli, "classify", broken)
+    path = str(MESSAGES / "acceptance/meta-honour-en.eml")
+    result = runner.invoke(cli, ["classify", path])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "mailbot: error: unexpected KeyError: 'boom' (run with --debug for the traceback, and report it)"
+    ]
+    debug = runner.invoke(cli, ["--debug", "classify", path])
+    assert isinstance(debug.exception, KeyError)
+
+
+def test_scan_completes_a_maildir_that_git_left_without_cur_and_tmp(runner: CliRunner, tmp_path: Path) -> None:
+    """`scan --maildir` on a Maildir with only new/ (as a fresh clone has it) adds cur/ and tmp/ and drafts."""
+    maildir = tmp_path / "Maildir"
+    (maildir / "new").mkdir(parents=True)
+    (maildir / "new" / "1.M1P1.test").write_bytes((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
+    result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
+    assert result.exit_code == 0, result.output
+    assert (maildir / "cur").is_dir()
+    assert (maildir / "tmp").is_dir()
+    assert len(list((maildir / ".Drafts" / "cur").iterdir())) == 1
+    empty = tmp_path / "not-a-maildir"
+    empty.mkdir()
+    for path in (empty, tmp_path / "missing"):
+        result = runner.invoke(cli, ["scan", "--maildir", str(path)])
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines()[-1].startswith(f"mailbot: error: {path}: ")
+
+
+def test_scan_exits_2_and_lists_each_failed_message_with_its_reason(runner: CliRunner, tmp_path: Path) -> None:
+    """When a message fails (here: its draft cannot be written), scan lists it with the reason on stderr
+    and exits 2; the next scan, before the retry is due, has nothing new and exits 0."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1.M1P1.test").write_bytes((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
+    (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
+    # A real process, so that what logging prints is seen too.
+    result = subprocess.run(
+        [sys.executable, "-m", "mailbot", "scan", "--maildir", str(maildir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ},
+    )
+    assert result.returncode == 2, result.stderr
+    failed = [line for line in result.stderr.splitlines() if line.startswith("mailbot: failed:")]
+    assert len(failed) == 1
+    assert "NotADirectoryError" in failed[0]
+    assert "attempt 1 of 5" in failed[0]
+    assert "Traceback" not in result.stderr
+    again = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
+    assert again.exit_code == 0, again.output
+    assert "mailbot: 0 new," in again.stderr

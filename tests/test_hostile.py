@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailbot.checks import SAMPLE_IDENTITY
-from mailbot.classify import classify
+from mailbot.classify import classify, find_ticket
 from mailbot.compose import compose
 from mailbot.decide import Policy, decide, reply_address, valid_address
-from mailbot.errors import TemplateError
+from mailbot.errors import StateError, TemplateError
 from mailbot.models import Action, ActionKind, Category
 from mailbot.parse import MAX_HEADER, parse
 from mailbot.rules import Ruleset, bundled_rules
+from mailbot.store import Store
 
 CPYTHON = sorted((FIXTURES / "cpython_email").glob("msg_*.txt"))
 NOW = datetime(2025, 5, 1, tzinfo=UTC)
@@ -281,3 +282,126 @@ def test_lookalike_domains_are_never_the_platform(sender: str, ruleset: Ruleset)
     verdict = classify(message, ruleset)
     assert verdict.platform == "none"
     assert decide(message, verdict, ruleset, Policy()).kind is not ActionKind.REPLY
+
+
+# --- ticket and reference numbers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "ticket"),
+    [
+        ("Re: objection [ref:https://evil.example/verify?u=ada]", "", ""),
+        ("[ref:evil.example/verify]", "", ""),
+        ("Re: objection", "Your case number is https://evil.example/x?id=12345.", ""),
+        ("Re: objection", "Ticket: <script>alert(1)</script>", ""),
+        ("Re: objection", "Reference: 12345678901234567890123456789012345678901", ""),  # 41 characters
+        ("Re: objection", "Ticket #ABCDEF", ""),  # no digit
+        ("Re: objection", "Ticket #ab", ""),
+        ("Re: objection [#ABC-12345]", "", "ABC-12345"),
+        ("[ref:00D1234]", "", "00D1234"),
+        ("Re: objection", "Your case number is 1234-5678.", "1234-5678"),
+        ("Re: objection", "Ticket#12345678, thanks", "12345678"),
+        ("Re: objection", "pratica n. 98765", "98765"),
+        ("Re: objection", "Ihre Fall-Nr.: 20250417-001", "20250417-001"),
+        ("Re: [ref:https://evil.example/]", "Ticket: ZX-2025-77", "ZX-2025-77"),
+    ],
+)
+def test_tickets_are_plain_ids_only(subject: str, body: str, ticket: str) -> None:
+    """Ticket and reference numbers are letters, digits and dashes (3-40, with a digit); nothing
+    URL-like or markup-like is taken from a stranger's mail."""
+    assert find_ticket(subject, body) == ticket
+
+
+def test_url_in_ref_tag_never_reaches_the_reply(ruleset: Ruleset) -> None:
+    """A subject tag carrying a URL gives no ticket, and the URL is not in the reply's new text."""
+    url = "https://evil.example/verify?u=ada"
+    raw = (MESSAGES / "request_info/whatsapp-template-en.eml").read_bytes()
+    raw = raw.replace(b"Subject: ", f"Subject: [ref:{url}] ".encode(), 1)
+    message = parse(raw)
+    verdict = classify(message, ruleset)
+    assert verdict.ticket == ""
+    reply = compose(FORCED, message, verdict, SAMPLE_IDENTITY, ruleset.platform("whatsapp"), now=NOW)
+    body = email.message_from_bytes(reply.raw, policy=email.policy.default).get_body()
+    assert body is not None
+    text = body.get_content()
+    assert f"ref. {url}" not in text and f"({url}" not in text  # noqa: PT018
+
+
+# --- the state path ------------------------------------------------------------------------------
+
+
+def test_symlinked_state_file_is_refused(tmp_path: Path) -> None:
+    """A state path that is a symbolic link is refused with one line; the target is not touched."""
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    target.chmod(0o644)
+    link = tmp_path / "state.sqlite3"
+    link.symlink_to(target)
+    with pytest.raises(StateError, match="symbolic link") as info:
+        Store(link)
+    assert "\n" not in str(info.value)
+    assert target.read_text() == "keep me"
+    assert target.stat().st_mode & 0o777 == 0o644
+    dangling = tmp_path / "dangling.sqlite3"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(StateError, match="symbolic link"):
+        Store(dangling)
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm"])
+def test_symlinked_wal_or_shm_is_refused(tmp_path: Path, suffix: str) -> None:
+    """SQLite's WAL and SHM files beside the state must not be links either."""
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / f"state.sqlite3{suffix}").symlink_to(target)
+    with pytest.raises(StateError, match="symbolic link"):
+        Store(tmp_path / "state.sqlite3")
+    assert target.read_text() == "keep me"
+
+
+def test_state_in_a_linked_folder_works(tmp_path: Path) -> None:
+    """A folder on the way that is a link (a moved home directory) is fine; the file is private."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "linked").symlink_to(real)
+    store = Store(tmp_path / "linked" / "state.sqlite3")
+    store.close()
+    assert (real / "state.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+# --- what the SMTP server learns -----------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_ehlo_names_the_sender_domain_not_the_machine() -> None:
+    """EHLO carries the sender's domain (or localhost), never this machine's hostname."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from servers import free_port
+
+    from mailbot.config import ServerSettings
+    from mailbot.smtp import ehlo_name, send
+
+    greetings: list[str] = []
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            greetings.append(str(getattr(session, "host_name", "")))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        raw = b"From: ada@example.org\r\nTo: privacy@example.net\r\nSubject: x\r\n\r\nbody\r\n"
+        server = ServerSettings(host="127.0.0.1", port=port, security="none", timeout=10)
+        send(raw, "privacy@example.net", server, sender="ada@example.org", attempts=1)
+    finally:
+        controller.stop()
+    assert greetings == ["example.org"]
+    assert socket.gethostname() not in greetings
+    assert socket.getfqdn() not in greetings
+    assert ehlo_name("bogus") == "localhost"
+    assert ehlo_name("x@[127.0.0.1]") == "localhost"

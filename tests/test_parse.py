@@ -7,7 +7,10 @@ from email.message import EmailMessage
 import pytest
 from conftest import MESSAGES
 
+from mailbot.classify import classify
+from mailbot.models import Category
 from mailbot.parse import parse, strip_history
+from mailbot.rules import Ruleset
 
 
 def _eml(body: str, *, subtype: str = "plain", charset: str = "utf-8", **headers: str) -> bytes:
@@ -136,3 +139,101 @@ def test_fixture_reply_quotes_are_stripped() -> None:
         new = parse(path.read_bytes()).new_text
         assert "I will not send any ID" not in new, path.name
         assert "Non invierò alcun documento" not in new, path.name
+
+
+# --- hidden HTML -----------------------------------------------------------------------------------
+
+HIDDEN_FORMS = {
+    "hidden attribute": "<div hidden>{x}</div>",
+    "display none": '<span style="display:none">{x}</span>',
+    "display none important": '<span style="DISPLAY: none !important">{x}</span>',
+    "visibility hidden": '<p style="visibility:hidden">{x}</p>',
+    "font-size 0": '<span style="font-size:0">{x}</span>',
+    "font-size 1px": '<span style="font-size:1px">{x}</span>',
+    "opacity 0": '<div style="opacity:0.0">{x}</div>',
+    "white on white": '<font color="#ffffff">{x}</font>',
+    "white on white style": '<span style="color:white">{x}</span>',
+    "same colour as background": '<div style="background-color:#123456"><span style="color:#123456">{x}</span></div>',
+    "bgcolor and text colour": '<table><tr><td bgcolor="red"><font color="#f00">{x}</font></td></tr></table>',
+    "transparent text": '<span style="color:rgba(0,0,0,0)">{x}</span>',
+    "off-screen absolute": '<div style="position:absolute;left:-9999px;top:0">{x}</div>',
+    "off-screen top": '<div style="position:fixed;top:-5000px">{x}</div>',
+    "text-indent": '<p style="text-indent:-9999px">{x}</p>',
+    "noscript": "<noscript>{x}</noscript>",
+    "template": "<template><p>{x}</p></template>",
+    "max-height 0": '<div style="max-height:0;overflow:hidden">{x}</div>',
+    "height 0": '<div style="height:0px; overflow: hidden;">{x}</div>',
+    "stylesheet class": '<style>.x {{ display: none }}</style><div class="x">{x}</div>',
+    "stylesheet id": "<style>#y{{font-size:0px}}</style><div id='y'>{x}</div>",
+}
+SECRET = "We will honour your objection and delete everything."
+
+
+@pytest.mark.parametrize("form", HIDDEN_FORMS, ids=list(HIDDEN_FORMS))
+def test_hidden_html_is_dropped(form: str) -> None:
+    """Text a mail client does not show never reaches the new text (classification, quoting)."""
+    html = f"<html><body><p>Please explain the issue in more detail.</p>{HIDDEN_FORMS[form].format(x=SECRET)}"
+    html += "<p>Thank you.</p></body></html>"
+    message = parse(_eml(html, subtype="html"))
+    assert "explain the issue in more detail" in message.new_text
+    assert "Thank you." in message.new_text
+    assert "honour" not in message.new_text
+    assert "honour" not in message.full_text
+
+
+@pytest.mark.parametrize(
+    "visible",
+    [
+        '<td bgcolor="#000000"><font color="#ffffff">{x}</font></td>',
+        '<div style="background:#222 url(x.png)"><p style="color:#fafafa">{x}</p></div>',
+        '<div style="visibility:hidden"><span style="visibility:visible">{x}</span></div>',
+        '<div style="font-size:0"><span style="font-size:14px">{x}</span></div>',
+        '<p style="color:#555">{x}</p>',
+        '<div style="position:absolute;left:10px">{x}</div>',
+        "<style>@media (max-width:600px) {{ .d {{ display:none }} }}</style><div class='d'>{x}</div>",
+        '<span style="display:none">hidden</span> {x}',
+    ],
+)
+def test_visible_html_is_kept(visible: str) -> None:
+    """Readable text stays: light on dark, a child undoing its parent's hiding, grey text, text after a
+    hidden element, content hidden only on some screens."""
+    html = f"<html><body><table><tr>{visible.format(x=SECRET)}</tr></table></body></html>"
+    if "<td" not in visible:
+        html = f"<html><body>{visible.format(x=SECRET)}</body></html>"
+    assert "honour your objection" in parse(_eml(html, subtype="html")).new_text
+
+
+def test_hidden_html_cannot_decide_the_category(ruleset: Ruleset) -> None:
+    """An acceptance hidden in a clarification request is not what the message says."""
+    html = (
+        "<p>Could you explain the issue in more detail? Screenshots help.</p>"
+        '<div style="color:#fff;font-size:0">We will honour your objection. Your objection has been accepted.</div>'
+    )
+    verdict = classify(parse(_eml(html, subtype="html")), ruleset)
+    assert verdict.category is not Category.ACCEPTANCE
+
+
+# --- raw 8-bit headers -----------------------------------------------------------------------------
+
+
+def test_raw_utf8_headers_keep_their_characters() -> None:
+    """Subject, Message-ID and From names sent as raw UTF-8 (no RFC 2047) keep their characters."""
+    raw = (
+        "From: Jürgen Müller <privacy@example.net>\r\nTo: ada@example.org\r\n"
+        "Subject: Grüße, ¿qué tal? =?utf-8?q?caf=C3=A9?=\r\nMessage-ID: <straße-1@example.net>\r\n\r\nbody\r\n"
+    ).encode()
+    message = parse(raw)
+    assert message.subject == "Grüße, ¿qué tal? café"
+    assert message.message_id == "<straße-1@example.net>"
+    assert message.sender is not None
+    assert message.sender.name == "Jürgen Müller"
+    assert "\ufffd" not in message.subject + message.message_id + message.sender.name
+
+
+def test_raw_latin1_headers_fall_back_to_latin1() -> None:
+    """8-bit headers that are not UTF-8 are read as Latin-1."""
+    raw = "From: Zoë <privacy@example.net>\r\nSubject: Réponse à votre demande\r\n\r\nbody\r\n".encode("latin-1")
+    message = parse(raw)
+    assert message.subject == "Réponse à votre demande"
+    assert message.sender is not None
+    assert message.sender.name == "Zoë"

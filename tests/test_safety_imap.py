@@ -42,13 +42,15 @@ def append(server: Dovecot, raw: bytes) -> None:
 # --- loops ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("marker", "expected"), [("Auto-Submitted: auto-replied\r\n", 1), ("", 2)])
 def test_autoresponder_loop_is_capped_by_the_loop_guard(
-    dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]
+    dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int], marker: str, expected: int
 ) -> None:
-    """A platform autoresponder that answers every reply gets at most the loop-guard number of
-    replies per case per day (2), however many rounds it plays."""
+    """A platform autoresponder that answers every reply: when it says it is automatic (RFC 3834) it
+    gets no automatic answer at all (only the first, human-looking message was sent to); when it
+    does not, the loop guard stops at 2 sends per case per day, however many rounds it plays."""
     handler, port = smtpd
-    seed(dovecot, {"loop": SEED["request_info"]})
+    seed(dovecot, {"loop": SEED["rejection"]})
     config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
     answered = 0
     for round_ in range(6):
@@ -56,17 +58,17 @@ def test_autoresponder_loop_is_capped_by_the_loop_guard(
         assert code == 0, err
         for raw in handler.received[answered:]:
             ours = email.message_from_bytes(raw)
-            auto = seeded_raw("loop", SEED["request_info"], n=round_ + 1)
+            auto = seeded_raw("loop", SEED["rejection"], n=round_ + 1)
             auto = auto.replace(
                 b"Subject:",
-                f"Auto-Submitted: auto-replied\r\nIn-Reply-To: {ours['Message-ID']}\r\n"
+                f"{marker}In-Reply-To: {ours['Message-ID']}\r\n"
                 f"References: <objection-loop-0@example.org> {ours['Message-ID']}\r\nSubject:".encode(),
                 1,
             )
             auto = auto.replace(b"<objection-loop-1@example.org>", b"<objection-loop-0@example.org>")
             append(dovecot, auto)
         answered = len(handler.received)
-    assert len(handler.received) == 2
+    assert len(handler.received) == expected
 
 
 def test_bounce_storm_gets_no_reply(dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]) -> None:
@@ -174,7 +176,8 @@ def test_secrets_never_leak(dovecot: Dovecot, env: Path, monkeypatch: pytest.Mon
     time.sleep(4)
     proc.send_signal(signal.SIGTERM)
     out_b, err_b = proc.communicate(timeout=30)
-    assert proc.returncode == 0
+    # 0 when SIGTERM came first; 1 when the account had already stopped after 3 refused logins.
+    assert proc.returncode in (0, 1)
     lines = [json.loads(line) for line in err_b.decode().splitlines() if line.startswith("{")]
     assert any(line["level"] == "warning" for line in lines), err_b.decode()
     assert _leaks(out_b + err_b) == []

@@ -39,10 +39,27 @@ SEED = {
 REPLY_WORTHY = {"request_info", "clarification", "acceptance", "rejection", "identity_check"}
 
 
-def seeded_raw(name: str, path: str, n: int = 0, *, when: datetime | None = None) -> bytes:
+AUTHSERV = "mx.test.example"
+
+
+def authenticated(raw: bytes, result: str = "pass") -> bytes:
+    """The message as the person's own server would hand it over after a DMARC check of its From."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = re.search(rb"(?im)^From:[^\r\n]*@([A-Za-z0-9.-]+)", head)
+    domain = found.group(1).decode() if found else "invalid"
+    line = f"Authentication-Results: {AUTHSERV}; dkim={result} header.d={domain}; dmarc={result} header.from={domain}"
+    return line.encode() + b"\r\n" + raw
+
+
+def seeded_raw(
+    name: str, path: str, n: int = 0, *, when: datetime | None = None, verified: str | None = "pass"
+) -> bytes:
     """A fixture with its own Message-ID and its own thread (so each is a separate case), dated now
-    (freshly arrived mail: no Art. 12(3) deadline has passed)."""
+    (freshly arrived mail: no Art. 12(3) deadline has passed), with the receiving server's DMARC
+    result for its From (`verified=None`: a server that writes none)."""
     raw = (MESSAGES / path).read_bytes()
+    if verified is not None:
+        raw = authenticated(raw, verified)
     date = email.utils.format_datetime(when or datetime.now(UTC)).encode()
     raw = re.sub(rb"Date: [^\r\n]+", b"Date: " + date, raw, count=1)
     raw = re.sub(rb"Message-ID: <[^>]+>", f"Message-ID: <seed-{name}-{n}@mail.example.net>".encode(), raw, count=1)
@@ -121,24 +138,33 @@ def test_scan_prints_one_row_per_processed_message(dovecot: Dovecot, env: Path) 
 def test_send_mode_sends_once_and_keeps_copies_in_sent(
     dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]
 ) -> None:
-    """In send mode the SMTP server receives exactly the replies, Sent holds copies, a second run sends nothing."""
+    """In send mode the SMTP server receives exactly the replies to verified, non-automatic mail, Sent
+    holds copies, answers to automatic mail (Auto-Submitted) are drafts, a second run sends nothing."""
     handler, port = smtpd
     ids = seed(dovecot, SEED)
-    config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
-    code, _, err = scan(config)
+    automatic = {name for name in REPLY_WORTHY if b"\nAuto-Submitted:" in (MESSAGES / SEED[name]).read_bytes()}
+    assert automatic  # the fixture set covers both kinds
+    assert automatic != REPLY_WORTHY
+    # Several answers come from one Meta address: allow that many sends to one recipient.
+    config = write_config(
+        env / "config.toml", dovecot, smtp_port=port, mode="send", reply="max_sends_per_recipient_per_day = 5\n"
+    )
+    code, out, err = scan(config)
     assert code == 0, err
-    assert len(handler.received) == len(REPLY_WORTHY)
     sent_to = {email.message_from_bytes(raw)["In-Reply-To"] for raw in handler.received}
-    assert sent_to == {ids[name] for name in REPLY_WORTHY}
+    assert sent_to == {ids[name] for name in REPLY_WORTHY - automatic}, out
     for raw in handler.received:
         assert email.message_from_bytes(raw)["Auto-Submitted"] == "auto-replied"
+    assert "automatic mail (Auto-Submitted: auto-generated)" in out
     code, _, err = scan(config)
     assert code == 0, err
-    assert len(handler.received) == len(REPLY_WORTHY)
+    assert len(handler.received) == len(sent_to)
     sent = folder_messages(dovecot, "Sent")
     assert {m["In-Reply-To"] for m, _ in sent} == sent_to
-    assert len(sent) == len(REPLY_WORTHY)
-    assert folder_messages(dovecot, "Drafts") == []
+    assert len(sent) == len(sent_to)
+    drafts = folder_messages(dovecot, "Drafts")
+    assert {m["In-Reply-To"] for m, _ in drafts} == {ids[name] for name in automatic}
+    assert all(m["Auto-Submitted"] is None for m, _ in drafts)
 
 
 def test_smtp_5xx_keeps_reply_as_draft(dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]) -> None:
@@ -206,7 +232,7 @@ def test_refused_login_is_one_clear_line(dovecot: Dovecot, env: Path, monkeypatc
     config = write_config(env / "config.toml", dovecot)
     code, out, err = scan(config)
     assert code == 1
-    assert err.strip().splitlines() == ["Error: IMAP login refused for ada at 127.0.0.1"]
+    assert err.strip().splitlines() == ["mailbot: error: IMAP login refused for ada at 127.0.0.1"]
     assert "wrong-password-123" not in out + err
 
 

@@ -5,21 +5,27 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import drafts_count, imap_client, write_config, written_kind
+from conftest import MESSAGES, drafts_count, imap_client, write_config, written_kind
 from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
 from mailbot.cli import cli
+from mailbot.config import PLACEHOLDER_IDENTITY
+from mailbot.mailboxes.maildir import MaildirMailbox
+from mailbot.pipeline import Pipeline, PipelineSettings
+from mailbot.rules import Ruleset
+from mailbot.store import Store
 
 pytestmark = pytest.mark.integration
 
@@ -200,7 +206,8 @@ def test_extension_moves_the_due_date_to_three_months(dovecot: Dovecot, env: Pat
 def test_one_failing_account_does_not_stop_the_others(
     dovecot: Dovecot, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Several [[accounts]]: one whose login is refused is retried with backoff while the other works."""
+    """Several [[accounts]]: one whose login is refused stops after 3 tries while the other works on;
+    the service then exits 1, since an account could not run."""
     config = write_config(env / "config.toml", dovecot)
     text = config.read_text()
     imap = text[text.index("[imap]") : text.index("[reply]")]
@@ -217,7 +224,140 @@ def test_one_failing_account_does_not_stop_the_others(
     try:
         service.wait_for(r"login refused.*account=broken")
         service.wait_for(r"waiting for new mail.*account=working")
+        service.wait_for(r"3 times in a row.*account stopped.*account=broken", timeout=60)
         seed(dovecot, {"rejection": SEED["rejection"]})
-        wait_drafts(dovecot, 1, timeout=5)
+        wait_drafts(dovecot, 1, timeout=30)
     finally:
-        assert service.stop() == 0
+        assert service.stop() == 1
+
+
+def _auth_failures(server: Dovecot) -> int:
+    return server.log.read_text().count("auth failed") if server.log.exists() else 0
+
+
+def test_refused_login_ends_run_with_exit_1_after_three_tries(
+    dovecot: Dovecot, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong password: `mailbot run` tries 3 times (no more: a provider may lock the account), says why in
+    one line, and exits 1."""
+    config = write_config(env / "config.toml", dovecot)
+    config.write_text(config.read_text().replace("MAILBOT_TEST_PASSWORD", "MAILBOT_WRONG_PASSWORD"))
+    monkeypatch.setenv("MAILBOT_WRONG_PASSWORD", "not the password")
+    service = Service(config)
+    assert service.proc.wait(timeout=90) == 1
+    line = service.wait_for(r"account stopped")
+    assert "IMAP login refused for ada at 127.0.0.1 (3 times in a row)" in line
+    assert not any("Traceback" in entry for entry in service.log)
+    deadline = time.monotonic() + 10
+    while _auth_failures(dovecot) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _auth_failures(dovecot) == 3
+    assert drafts_count(dovecot) == 0
+
+
+def test_failed_message_is_retried_on_a_timed_backoff_then_shown_in_cases(
+    tmp_path: Path, ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message whose draft cannot be written is tried again only when its delay (1, 4, 16, 64 minutes) has
+    passed, never counted as new mail; after the fifth failure it is given up and listed with its reason."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    shutil.copy(MESSAGES / "rejection/meta-overriding-en.eml", maildir / "new" / "1.M1P1.test")
+    (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
+    clock = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
+    store = Store(tmp_path / "state.sqlite3")
+    pipeline = Pipeline(
+        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False),
+        ruleset,
+        store,
+        MaildirMailbox(maildir),
+        now=lambda: clock[0],
+        echo=lambda line: None,
+    )
+    first = pipeline.scan()
+    assert (first.examined, first.retried, first.errors) == (1, 0, 1)
+    assert "attempt 1 of 5" in first.outcomes[0].detail
+    tries = 1
+    for wait in (60, 240, 960, 3840):
+        clock[0] += timedelta(seconds=wait - 1)
+        early = pipeline.scan()
+        assert (early.examined, early.errors) == (0, 0), f"retried before {wait} s had passed"
+        clock[0] += timedelta(seconds=1)
+        again = pipeline.scan()
+        tries += 1
+        assert (again.examined, again.retried, again.errors) == (1, 1, 1)
+    assert tries == 5
+    assert "gave up after 5 attempts" in again.outcomes[0].detail
+    clock[0] += timedelta(days=30)
+    assert pipeline.scan().examined == 0
+    [given_up] = store.given_up()
+    assert given_up["attempts"] == 5
+    assert "NotADirectoryError" in given_up["error"]
+    store.close()
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[identity]\nname = "A"\nemail = "a@example.org"\n[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
+    )
+    config.chmod(0o600)
+    cases = CliRunner().invoke(cli, ["cases", "--config", str(config)])
+    assert cases.exit_code == 0, cases.output
+    failed = [line for line in cases.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1
+    assert "5 attempts" in failed[0]
+    assert "NotADirectoryError" in failed[0]
+
+
+def test_failed_reminder_attempt_does_not_hold_the_reminder_back(tmp_path: Path) -> None:
+    """Only delivered replies count as recent correspondence: a reminder whose draft failed is tried again."""
+    store = Store(":memory:")
+    case = store.open_case(
+        platform="meta",
+        thread_key="<t@example.org>",
+        subject="s",
+        ticket="",
+        opened=date(2025, 1, 1),
+        due=date(2025, 2, 1),
+    )
+    today = datetime.now(UTC).date()
+    store.begin_reply("<r1@example.org>", "<m@example.org>", case.id, "reminder.en", "draft")
+    assert not store.replied_since(case.id, today)
+    store.finish_reply("<r1@example.org>", "failed", "server said no")
+    assert not store.replied_since(case.id, today)
+    store.finish_reply("<r1@example.org>", "delivered")
+    assert store.replied_since(case.id, today)
+
+
+def test_the_service_counts_a_retry_as_no_new_mail_and_wakes_for_it(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A round that only retried a failed message reports no new mail (so the service waits instead of
+    scanning again at once), and the store names when the retry is due (so the wait ends then)."""
+    from mailbot.config import parse_config
+    from mailbot.service import AccountWorker
+
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    shutil.copy(MESSAGES / "rejection/meta-overriding-en.eml", maildir / "new" / "1.M1P1.test")
+    (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
+    start = datetime.now(UTC).replace(microsecond=0)
+    clock = [start]
+    store = Store(tmp_path / "state.sqlite3")
+    pipeline = Pipeline(
+        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False),
+        ruleset,
+        store,
+        MaildirMailbox(maildir),
+        now=lambda: clock[0],
+        echo=lambda line: None,
+    )
+    settings = parse_config({"identity": {"name": "A", "email": "a@example.org"}}, "test")
+    worker = AccountWorker(settings, ruleset, threading.Event())
+    assert worker._round(pipeline) is True
+    assert store.next_retry(after=start) == start + timedelta(seconds=60)
+    assert worker._round(pipeline) is False
+    clock[0] += timedelta(seconds=60)
+    assert worker._round(pipeline) is False
+    [(attempts,)] = store.db.execute("SELECT attempts FROM messages WHERE status='failed'").fetchall()
+    assert attempts == 2
+    store.close()

@@ -1,0 +1,153 @@
+"""Reads the receiving server's Authentication-Results (RFC 8601) and says whether the From is verified (pure)."""
+
+from __future__ import annotations
+
+import email.headerregistry
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Headers beyond this size or count are not results a server wrote; they are ignored.
+_MAX_HEADER = 4_096
+_MAX_HEADERS = 20
+_AUTHSERV = re.compile(r"^\s*([^\s;]{1,255})")
+_COMMENT = re.compile(r"\([^()]{0,512}\)")
+_RESULT = re.compile(r"^\s*([a-z][a-z0-9-]{0,30})\s*=\s*([a-z]{1,20})\b(.{0,1024})$", re.DOTALL)
+_PROPERTY = re.compile(r"\b(header\.(?:from|d|i)|policy\.from)\s*=\s*\"?([^\s;\"]{1,255})")
+_FAILING = frozenset({"fail", "permerror", "softfail", "quarantine", "reject"})
+
+
+class SenderCheck(enum.StrEnum):
+    """What the person's own server found about the message's From."""
+
+    VERIFIED = "verified"  # DMARC pass, or DKIM pass aligned with the From domain
+    FAILED = "failed"  # the server checked and the From did not verify
+    UNVERIFIED = "unverified"  # no result the server wrote (or none from the pinned authserv-id)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome and why, for the record and the scan summary."""
+
+    check: SenderCheck
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Method:
+    method: str
+    result: str
+    props: dict[str, str]
+
+
+def _methods(value: str) -> tuple[str, list[_Method]]:
+    """(authserv-id, results) of one Authentication-Results value."""
+    value = _COMMENT.sub(" ", value[:_MAX_HEADER].replace("\r", " ").replace("\n", " "))
+    head, _, rest = value.partition(";")
+    match = _AUTHSERV.match(head)
+    authserv = match.group(1).lower() if match else ""
+    methods = []
+    for part in rest.split(";")[:30]:
+        found = _RESULT.match(part.lower())
+        if not found:
+            continue
+        props = {k: v.rpartition("@")[2].rstrip(".") for k, v in _PROPERTY.findall(found.group(3))}
+        methods.append(_Method(found.group(1), found.group(2), props))
+    return authserv, methods
+
+
+def aligned(signing_domain: str, from_domain: str) -> bool:
+    """Relaxed alignment without a public-suffix list: the same domain, or one a subdomain of the other.
+
+    It is narrower than RFC 7489's organisational-domain rule (two sibling subdomains do not align),
+    never wider, so it can only verify less.
+    """
+    d, f = signing_domain.lower().rstrip("."), from_domain.lower().rstrip(".")
+    if not d or not f or "." not in d:
+        return False
+    return d == f or f.endswith("." + d) or d.endswith("." + f)
+
+
+def verify_sender(results: Sequence[str], from_domain: str, authserv_id: str = "") -> Verification:
+    """Whether the person's own server verified the From domain.
+
+    Args:
+        results: the Authentication-Results header values, topmost first (as they appear).
+        from_domain: the domain of the message's single From mailbox.
+        authserv_id: when set, only results written under this authserv-id count (others may be
+            forged by the sender); when empty, only the topmost header counts.
+
+    Returns:
+        VERIFIED on DMARC pass for the From domain, or a DKIM pass whose d= aligns with it;
+        FAILED when a check failed; UNVERIFIED when there is no result to trust or nothing passed.
+    """
+    trusted = None
+    for value in list(results)[:_MAX_HEADERS]:
+        authserv, methods = _methods(value)
+        if authserv_id and authserv != authserv_id.lower():
+            continue
+        trusted = (authserv, methods)
+        break  # only the topmost trusted header: anything below it came with the message
+    if trusted is None:
+        why = f"no Authentication-Results from {authserv_id}" if authserv_id else "no Authentication-Results"
+        return Verification(SenderCheck.UNVERIFIED, why)
+    authserv, methods = trusted
+    if not from_domain:
+        return Verification(SenderCheck.FAILED, "no From domain to verify")
+    for m in methods:
+        if m.method == "dmarc" and m.result == "pass":
+            checked = m.props.get("header.from", from_domain)
+            if checked.lower() == from_domain.lower():
+                return Verification(SenderCheck.VERIFIED, f"dmarc=pass for {from_domain} ({authserv})")
+    for m in methods:
+        if m.method == "dkim" and m.result == "pass":
+            signer = m.props.get("header.d") or m.props.get("header.i", "")
+            if aligned(signer, from_domain):
+                return Verification(SenderCheck.VERIFIED, f"dkim=pass d={signer} aligned with {from_domain}")
+    seen = ", ".join(f"{m.method}={m.result}" for m in methods if m.method in {"dmarc", "dkim", "spf"}) or "none"
+    failed = any(m.method in {"dmarc", "dkim", "spf"} and m.result in _FAILING for m in methods)
+    if failed:
+        return Verification(SenderCheck.FAILED, f"{from_domain} failed verification at {authserv}: {seen}")
+    # Nothing failed, nothing passed (no signature, no DMARC record, a temporary error): not proof.
+    return Verification(SenderCheck.UNVERIFIED, f"{from_domain} not verified by {authserv}: {seen}")
+
+
+_ADDR_SPEC = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{2,63}$")
+
+
+def from_problem(values: Sequence[str]) -> str:
+    """Why the From header is not exactly one syntactically valid mailbox ("" when it is).
+
+    Strict RFC 5322 parsing (the email package's header registry, whose defects are refusals):
+    `privacy@facebook.com <attacker@evil.example>`, two From headers, two addresses, a group,
+    or an address with no dotted domain are each a reason to hold the message.
+    """
+    if not values:
+        return "no From header"
+    if len(values) > 1:
+        return f"{len(values)} From headers"
+    value = values[0]
+    if len(value) > _MAX_HEADER:
+        return "From header too long"
+    # The display name's content does not change the header's structure: encoded words become a
+    # plain atom, so a decoded CR/LF in a name is the composer's concern, not a parse failure.
+    value = _ENCODED_WORD.sub("x", value.replace("\r", "").replace("\n", " "))
+    try:
+        header = _REGISTRY("from", value)
+    except Exception:  # the registry's parser raising is itself a reason to refuse
+        return "From header cannot be parsed"
+    if header.defects:
+        return f"From header is malformed ({type(header.defects[0]).__name__})"
+    groups: tuple[Any, ...] = getattr(header, "groups", ())  # an AddressHeader for "from"
+    if len(groups) != 1 or groups[0].display_name is not None or len(groups[0].addresses) != 1:
+        return "From header does not hold exactly one mailbox"
+    address = groups[0].addresses[0].addr_spec
+    if not _ADDR_SPEC.match(address):
+        return "From address is not a plain mailbox"
+    return ""
+
+
+_REGISTRY = email.headerregistry.HeaderRegistry()
+_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,40}\?[bBqQ]\?[^?\s]{0,1000}\?=")

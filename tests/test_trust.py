@@ -1,0 +1,237 @@
+"""Sender verification, where replies go, who the privacy team is, and the no-relay rules (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailbot.auth import SenderCheck, aligned, from_problem, verify_sender
+from mailbot.decide import CaseState, Policy, automatic, decide, recipient
+from mailbot.models import ActionKind, Category, Message, Verdict
+from mailbot.parse import parse
+from mailbot.rules import Ruleset
+
+SERVER = "mx.home.example"
+
+
+def _mail(
+    *,
+    sender: str = "Facebook <privacy@facebook.com>",
+    results: tuple[str, ...] = (f"{SERVER}; dkim=pass header.d=facebook.com; dmarc=pass header.from=facebook.com",),
+    extra: str = "",
+    message_id: str = "<m1@facebook.com>",
+) -> Message:
+    head = "".join(f"Authentication-Results: {r}\r\n" for r in results)
+    raw = (
+        f"{head}From: {sender}\r\nTo: ada@example.org\r\nSubject: Your objection\r\n"
+        f"Message-ID: {message_id}\r\nDate: Mon, 14 Apr 2025 10:00:00 +0000\r\n{extra}\r\n"
+        "Please tell us which processing you object to and how it impacts you.\r\n"
+    )
+    return parse(raw.encode())
+
+
+def _verdict(platform: str = "facebook", category: Category = Category.REQUEST_INFO) -> Verdict:
+    return Verdict(category, platform, "en", 0.9, "asks-which-processing")
+
+
+SEND = Policy(mode="send", authserv_id="")
+
+
+# --- Authentication-Results ------------------------------------------------------------------------
+
+
+def test_topmost_result_decides_and_a_forged_pass_below_it_does_not_count() -> None:
+    results = [
+        f"{SERVER}; spf=fail smtp.mailfrom=evil.example; dkim=none; dmarc=fail (p=reject) header.from=facebook.com",
+        "mx.facebook.com; dkim=pass header.d=facebook.com; dmarc=pass header.from=facebook.com",
+    ]
+    assert verify_sender(results, "facebook.com").check is SenderCheck.FAILED
+
+
+def test_dmarc_pass_for_another_domain_is_not_a_pass_for_this_one() -> None:
+    results = [f"{SERVER}; dmarc=pass header.from=evil.example"]
+    assert verify_sender(results, "facebook.com").check is not SenderCheck.VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("signer", "verified"),
+    [
+        ("facebook.com", True),
+        ("support.facebook.com", True),
+        ("mail.facebook.com", False),  # a sibling: narrower than RFC 7489, never wider
+        ("evil.example", False),
+        ("com", False),
+    ],
+)
+def test_dkim_pass_counts_only_when_aligned(signer: str, verified: bool) -> None:
+    results = [f"{SERVER}; dkim=pass (2048-bit key) header.d={signer} header.s=s1; dmarc=none"]
+    check = verify_sender(results, "facebookmail.com" if signer == "com" else "support.facebook.com")
+    assert (check.check is SenderCheck.VERIFIED) is verified
+
+
+def test_no_results_is_unverified_and_a_none_result_is_not_a_failure() -> None:
+    assert verify_sender([], "facebook.com").check is SenderCheck.UNVERIFIED
+    assert verify_sender([f"{SERVER}; none"], "facebook.com").check is SenderCheck.UNVERIFIED
+    assert verify_sender([f"{SERVER}; dkim=none; dmarc=none"], "x.example").check is SenderCheck.UNVERIFIED
+
+
+def test_pinned_authserv_id_ignores_every_other_servers_results() -> None:
+    forged_on_top = "mx.forged.example; dmarc=pass header.from=facebook.com"
+    ours = f"{SERVER.upper()}; dmarc=fail header.from=facebook.com"
+    assert verify_sender([forged_on_top, ours], "facebook.com", SERVER).check is SenderCheck.FAILED
+    # Without a result of the pinned server, a forged pass is no proof.
+    assert verify_sender([forged_on_top], "facebook.com", SERVER).check is SenderCheck.UNVERIFIED
+    assert verify_sender([forged_on_top], "facebook.com").check is SenderCheck.VERIFIED  # the unpinned default
+
+
+def test_alignment_is_never_wider_than_the_organisational_domain() -> None:
+    assert aligned("facebook.com", "support.facebook.com")
+    assert aligned("support.facebook.com", "facebook.com")
+    assert not aligned("notfacebook.com", "facebook.com")
+    assert not aligned("facebook.com.evil.example", "facebook.com")
+
+
+# --- From --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "privacy@facebook.com <attacker@evil.example>",
+        "privacy@facebook.com, attacker@evil.example",
+        "Facebook <privacy@facebook.com> <attacker@evil.example>",
+        "Team: privacy@facebook.com;",
+        "Facebook <privacy@localhost>",
+    ],
+)
+def test_from_must_be_exactly_one_valid_mailbox(value: str) -> None:
+    assert from_problem([value])
+
+
+def test_two_from_headers_are_refused_and_ordinary_ones_accepted() -> None:
+    assert from_problem(["privacy@facebook.com", "attacker@evil.example"]) == "2 From headers"
+    for good in ["Facebook <privacy@facebook.com>", '"Meta, Privacy" <privacy@support.facebook.com>', "a@b.example"]:
+        assert from_problem([good]) == ""
+    assert from_problem(["=?utf-8?q?Evil=0D=0ABcc=3A_x=40example=2Ecom?= <privacy@facebook.com>"]) == ""
+
+
+def test_parsed_message_carries_the_from_problem_and_decide_holds_it(ruleset: Ruleset) -> None:
+    message = _mail(sender="privacy@facebook.com <attacker@evil.example>")
+    assert message.from_problem
+    action = decide(message, _verdict(), ruleset, Policy())
+    assert action.kind is ActionKind.HOLD
+    assert "sender cannot be trusted" in action.reason
+
+
+# --- decide ------------------------------------------------------------------------------------------
+
+
+def test_failed_verification_is_held_without_a_draft(ruleset: Ruleset) -> None:
+    message = _mail(results=(f"{SERVER}; dmarc=fail header.from=facebook.com",))
+    for policy in (Policy(), SEND):
+        action = decide(message, _verdict(), ruleset, policy)
+        assert action.kind is ActionKind.HOLD
+        assert "failed verification" in action.reason
+
+
+def test_reply_to_outside_the_controllers_domains_is_set_aside(ruleset: Ruleset) -> None:
+    message = _mail(extra="Reply-To: exfil@evil.example\r\n")
+    action = decide(message, _verdict(), ruleset, SEND)
+    assert action.kind is ActionKind.REPLY
+    assert action.to == "privacy@facebook.com"
+    assert "set aside" in action.reason
+    inside = _mail(extra="Reply-To: case-123@support.facebook.com\r\n")
+    assert decide(inside, _verdict(), ruleset, SEND).to == "case-123@support.facebook.com"
+    two = _mail(extra="Reply-To: a@support.facebook.com, b@support.facebook.com\r\n")
+    assert recipient(two, ("facebook.com",))[0] == "privacy@facebook.com"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["calendar-notification@google.com", "seller-123@marketplace.amazon.de", "inmail-hit-reply@linkedin.com"],
+)
+def test_other_addresses_of_a_platforms_domain_are_not_its_privacy_team(ruleset: Ruleset, sender: str) -> None:
+    platform = {"google.com": "google", "marketplace.amazon.de": "amazon", "linkedin.com": "linkedin"}
+    domain = sender.rpartition("@")[2]
+    results = (f"{SERVER}; dmarc=pass header.from={domain}",)
+    message = _mail(sender=sender, results=results)
+    verdict = _verdict(platform[domain])
+    assert decide(message, verdict, ruleset, Policy()).kind is ActionKind.HOLD
+    # Inside the thread of an open case it is answered (drafted).
+    assert decide(message, verdict, ruleset, Policy(), CaseState(known=True)).kind is ActionKind.REPLY
+
+
+def test_privacy_team_patterns(ruleset: Ruleset) -> None:
+    facebook = ruleset.platform("facebook")
+    assert facebook is not None
+    assert facebook.is_privacy_team("privacy@facebook.com")
+    assert facebook.is_privacy_team("case-9@support.facebook.com")
+    assert not facebook.is_privacy_team("notification@facebookmail.com")
+    assert not facebook.is_privacy_team("privacy@facebook.com.evil.example")
+    assert not facebook.is_privacy_team("x@notsupport.facebook.com")
+
+
+def test_only_verified_non_automatic_mail_is_sent_by_itself(ruleset: Ruleset) -> None:
+    verified = _mail()
+    assert decide(verified, _verdict(), ruleset, SEND).send
+    unverified = _mail(results=())
+    action = decide(unverified, _verdict(), ruleset, SEND)
+    assert action.kind is ActionKind.REPLY
+    assert not action.send
+    assert "sender not verified" in action.reason
+    assert decide(unverified, _verdict(), ruleset, Policy(mode="send", allow_unverified_send=True)).send
+    assert not decide(verified, _verdict(), ruleset, Policy(mode="draft")).send
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "Auto-Submitted: auto-replied\r\n",
+        "Auto-Submitted: auto-generated\r\n",
+        "Precedence: auto_reply\r\n",
+        "Precedence: bulk\r\n",
+        "X-Auto-Response-Suppress: All\r\n",
+    ],
+)
+def test_automatic_mail_gets_a_draft_never_an_automatic_send(ruleset: Ruleset, extra: str) -> None:
+    message = _mail(extra=extra)
+    assert automatic(message)
+    action = decide(message, _verdict(), ruleset, SEND)
+    assert action.kind is ActionKind.REPLY
+    assert not action.send
+    assert "automatic mail" in action.reason
+
+
+def test_auto_submitted_no_and_mailbot_message_ids() -> None:
+    assert automatic(_mail(extra="Auto-Submitted: no\r\n")) == ""
+    other_instance = _mail(message_id="<mailbot.0123456789abcdef0123456789abcdef@example.net>")
+    assert automatic(other_instance) == "written by mailbot"
+
+
+def test_daily_caps_across_cases_and_per_recipient(ruleset: Ruleset) -> None:
+    message = _mail()
+    ok = CaseState(known=True, sent_before=True)
+    assert decide(message, _verdict(), ruleset, SEND, ok).send
+    over_all = CaseState(known=True, sends_today_all=10)
+    assert not decide(message, _verdict(), ruleset, SEND, over_all).send
+    over_recipient = CaseState(known=True, sends_today_by_recipient={"privacy@facebook.com": 2})
+    assert not decide(message, _verdict(), ruleset, SEND, over_recipient).send
+    other_recipient = CaseState(known=True, sends_today_by_recipient={"privacy@google.com": 2})
+    assert decide(message, _verdict(), ruleset, SEND, other_recipient).send
+    over_case = CaseState(known=True, sends_today=2)
+    action = decide(message, _verdict(), ruleset, SEND, over_case)
+    assert not action.send
+    assert "loop guard" in action.reason
+
+
+def test_a_cases_first_automatic_send_goes_only_to_the_privacy_team(ruleset: Ruleset) -> None:
+    # A verified platform address that is not the privacy team, inside an open case's thread.
+    message = _mail(
+        sender="notification@facebookmail.com",
+        results=(f"{SERVER}; dmarc=pass header.from=facebookmail.com",),
+    )
+    first = decide(message, _verdict(), ruleset, SEND, CaseState(known=True))
+    assert first.kind is ActionKind.REPLY
+    assert not first.send
+    assert "first automatic send" in first.reason
+    later = decide(message, _verdict(), ruleset, SEND, CaseState(known=True, sent_before=True))
+    assert later.send
