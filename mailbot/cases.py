@@ -360,7 +360,7 @@ def pick_case(
     by_thread: CaseRow | None, controller_cases: Sequence[CaseRow], when: date | None, *, threaded: bool = False
 ) -> CaseRow | None:
     """The case a controller's message belongs to: its thread's; else, for a message that starts a thread
-    of its own (not `threaded`), the controller's newest open case whose request precedes the message.
+    of its own (not `threaded`), the controller's newest open request case whose request precedes it.
 
     A reply in a thread no case knows belongs to another request, not to the controller's open case.
     """
@@ -368,7 +368,12 @@ def pick_case(
         return by_thread
     if threaded:
         return None
-    open_cases = [c for c in controller_cases if c.status == "open" and (when is None or request_day(c) <= when)]
+    # Only cases the person's own request opened: a case a controller's message opened is that thread's.
+    open_cases = [
+        c
+        for c in controller_cases
+        if c.status == "open" and c.due_basis != BASIS_CONTROLLER and (when is None or request_day(c) <= when)
+    ]
     return max(open_cases, key=lambda c: (request_day(c), c.id), default=None)
 
 

@@ -49,7 +49,7 @@ class _CaseGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(name="case", cls=_CaseGroup)
+@click.group(name="case", cls=_CaseGroup, short_help="Show a case's timeline, or open one for a web form.")
 def case_group() -> None:
     """Show one case's timeline (mailbot case ID), or open a case (mailbot case open).
 
@@ -73,7 +73,7 @@ def controller_id(value: str) -> str:
     return cases.controller_for(domain, ruleset)
 
 
-@case_group.command(name="open")
+@case_group.command(name="open", short_help="Open a case for a request made elsewhere.")
 @click.option("--controller", required=True, help="Platform id (meta, google, …), domain or address of the controller.")
 @click.option("--type", "types", required=True, multiple=True, type=click.Choice(_TYPES), help="Request type (repeat).")
 @click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="When the request was made.")
@@ -143,7 +143,7 @@ def case_json(case: CaseRow, events: list[dict[str, Any]], today: date) -> dict[
     }
 
 
-@case_group.command(name="show")
+@case_group.command(name="show", short_help="Print a case's timeline.")
 @click.argument("case_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the case, its request and its events.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")

@@ -342,6 +342,8 @@ def test_pick_case_thread_first_then_newest_open_case_of_controller() -> None:
     assert cases.pick_case(None, [old, new], date(2025, 3, 1)) is old
     assert cases.pick_case(None, [], date(2025, 3, 1)) is None
     assert cases.pick_case(None, [old, new], date(2025, 5, 1), threaded=True) is None
+    by_controller = _row(id=4, request_date="2025-04-20", due_basis=cases.BASIS_CONTROLLER)
+    assert cases.pick_case(None, [by_controller], date(2025, 5, 1)) is None
 
 
 # --- the store -------------------------------------------------------------------------------------
@@ -465,5 +467,5 @@ def test_case_open_and_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert row["expired"] is True
     assert runner.invoke(cli, ["case", "7"]).exit_code == 1
     bad = runner.invoke(cli, ["case", "open", "--controller", "nodomain", "--type", "access", "--date", "2025-01-01"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 1
     assert "neither a built-in platform nor a domain" in bad.output
