@@ -18,7 +18,7 @@ import click
 
 from mailbot import __version__, logs
 from mailbot import cases as case_clock
-from mailbot.checks import run_checks
+from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
 from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
@@ -311,6 +311,8 @@ def check_cmd() -> None:
     Exit status 1 when anything is wrong.
     """
     problems = run_checks()
+    for warning in config_warnings():
+        click.echo(f"mailbot: warning: {warning}", err=True)
     for problem in problems:
         _fail(problem)
     if problems:
@@ -556,3 +558,9 @@ cli.add_command(case_group)  # the case commands live in cli_cases
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
+
+
+# The Art. 77 complaint lives in its own module (issue 14).
+from mailbot.cli_complaint import complaint_cmd  # noqa: E402
+
+cli.add_command(complaint_cmd)

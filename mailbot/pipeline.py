@@ -382,8 +382,7 @@ class Pipeline:
                 platform,
                 now=self.now(),
                 options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
-                request_date=self._case_dates(case)[0],
-                due=self._case_dates(case)[1],
+                case=self.case_info(case),
             )
             if self.settings.mode == "dry-run":
                 self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
@@ -471,11 +470,6 @@ class Pipeline:
             max_age_days=self.settings.max_age_days,
         )
 
-    def _case_dates(self, case: CaseRow | None) -> tuple[date | None, date | None]:
-        """The request date and due date compose writes (from the request, never from the controller's mail)."""
-        info = self.case_info(case)
-        return (info.request_date, info.due) if info else (None, None)
-
     def _compose(
         self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
     ) -> Reply:
@@ -495,8 +489,7 @@ class Pipeline:
             self.ruleset.platform(verdict.platform),
             now=self.now(),
             options=options,
-            request_date=self._case_dates(case)[0],
-            due=self._case_dates(case)[1],
+            case=self.case_info(case),
         )
 
     def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,9 +11,16 @@ from typing import Any
 
 import imapclient
 import pytest
+from hypothesis import HealthCheck, settings
 from servers import Dovecot, free_port, make_dovecot
 
 from mailbot.rules import Ruleset, bundled_rules
+
+# CI draws the same examples on every run (a failure there is reproducible, never a coin toss);
+# `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -k hypothesis_or_random` searches far wider, by hand.
+settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=5_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MESSAGES = FIXTURES / "messages"

@@ -468,10 +468,11 @@ def test_poison_mail_under_run_does_not_stall_the_service(dovecot: Dovecot, env:
         service.wait_for("waiting for new mail", timeout=120)
     finally:
         service.proc.send_signal(signal.SIGTERM)
-        start = time.monotonic()
-        service.proc.wait(30)
-        stopped_in = time.monotonic() - start
-    assert stopped_in <= 5, f"SIGTERM took {stopped_in:.1f} s"
+        try:
+            service.proc.wait(5)  # issue 9: SIGTERM is honoured within 5 s, even after poison mail
+        except subprocess.TimeoutExpired:
+            service.proc.kill()
+            pytest.fail("mailbot run did not stop within 5 s of SIGTERM")
     assert service.proc.returncode == 0
     db = sqlite3.connect(env / "state.sqlite3")
     rows = dict(db.execute("SELECT message_id, status FROM messages").fetchall())

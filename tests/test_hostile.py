@@ -130,7 +130,7 @@ def mutate(raw: bytes, mutations: list[tuple[str, float]]) -> bytes:
     return raw
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(tree=mime_tree(), subject=TEXT, sender=TEXT, mutations=MUTATIONS)
 def test_random_mime_trees_never_break_the_pipeline(
     tree: EmailMessage, subject: str, sender: str, mutations: list[tuple[str, float]]
@@ -241,7 +241,7 @@ NASTY = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings()
 @given(subject=NASTY, name=NASTY, body=NASTY)
 def test_crafted_subjects_names_and_bodies_cannot_inject(subject: str, name: str, body: str) -> None:
     """CR/LF (raw or in encoded words), template syntax, bidi and zero-width characters in subjects,

@@ -21,6 +21,7 @@ from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
 from mailbot.cli import cli
+from mailbot.compose import unflow
 from mailbot.config import PLACEHOLDER_IDENTITY
 from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.pipeline import Pipeline, PipelineSettings
@@ -74,25 +75,28 @@ class Service:
         return self.proc.wait(timeout)
 
 
-def wait_drafts(server: Dovecot, count: int, timeout: float) -> float:
-    """Seconds until Drafts holds `count` messages (AssertionError after `timeout`)."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
+def wait_drafts(server: Dovecot, count: int, timeout: float) -> None:
+    """Poll until Drafts holds `count` messages; AssertionError after the (generous) `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if drafts_count(server) >= count:
-            return time.monotonic() - start
-        time.sleep(0.02)
+            return
+        time.sleep(0.05)
     raise AssertionError(f"Drafts did not reach {count} in {timeout} s (has {drafts_count(server)})")
 
 
-def test_message_arriving_during_idle_is_drafted_within_two_seconds(dovecot: Dovecot, env: Path) -> None:
-    """A platform message appended while `mailbot run` idles is drafted within 2 seconds; SIGTERM exits 0."""
+def test_message_arriving_during_idle_is_drafted_without_waiting_for_a_poll(dovecot: Dovecot, env: Path) -> None:
+    """A platform message appended while `mailbot run` idles is drafted by the IDLE wake-up: the poll
+    interval is set far beyond the generous ceiling, so only IDLE can have woken it. SIGTERM exits 0.
+    (How fast it reacts is measured by benchmarks/latency.py, not asserted here.)"""
     config = write_config(env / "config.toml", dovecot)
+    config.write_text(config.read_text() + "[service]\npoll_interval = 3600\n")
     service = Service(config)
     try:
         service.wait_for("waiting for new mail")
         for n, name in enumerate(["rejection", "identity_check", "request_info"], 1):
             seed(dovecot, {name: SEED[name]}, n=n)
-            assert wait_drafts(dovecot, n, timeout=2.0) <= 2.0
+            wait_drafts(dovecot, n, timeout=60)
     finally:
         assert service.stop() == 0
 
@@ -159,10 +163,10 @@ def test_overdue_case_gets_one_reminder_and_a_later_reply_cancels_more(dovecot: 
     assert len(drafts) == 1
     reminder = drafts[0][0]
     assert written_kind(env / "state.sqlite3", reminder) == "reminder"
-    body = reminder.get_content()
+    body = unflow(reminder.get_content())  # format=flowed: soft line breaks joined
     assert "Art. 12(3) GDPR" in body
     assert "Art. 12(4) GDPR" in body
-    assert "Data Protection Commission (Ireland)" in body
+    assert "with the Data Protection Commission in Ireland" in body
     assert "10 February 2025" in body
     # The platform answers later, in the same thread.
     later = seeded_raw("late", SEED["request_info"]).replace(b"seed-late-0@", b"later-late@")
