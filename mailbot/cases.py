@@ -7,7 +7,7 @@ import email.utils
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -17,9 +17,10 @@ from dateutil.relativedelta import relativedelta
 from publicsuffixlist import PublicSuffixList
 
 from mailbot.models import CaseInfo, Message, RequestType
-from mailbot.rules import RequestRules, Ruleset
+from mailbot.rules import LANGUAGES, Platform, RequestRules, Ruleset
 
 if TYPE_CHECKING:
+    from mailbot.config import ControllerSettings
     from mailbot.store import CaseRow
 
 # Art. 12(3): one month from receipt of the request, extendable by two further months.
@@ -431,3 +432,49 @@ def not_to_answer(
     if first_scan and max_age_days > 0 and received is not None and received < today - timedelta(days=max_age_days):
         return f"older than {max_age_days} days on the first scan: filed into its case, not answered"
     return None
+
+
+def controller_platform(
+    controller: str,
+    ruleset: Ruleset,
+    controllers: Mapping[str, ControllerSettings],
+    *,
+    country: str = "",
+    language: str = "en",
+) -> Platform | None:
+    """The controller as replies name it, with its supervisory authority: a built-in platform; else the
+    `[controllers.<id>]` entry; else a controller supervised, as far as mailbot knows, by the person's home
+    authority (`[identity] country`, else the language's)."""
+    if not controller:
+        return None
+    known = ruleset.platform(controller)
+    if known is not None:
+        return known
+    entry = controllers.get(controller)
+    if entry is not None:
+        lead = entry.authority if ruleset.authority(entry.authority) else ""
+        authority = ruleset.authority(lead)
+        return Platform(
+            id=controller,
+            name=entry.name or controller,
+            domains=entry.domains or (controller,),
+            authority=authority.name("en") if authority else entry.authority,
+            authority_country=entry.authority_country or (authority.country if authority else ""),
+            languages=LANGUAGES,
+            privacy_senders=(),
+            lead_authority=lead,
+        )
+    homes = dict(ruleset.home_authorities)
+    home = ruleset.authority(homes.get(country.upper(), "") or homes.get(language, ""))
+    if home is None:
+        return None
+    return Platform(
+        id=controller,
+        name=controller,
+        domains=(controller,),
+        authority=home.name("en"),
+        authority_country=home.country,
+        languages=LANGUAGES,
+        privacy_senders=(),
+        lead_authority=home.key,
+    )

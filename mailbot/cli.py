@@ -479,6 +479,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     try:
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}
+        unanswered = {case.id: store.not_answered(case.id) for case in cases}
         given_up = store.given_up()
     finally:
         store.close()
@@ -503,6 +504,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
                         "replies": written[case.id],
+                        "not_answered": unanswered[case.id],
                     },
                     ensure_ascii=False,
                 )

@@ -173,5 +173,7 @@ def show_cmd(case_id: int, as_json: bool, config: Path | None) -> None:
         click.echo(
             f"{e['date'] or '?'}\t{arrow} {e['direction']}\t{what}\t{e['rule'] or '-'}\t{e['sender']}\t{e['subject']}"
         )
+        if e.get("action") == "record" and e.get("reason"):
+            click.echo(f"    not answered: {e['reason']}")
     state = "EXPIRED" if data["expired"] else "running"
     click.echo(f"due\t{data['due']}\t{state}\t{data['due_basis']}")

@@ -16,14 +16,14 @@ from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, message_date
-from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
+from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
 from mailbot.errors import DeliveryError, MailbotError
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
 from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
-from mailbot.rules import Ruleset
+from mailbot.rules import Platform, Ruleset
 from mailbot.sent import read_sent
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
@@ -73,6 +73,8 @@ class PipelineSettings:
     allow_unverified_send: bool = False
     max_age_days: int = 60
     accounts: Mapping[str, str] = field(default_factory=dict)
+    controllers: Mapping[str, ControllerSettings] = field(default_factory=dict)
+    country: str = ""
 
 
 def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
@@ -98,6 +100,8 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         allow_unverified_send=reply.allow_unverified_send,
         max_age_days=settings.max_age_days if settings else 60,
         accounts=dict(settings.controller_accounts) if settings else {},
+        controllers=dict(settings.controllers) if settings else {},
+        country=settings.country if settings else "",
     )
 
 
@@ -317,6 +321,18 @@ class Pipeline:
             case = self.store.case(case.id)
         return case
 
+    def _controller(self, case: CaseRow | None) -> Platform | None:
+        """A case's controller that is no built-in platform, with the authority replies name."""
+        if case is None:
+            return None
+        return cases.controller_platform(
+            case.controller,
+            self.ruleset,
+            self.settings.controllers,
+            country=self.settings.country,
+            language=self.settings.identity.language,
+        )
+
     def case_info(self, case: CaseRow | None) -> CaseInfo | None:
         """What the reply needs of its case (the account identifier from [identity.accounts])."""
         if case is None:
@@ -352,7 +368,7 @@ class Pipeline:
             if self.store.replied_since(case.id, quiet_since):
                 continue
             last = self.store.last_platform_message(case.id)
-            platform = self.ruleset.platform(case.platform)
+            platform = self.ruleset.platform(case.platform) or self._controller(case)
             if last is None or platform is None or not takes_replies(last["sender"], platform):
                 continue
             lang = last["language"] if last["language"] in SUPPORTED_LANGUAGES else self.settings.identity.language
@@ -486,7 +502,7 @@ class Pipeline:
             message,
             verdict,
             self.settings.identity,
-            self.ruleset.platform(verdict.platform),
+            self.ruleset.platform(verdict.platform) or self._controller(case),
             now=self.now(),
             options=options,
             case=self.case_info(case),

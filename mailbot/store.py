@@ -447,6 +447,15 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def not_answered(self, case_id: int) -> list[dict[str, str]]:
+        """The case's reply-worthy messages that were filed without a reply, with why (answered, too old, …)."""
+        rows = self.db.execute(
+            "SELECT message_id, reason FROM messages WHERE case_id=? AND action='record' AND category IN "
+            "('request_info', 'clarification', 'acceptance', 'rejection', 'identity_check') ORDER BY seen_at",
+            (case_id,),
+        )
+        return [{"message_id": str(r[0]), "reason": str(r[1] or "")} for r in rows]
+
     def open_controllers(self) -> set[str]:
         """The controllers with an open case."""
         return {str(r[0]) for r in self.db.execute("SELECT DISTINCT controller FROM cases WHERE status='open'")}
@@ -458,7 +467,7 @@ class Store:
             "COALESCE(NULLIF(cm.category, ''), m.category) AS category, COALESCE(NULLIF(cm.rule, ''), m.rule) AS rule, "
             "COALESCE(NULLIF(cm.sender, ''), m.sender) AS sender, "
             "COALESCE(NULLIF(cm.subject, ''), m.subject) AS subject, "
-            "m.action AS action FROM case_messages cm "
+            "m.action AS action, m.reason AS reason FROM case_messages cm "
             "LEFT JOIN messages m ON m.message_id = cm.message_id AND m.message_id <> '' "
             "WHERE cm.case_id=? GROUP BY cm.message_id",
             (case_id,),
@@ -473,6 +482,7 @@ class Store:
                 "category": r["category"] or None,
                 "rule": r["rule"] or None,
                 "action": r["action"],
+                "reason": r["reason"],
                 "kind": "message",
             }
             for r in rows

@@ -469,3 +469,25 @@ def test_case_open_and_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     bad = runner.invoke(cli, ["case", "open", "--controller", "nodomain", "--type", "access", "--date", "2025-01-01"])
     assert bad.exit_code == 1
     assert "neither a built-in platform nor a domain" in bad.output
+
+
+def test_controller_platform_authority_from_rules_config_or_home(ruleset: Ruleset) -> None:
+    """A built-in platform as it is; a [controllers.<id>] entry with its authority; else the home authority."""
+    from mailbot.config import ControllerSettings
+
+    meta = cases.controller_platform("meta", ruleset, {})
+    assert meta is not None
+    assert meta.lead_authority == "ie-dpc"
+    shop = ControllerSettings(id="shop.example", authority="fr-cnil", domains=("shop.example",), name="Shop SAS")
+    configured = cases.controller_platform("shop.example", ruleset, {"shop.example": shop})
+    assert configured is not None
+    assert configured.name == "Shop SAS"
+    assert configured.lead_authority == "fr-cnil"
+    assert configured.authority_country == "FR"
+    home = cases.controller_platform("bank.example", ruleset, {}, country="it", language="de")
+    assert home is not None
+    assert home.lead_authority == "it-garante"
+    by_language = cases.controller_platform("bank.example", ruleset, {}, language="es")
+    assert by_language is not None
+    assert by_language.lead_authority == "es-aepd"
+    assert cases.controller_platform("", ruleset, {}) is None

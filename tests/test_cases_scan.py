@@ -203,6 +203,12 @@ def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[by
     ]
     assert events[1]["category"] == "request_info"
     assert events[1]["rule"]
+    assert "already answered" in events[1]["reason"]
+    assert rows["shop.example"]["not_answered"] == [
+        {"message_id": "<in-shop@shop.example>", "reason": events[1]["reason"]}
+    ]
+    assert "older than 60 days" in rows["meta"]["not_answered"][0]["reason"]
+    assert rows["examplebank.example"]["not_answered"] == []
     old = runner.invoke(cli, ["case", str(rows["meta"]["id"]), "--json", "--config", str(config)])
     assert [e["message_id"] for e in json.loads(old.stdout)["events"]][-1] == "<in-old@facebookmail.com>"
 
