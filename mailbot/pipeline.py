@@ -19,6 +19,7 @@ from mailbot.compose import ReplyOptions, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
 from mailbot.errors import DeliveryError, MailbotError
+from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
@@ -321,6 +322,24 @@ class Pipeline:
             case = self.store.case(case.id)
         return case
 
+    def _history(self, case: CaseRow, today: date) -> bool:
+        """True for a case whose deadline expired longer ago than [scan] max_age_days: old history, not reminded."""
+        limit = self.settings.max_age_days
+        return bool(limit) and cases.case_due(case) < today - timedelta(days=limit)
+
+    def _unanswered_request(self, case: CaseRow, today: date) -> dict[str, str] | None:
+        """A request the controller never answered, to remind it under: the person's own sent request."""
+        if not case.request_message_id or not case.request_to:
+            return None
+        lang, _ = detect(case.request_text)
+        return {
+            "sender": case.request_to,
+            "subject": case.subject,
+            "message_id": case.request_message_id,
+            "language": lang,
+            "category": str(Category.UNKNOWN),
+        }
+
     def _controller(self, case: CaseRow | None) -> Platform | None:
         """A case's controller that is no built-in platform, with the authority replies name."""
         if case is None:
@@ -361,13 +380,14 @@ class Pipeline:
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
         for case in self.store.cases(today):
-            # Never right after fresh correspondence: the platform's last word, and ours, are a week old.
-            last_word = date.fromisoformat(case.last_message_at[:10]) if case.last_message_at else None
-            if not cases.needs_reminder(case, today, last_word, QUIET_DAYS):
+            # Never right after fresh correspondence: the controller's last word, and the person's, are a week old.
+            days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
+            days += [d for d in [self.store.last_event_day(case.id)] if d]
+            if not cases.needs_reminder(case, today, max(days, default=None), QUIET_DAYS):
                 continue
-            if self.store.replied_since(case.id, quiet_since):
+            if self.store.replied_since(case.id, quiet_since) or self._history(case, today):
                 continue
-            last = self.store.last_platform_message(case.id)
+            last = self.store.last_platform_message(case.id) or self._unanswered_request(case, today)
             platform = self.ruleset.platform(case.platform) or self._controller(case)
             if last is None or platform is None or not takes_replies(last["sender"], platform):
                 continue

@@ -107,6 +107,7 @@ def _file(message: Message, store: Store, ruleset: Ruleset, own: frozenset[str])
             opened=request.date.isoformat(),
             request_text=request.text,
             request_message_id=request.message_id,
+            request_to=request.recipient,
             due_basis=cases.BASIS_SENT,
             due=cases.due_date(request.date, extended=case.extended).isoformat(),
         )
@@ -123,5 +124,6 @@ def _file(message: Message, store: Store, ruleset: Ruleset, own: frozenset[str])
         subject=request.subject,
         text=request.text,
         message_id=request.message_id,
+        recipient=request.recipient,
     )
     return case, True

@@ -73,6 +73,7 @@ _MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE cases ADD COLUMN request_message_id TEXT NOT NULL DEFAULT '';
         ALTER TABLE cases ADD COLUMN due_basis TEXT NOT NULL DEFAULT 'controller-message';
         ALTER TABLE cases ADD COLUMN extension_note TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_to TEXT NOT NULL DEFAULT '';
         UPDATE cases SET controller = platform WHERE controller = '';
         CREATE INDEX cases_controller ON cases(controller, status);
         ALTER TABLE case_messages ADD COLUMN direction TEXT NOT NULL DEFAULT 'in';
@@ -123,6 +124,7 @@ class CaseRow:
     request_message_id: str = ""
     due_basis: str = ""
     extension_note: str = ""
+    request_to: str = ""
 
     def overdue(self, today: date) -> bool:
         """True when the platform has not closed the case and its due date has passed."""
@@ -354,12 +356,14 @@ class Store:
         subject: str = "",
         text: str = "",
         message_id: str = "",
+        recipient: str = "",
     ) -> CaseRow:
         """The case of a request (created when new; a request already known is returned as it is)."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO cases (platform, thread_key, subject, opened, due, controller, request_types, "
-                "request_date, request_text, request_message_id, due_basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "request_date, request_text, request_message_id, due_basis, request_to) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(thread_key) DO NOTHING",
                 (
                     platform,
@@ -373,6 +377,7 @@ class Store:
                     text,
                     message_id,
                     basis,
+                    recipient,
                 ),
             )
         row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
@@ -446,6 +451,13 @@ class Store:
             (message_id, message_id, message_id, message_id, case_id, after, after),
         ).fetchone()
         return row is not None
+
+    def last_event_day(self, case_id: int) -> date | None:
+        """The day of the newest message in a case, in or out (the person's own follow-ups count)."""
+        row = self.db.execute(
+            "SELECT max(substr(dated, 1, 10)) FROM case_messages WHERE case_id=? AND dated<>''", (case_id,)
+        ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     def not_answered(self, case_id: int) -> list[dict[str, str]]:
         """The case's reply-worthy messages that were filed without a reply, with why (answered, too old, …)."""
@@ -719,4 +731,5 @@ def _case(row: sqlite3.Row) -> CaseRow:
         request_message_id=text("request_message_id"),
         due_basis=text("due_basis"),
         extension_note=text("extension_note"),
+        request_to=text("request_to"),
     )

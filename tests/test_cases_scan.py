@@ -109,6 +109,15 @@ def scenario() -> Scenario:
             ago(400),
             "<req-old@example.org>",
         ),
+        # Art. 15 in Spanish to a gym, 40 days ago, never answered: overdue, reminded under the request.
+        mail(
+            ADA,
+            "dpo@gym.example",
+            "Solicitud de acceso",
+            "Hola,\nejerzo mi derecho de acceso y solicito una copia de mis datos.\nGracias,\nAda",
+            ago(40),
+            "<req-gym@example.org>",
+        ),
         # Not a request: mail to a friend.
         mail(ADA, "friend@gmail.com", "Dinner", "See you on Friday!", ago(2), "<friend@example.org>"),
     ]
@@ -174,7 +183,18 @@ def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[by
     """What both mailbox kinds must show after the scan."""
     by_subject = {email.message_from_bytes(d)["In-Reply-To"]: email.message_from_bytes(d) for d in drafts}
     # Answered and old messages got no draft; the other two did.
-    assert sorted(by_subject) == ["<in-bank@examplebank.example>", "<in-negozio@negozio.example>"]
+    assert sorted(by_subject) == [
+        "<in-bank@examplebank.example>",
+        "<in-negozio@negozio.example>",
+        "<req-gym@example.org>",
+    ]
+    reminder = by_subject["<req-gym@example.org>"]
+    assert reminder["To"] == "dpo@gym.example"
+    assert reminder["Subject"] == "Re: Solicitud de acceso"
+    text = reminder.get_payload(decode=True).decode()
+    # In the request's language, with its real date and the expired deadline.
+    assert format_date(ago(40).date(), "es") in text
+    assert format_date(due_date(ago(40).date()), "es") in text
     bank = by_subject["<in-bank@examplebank.example>"].get_payload(decode=True).decode()
     # The due date counts from the request (ten days ago), not from the bank's answer (five days ago).
     assert format_date(due_date(ago(10).date()), "en") in bank
@@ -183,7 +203,8 @@ def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[by
     listing = runner.invoke(cli, ["cases", "--config", str(config), "--json"])
     assert listing.exit_code == 0, listing.output
     rows = {row["controller"]: row for row in map(json.loads, listing.stdout.splitlines())}
-    assert set(rows) == {"examplebank.example", "shop.example", "negozio.example", "meta"}
+    assert set(rows) == {"examplebank.example", "shop.example", "negozio.example", "meta", "gym.example"}
+    assert rows["gym.example"]["types"] == ["access"]
     assert rows["examplebank.example"]["types"] == ["access"]
     assert rows["shop.example"]["types"] == ["erasure"]
     assert rows["negozio.example"]["types"] == ["objection", "restriction"]
@@ -234,7 +255,7 @@ def test_maildir_cases_from_sent_requests(tmp_path: Path, monkeypatch: pytest.Mo
     check(runner, config, args, drafts)
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
-    assert len(list((maildir / ".Drafts" / "cur").iterdir())) == 2
+    assert len(list((maildir / ".Drafts" / "cur").iterdir())) == 3
 
 
 def test_dovecot_cases_from_sent_requests(dovecot: Dovecot, env: Path) -> None:
@@ -278,7 +299,7 @@ def test_dovecot_cases_from_sent_requests(dovecot: Dovecot, env: Path) -> None:
         for line in runner.invoke(cli, ["cases", "--config", str(config), "--json"]).stdout.splitlines()
     ]
     assert {r["controller"]: r["types"] for r in rows}["insurer.example"] == ["portability"]
-    assert sum(1 for r in rows for w in r["replies"]) == 2
+    assert sum(1 for r in rows for w in r["replies"]) == 3
 
 
 def test_quoted_request_dates_a_case_without_sent_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
