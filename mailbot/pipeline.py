@@ -328,8 +328,9 @@ class Pipeline:
         return bool(limit) and cases.case_due(case) < today - timedelta(days=limit)
 
     def _unanswered_request(self, case: CaseRow, today: date) -> dict[str, str] | None:
-        """A request the controller never answered, to remind it under: the person's own sent request."""
-        if not case.request_message_id or not case.request_to:
+        """A request the controller never answered, to remind it under: the person's own sent request
+        (not when its deadline expired longer ago than [scan] max_age_days: a Sent folder's old history)."""
+        if not case.request_message_id or not case.request_to or self._history(case, today):
             return None
         lang, _ = detect(case.request_text)
         return {
@@ -385,7 +386,7 @@ class Pipeline:
             days += [d for d in [self.store.last_event_day(case.id)] if d]
             if not cases.needs_reminder(case, today, max(days, default=None), QUIET_DAYS):
                 continue
-            if self.store.replied_since(case.id, quiet_since) or self._history(case, today):
+            if self.store.replied_since(case.id, quiet_since):
                 continue
             last = self.store.last_platform_message(case.id) or self._unanswered_request(case, today)
             platform = self.ruleset.platform(case.platform) or self._controller(case)

@@ -118,6 +118,15 @@ def scenario() -> Scenario:
             ago(40),
             "<req-gym@example.org>",
         ),
+        # Art. 20 in English, two years ago, never answered: old history, no reminder.
+        mail(
+            ADA,
+            "dpo@oldgym.example",
+            "Portability",
+            "Please send my data in a machine-readable format.",
+            ago(730),
+            "<req-oldgym@example.org>",
+        ),
         # Not a request: mail to a friend.
         mail(ADA, "friend@gmail.com", "Dinner", "See you on Friday!", ago(2), "<friend@example.org>"),
     ]
@@ -203,7 +212,16 @@ def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[by
     listing = runner.invoke(cli, ["cases", "--config", str(config), "--json"])
     assert listing.exit_code == 0, listing.output
     rows = {row["controller"]: row for row in map(json.loads, listing.stdout.splitlines())}
-    assert set(rows) == {"examplebank.example", "shop.example", "negozio.example", "meta", "gym.example"}
+    assert set(rows) == {
+        "examplebank.example",
+        "shop.example",
+        "negozio.example",
+        "meta",
+        "gym.example",
+        "oldgym.example",
+    }
+    assert rows["oldgym.example"]["overdue"] is True
+    assert rows["oldgym.example"]["replies"] == []
     assert rows["gym.example"]["types"] == ["access"]
     assert rows["examplebank.example"]["types"] == ["access"]
     assert rows["shop.example"]["types"] == ["erasure"]
