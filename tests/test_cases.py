@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -491,3 +492,30 @@ def test_controller_platform_authority_from_rules_config_or_home(ruleset: Rulese
     assert by_language is not None
     assert by_language.lead_authority == "es-aepd"
     assert cases.controller_platform("", ruleset, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[rule]]\nid = "x"\ntype = "wish"\n[rule.patterns]\nen = ["a"]\n',
+            "requests.toml [x]: 'type' must be one of",
+        ),
+        ('[[rule]]\nid = "x"\ntype = "access"\n[rule.patterns]\nen = ["("]\n', "requests.toml [x]: bad pattern"),
+        ('[[rule]]\nid = "x"\ntype = "access"\n', "requests.toml [x]: a request rule needs patterns"),
+        ('[[rule]]\nid = "x"\ntype = "access"\n[rule.patterns]\nxx = ["a"]\n', "requests.toml [x]: 'patterns.xx'"),
+        (
+            '[[rule]]\nid = "x"\ntype = "access"\n[rule.patterns]\nen = ["a"]\n[quote]\nen = ["on (.*) wrote"]\n',
+            "requests.toml [quote]: pattern 'on (.*) wrote' has no group named 'head'",
+        ),
+    ],
+)
+def test_request_rules_errors_name_file_and_rule(tmp_path: Path, text: str, message: str) -> None:
+    """A broken requests file is refused with the file and the rule at fault."""
+    from mailbot.errors import RulesError
+    from mailbot.rules import load_requests
+
+    path = tmp_path / "requests.toml"
+    path.write_text(text)
+    with pytest.raises(RulesError, match=re.escape(message)):
+        load_requests(path)
