@@ -280,7 +280,8 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         )
     own = frozenset({identity.email.lower()}) if settings else frozenset()
     verdict = classify(message, ruleset, own_addresses=own)
-    policy = Policy(mode="draft", default_language=identity.language)
+    authserv = settings.imap.authserv_id if settings and settings.imap else ""
+    policy = Policy(mode="draft", default_language=identity.language, authserv_id=authserv, person=identity.email)
     action = decide(message, verdict, ruleset, policy, language=lang)
     if action.kind is not ActionKind.REPLY:
         click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
@@ -291,6 +292,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         objection=settings.objection if settings else "",
         ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
         quote_original=reply_settings.quote_original if reply_settings else True,
+        sent_from_account=identity.sent_from_account,
     )
     reply = compose(
         action,
@@ -300,6 +302,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         ruleset.platform(verdict.platform),
         now=datetime.now(UTC),
         options=options,
+        form_url=action.form or None,
     )
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 
@@ -484,6 +487,12 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     finally:
         store.close()
     today = datetime.now(UTC).date()
+    from mailbot.complaint import proposes_complaint
+
+    # After a refusal or an expired deadline, the Art. 77 complaint is the next step: say so.
+    complaint = {
+        case.id: proposes_complaint(case.status, case.last_category, case_clock.case_due(case), today) for case in cases
+    }
     for case in cases:
         overdue = case_clock.overdue(case, today)
         if as_json:
@@ -505,15 +514,17 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "last_category": case.last_category,
                         "replies": written[case.id],
                         "not_answered": unanswered[case.id],
+                        "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             flag = "OVERDUE" if overdue else case.status
+            proposal = f"\tcomplaint ready: mailbot complaint {case.id}" if complaint[case.id] else ""
             click.echo(
                 f"{case.id}\t{case.controller}\t{flag}\tdue {case.due}\t{case.last_category}\t"
-                f"{case.ticket or '-'}\t{case.subject}"
+                f"{case.ticket or '-'}\t{case.subject}{proposal}"
             )
     for row in given_up:
         if as_json:

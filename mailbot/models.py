@@ -177,6 +177,7 @@ class Action:
     language: str = "en"
     to: str = ""
     send: bool = False
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ class Identity:
     language: str = "en"
     statement: str = ""
     placeholder: bool = False
+    sent_from_account: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -90,6 +90,7 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
             objection=settings.objection if settings else "",
             ask_erasure=reply.ask_erasure,
             quote_original=reply.quote_original,
+            sent_from_account=identity.sent_from_account,
         ),
         smtp=settings.smtp if settings else None,
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
@@ -418,7 +419,7 @@ class Pipeline:
                 self.settings.identity,
                 platform,
                 now=self.now(),
-                options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
+                options=replace(opts, quote_original=False, ask_erasure=False),
                 case=self.case_info(case),
             )
             if self.settings.mode == "dry-run":
@@ -492,6 +493,7 @@ class Pipeline:
             max_sends_per_recipient_per_day=s.max_sends_per_recipient_per_day,
             authserv_id=s.authserv_id,
             allow_unverified_send=s.allow_unverified_send,
+            person=s.identity.email,
         )
 
     def _not_to_answer(self, message: Message, case: CaseRow | None) -> str | None:
@@ -511,13 +513,7 @@ class Pipeline:
         self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
     ) -> Reply:
         opts = self.settings.options
-        options = ReplyOptions(
-            statement=opts.statement,
-            objection=opts.objection,
-            ask_erasure=opts.ask_erasure,
-            quote_original=opts.quote_original,
-            auto_submitted=auto,
-        )
+        options = replace(opts, auto_submitted=auto)
         return compose(
             action,
             message,
@@ -527,6 +523,7 @@ class Pipeline:
             now=self.now(),
             options=options,
             case=self.case_info(case),
+            form_url=action.form or None,
         )
 
     def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:

@@ -4,9 +4,52 @@ from __future__ import annotations
 
 import re
 
-from mailbot.decide import recipient, takes_replies, valid_address
 from mailbot.models import Message
 from mailbot.rules import Platform
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{2,63}$")
+_NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|bounces?)(?:$|[._+-])", re.I)
+
+
+def reply_address(message: Message) -> str:
+    """Where a reply goes when nothing restricts it: the original's Reply-To, else its From."""
+    if message.reply_to and message.reply_to[0].email:
+        return message.reply_to[0].email
+    return message.sender.email if message.sender else ""
+
+
+def _within(address: str, domains: tuple[str, ...]) -> bool:
+    domain = address.rpartition("@")[2].lower().rstrip(".")
+    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+def recipient(message: Message, domains: tuple[str, ...]) -> tuple[str, str]:
+    """The one address a reply goes to, and a note when the Reply-To was set aside.
+
+    Reply-To is honoured only when it is a single address within the controller's own domains;
+    otherwise the reply goes to the From (a stranger must never choose where the person's mail goes).
+    """
+    sender = message.sender.email if message.sender else ""
+    targets = [a.email for a in message.reply_to if a.email]
+    if not targets:
+        return sender, ""
+    if len(targets) == 1 and _within(targets[0], domains):
+        return targets[0], ""
+    return sender, f"Reply-To {targets[0][:80]} set aside (outside the controller's domains)"
+
+
+def valid_address(address: str) -> bool:
+    """True for a plain ASCII addr-spec a reply can be written to (no spaces, one @, a dotted domain)."""
+    return bool(_ADDRESS.match(address))
+
+
+def takes_replies(address: str, platform: Platform | None) -> bool:
+    """False for no-reply style or malformed addresses, unless the platform's privacy team writes from that one."""
+    if not valid_address(address):
+        return False
+    allowed = platform.privacy_senders if platform else ()
+    return not _NOREPLY.search(address.partition("@")[0]) or address.lower() in allowed
+
 
 # A no-reply sender that asks to be answered by e-mail, in the five languages ("reply directly to this e-mail").
 _ASKS_EMAIL_REPLY = re.compile(
