@@ -180,7 +180,7 @@ class Pipeline:
             sent = read_sent(self.mailbox, self.store, self.ruleset, self.own)
             if sent.opened:
                 log.info("cases opened from sent requests: %s", ", ".join(map(str, sent.opened)))
-        except MailbotError as exc:  # the inbox is still answered; the Sent folder is read next time
+        except (MailbotError, OSError) as exc:  # the inbox is still answered; Sent is read next time
             log.warning("Sent folder not read: %s", exc)
         self._open_controllers = self.store.open_controllers()
         fresh = self.mailbox.new_uids(last)
