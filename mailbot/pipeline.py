@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
-from mailbot.errors import DeliveryError, MailbotError
+from mailbot.errors import DeliveryError, MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
@@ -30,6 +31,8 @@ from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_ANSWERS = re.compile(rb"^(?:in-reply-to|references)[ \t]*:", re.MULTILINE)
+_AT_DOMAIN = re.compile(rb"@([a-z0-9.-]+)")
 QUIET_DAYS = 7
 
 
@@ -157,20 +160,46 @@ class Pipeline:
             return False
         return cases.controller_for(message.sender.domain, self.ruleset) in self._open_controllers
 
-    def _domains(self) -> list[str]:
+    def _triage_domains(self) -> frozenset[bytes]:
+        """Every domain whose senders `_relevant` may accept without a thread reference: the platforms'
+        and those of the other controllers with an open case (their id is their domain)."""
         platforms = [d for p in self.ruleset.platforms for d in p.domains]
-        # Any other controller with an open case is known by its domain.
-        return platforms + sorted(c for c in self._open_controllers if "." in c)
+        controllers = [c for c in self._open_controllers if "." in c]
+        return frozenset(d.lower().encode() for d in [*platforms, *controllers])
 
-    def _progress(self, items: list[T], what: str) -> Iterable[T]:
-        if not self.settings.progress or len(items) < 50:
+    def _may_matter(self) -> Callable[[bytes], bool]:
+        """A quick test on a raw header block that passes every message `_relevant` could accept:
+        one with an address in a triage domain anywhere in its headers, or one that answers
+        something (In-Reply-To, References). Only what passes is parsed. It must stay a superset of
+        `_relevant`: a new reason to accept a sender belongs in `_triage_domains`."""
+        domains = self._triage_domains()
+
+        def may_matter(header: bytes) -> bool:
+            low = header.lower()
+            if _ANSWERS.search(low):
+                return True
+            for domain in _AT_DOMAIN.findall(low):
+                labels = domain.rstrip(b".").split(b".")
+                if any(b".".join(labels[i:]) in domains for i in range(len(labels))):
+                    return True
+            return False
+
+        return may_matter
+
+    def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
+        if not self.settings.progress or total < 50:
             return items
-        return tqdm(items, desc=what, unit="msg", file=sys.stderr, disable=None, leave=False)
+        return tqdm(items, desc=what, unit="msg", total=total, file=sys.stderr, disable=None, leave=False)
 
     # --- the scan ------------------------------------------------------------------------------
 
     def scan(self) -> ScanReport:
-        """Process what is new in the mailbox once."""
+        """Process what is new in the mailbox once.
+
+        Every new message is triaged from its own headers (no server SEARCH decides what is looked
+        at); bodies are fetched only for the relevant ones, one small batch at a time, and each is
+        parsed and classified as it arrives, so memory does not grow with the size of the mail.
+        """
         report = ScanReport()
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
@@ -188,22 +217,17 @@ class Pipeline:
         report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
         handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
-        candidates = sorted({u for u in fresh if u not in handled} | set(retry))
-        report.examined = len(candidates)
-        searched = self.mailbox.candidates(candidates, self._domains(), self.store.open_thread_ids())
-        if searched is not None:
-            # The server ruled the others out: not from a platform, not in a known thread.
-            report.ignored += len(candidates) - len(searched)
-            candidates = searched
+        todo = sorted({u for u in fresh if u not in handled} | set(retry))
+        report.examined = len(todo)
         relevant: list[int] = []
-        headers = self.mailbox.headers(candidates) if candidates else {}
-        for uid in self._progress(candidates, "triage"):
-            header_bytes, size = headers.get(uid, (b"", 0))
-            head = parse(header_bytes, headers_only=True)
-            if not self._relevant(head):
+        may_matter = self._may_matter()
+        for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
+            head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
+            if head is None or not self._relevant(head):
                 report.ignored += 1
                 if box.startswith("maildir:"):
                     # A Maildir has no UIDs to remember a position by: remember the message itself.
+                    head = head or parse(header_bytes, headers_only=True)
                     self.store.record_message(
                         (box, uidvalidity, uid),
                         status=DONE,
@@ -228,21 +252,26 @@ class Pipeline:
                 )
                 continue
             relevant.append(uid)
-        bodies = self.mailbox.bodies(relevant) if relevant else {}
         parsed: list[tuple[int, Message, Verdict]] = []
-        for uid in relevant:
+        unanswered = set(relevant)
+        for uid, raw in self.mailbox.bodies(relevant):
+            unanswered.discard(uid)
             key = (box, uidvalidity, uid)
             try:
-                message = parse(bodies[uid], max_bytes=self.settings.max_message_bytes)
+                message = parse(raw, max_bytes=self.settings.max_message_bytes)
+                del raw  # gone as soon as parsed: one body in memory at a time
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
                 known = case is not None or self._controller_has_case(message)
                 verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=known)
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
+        for uid in sorted(unanswered):
+            # Recorded as failed, so that it is fetched again next time rather than passed over.
+            self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         superseded = self._superseded(parsed)
         unfinished: list[int] = []
-        for uid, message, verdict in self._progress(parsed, "replies"):
+        for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
             if self.should_stop():
                 # Stop between messages; the rest stay unrecorded and the next start takes them up.
                 unfinished.append(uid)
