@@ -47,7 +47,7 @@ def read_sent(mailbox: Mailbox, store: Store, ruleset: Ruleset, own: Iterable[st
     mine = frozenset(a.lower() for a in own if a)
     key = f"{mailbox.name}#sent"
     want = _may_matter(mine, ruleset.relevance.personal_domains)
-    uidvalidity, raw = mailbox.read_sent(lambda validity: store.last_uid(key, validity), want)
+    uidvalidity, highest, raw = mailbox.read_sent(lambda validity: store.last_uid(key, validity), want)
     opened: list[int] = []
     filed = 0
     messages: list[Message] = []
@@ -82,8 +82,8 @@ def read_sent(mailbox: Mailbox, store: Store, ruleset: Ruleset, own: Iterable[st
             dated=when.isoformat() if when else "",
             case_id=case.id if case else None,
         )
-    if raw:
-        store.set_last_uid(key, uidvalidity, max(raw))
+    if highest:
+        store.set_last_uid(key, uidvalidity, highest)
     return SentResult(tuple(opened), filed, len(raw))
 
 

@@ -47,5 +47,8 @@ class Mailbox(Protocol):
     def close(self) -> None:
         """Disconnect."""
 
-    def read_sent(self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]) -> tuple[int, dict[int, bytes]]:
-        """The Sent folder's UIDVALIDITY and its messages above `last_uid(UIDVALIDITY)` whose headers `want` takes."""
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY, the highest UID looked at, and the messages above
+        `last_uid(UIDVALIDITY)` whose headers `want` takes."""

@@ -119,13 +119,15 @@ class MaildirMailbox:
         for raw in raws:
             self.append(folder, raw, draft=draft)
 
-    def read_sent(self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]) -> tuple[int, dict[int, bytes]]:
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
         """The messages of .Sent whose headers `want` accepts (a Maildir has no UIDs: all of them, each time)."""
         assert self._box is not None
         try:
             box = self._box.get_folder(_FOLDERS["sent"])
         except mailbox.NoSuchMailboxError:
-            return 1, {}
+            return 1, 0, {}
         out: dict[int, bytes] = {}
         for key in box.iterkeys():
             try:
@@ -135,7 +137,7 @@ class MaildirMailbox:
                     out[_uid(key)] = box.get_bytes(key)
             except (KeyError, OSError):
                 continue  # moved away while we read: the next scan sees it again
-        return 1, out
+        return 1, 0, out
 
     def close(self) -> None:
         """Nothing to close."""
