@@ -188,7 +188,9 @@ def maildir_with(root: Path, data: Scenario) -> Path:
     return maildir
 
 
-def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[bytes]) -> None:
+def check(
+    runner: CliRunner, config: Path, scan_args: list[str], drafts: list[bytes], account: str = "ada@example.org"
+) -> None:
     """What both mailbox kinds must show after the scan."""
     by_subject = {email.message_from_bytes(d)["In-Reply-To"]: email.message_from_bytes(d) for d in drafts}
     # Answered and old messages got no draft; the other two did.
@@ -203,11 +205,16 @@ def check(runner: CliRunner, config: Path, scan_args: list[str], drafts: list[by
     text = reminder.get_payload(decode=True).decode()
     # In the request's language, with its real date and the expired deadline.
     assert format_date(ago(40).date(), "es") in text
+    assert "artículo 15" in text
     assert format_date(due_date(ago(40).date()), "es") in text
     bank = by_subject["<in-bank@examplebank.example>"].get_payload(decode=True).decode()
     # The due date counts from the request (ten days ago), not from the bank's answer (five days ago).
     assert format_date(due_date(ago(10).date()), "en") in bank
     assert format_date(due_date(ago(5).date()), "en") not in bank
+    # An access thread is answered under Art. 15, and the account the bank asked for is given.
+    assert "Art. 15" in bank
+    assert "Art. 21" not in bank
+    assert f"The account concerned: {account}" in bank
 
     listing = runner.invoke(cli, ["cases", "--config", str(config), "--json"])
     assert listing.exit_code == 0, listing.output
@@ -260,6 +267,7 @@ def test_maildir_cases_from_sent_requests(tmp_path: Path, monkeypatch: pytest.Mo
     config = tmp_path / "config.toml"
     config.write_text(
         '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+        '[identity.accounts]\n"examplebank.example" = "ada.bank@example.org"\n'
         f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
     )
     config.chmod(0o600)
@@ -270,7 +278,7 @@ def test_maildir_cases_from_sent_requests(tmp_path: Path, monkeypatch: pytest.Mo
     assert "you already answered it" in first.stdout
     assert "older than 60 days on the first scan" in first.stdout
     drafts = [p.read_bytes() for p in sorted((maildir / ".Drafts" / "cur").iterdir())]
-    check(runner, config, args, drafts)
+    check(runner, config, args, drafts, account="ada.bank@example.org")
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert len(list((maildir / ".Drafts" / "cur").iterdir())) == 3
