@@ -154,12 +154,6 @@ class Pipeline:
             return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
-    def _controller_has_case(self, message: Message) -> bool:
-        """True for a message that starts a thread of its own from a controller with an open case."""
-        if message.sender is None or message.in_reply_to or message.references:
-            return False
-        return cases.controller_for(message.sender.domain, self.ruleset) in self._open_controllers
-
     def _triage_domains(self) -> frozenset[bytes]:
         """Every domain whose senders `_relevant` may accept without a thread reference: the platforms'
         and those of the other controllers with an open case (their id is their domain)."""
@@ -261,7 +255,9 @@ class Pipeline:
                 message = parse(raw, max_bytes=self.settings.max_message_bytes)
                 del raw  # gone as soon as parsed: one body in memory at a time
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-                known = case is not None or self._controller_has_case(message)
+                # Only a thread is context: mail that merely comes from a controller with an open case
+                # (a newsletter, a notice) is judged as a stranger's, by the stricter threshold.
+                known = case is not None
                 verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=known)
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run

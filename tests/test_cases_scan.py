@@ -397,7 +397,15 @@ def test_web_form_case_takes_the_controllers_new_thread(tmp_path: Path, monkeypa
         ago(2),
         "<first@mail.airline.example>",
     )
-    maildir = maildir_with(tmp_path, Scenario([], [answer]))
+    offer = mail(
+        "Airline News <news@airline.example>",
+        ADA,
+        "Summer offers",
+        "Fly to the sea this summer! Tell us which destinations you like and update your details in your account.",
+        ago(1),
+        "<offer@airline.example>",
+    )
+    maildir = maildir_with(tmp_path, Scenario([], [answer, offer]))
     scanned = runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)])
     assert scanned.exit_code == 0, scanned.output
     (row,) = [
@@ -405,6 +413,10 @@ def test_web_form_case_takes_the_controllers_new_thread(tmp_path: Path, monkeypa
     ]
     assert row["controller"] == "airline.example"
     assert row["last_category"] == "request_info"
+    # The same organisation's newsletter is judged as a stranger's mail (not held as a case message).
+    assert "news@airline.example\tSummer offers\tunrelated\tignore" in scanned.stdout
+    # One draft: the privacy team's; the same organisation's newsletter is not answered.
     (draft,) = sorted((maildir / ".Drafts" / "cur").iterdir())
+    assert email.message_from_bytes(draft.read_bytes())["In-Reply-To"] == "<first@mail.airline.example>"
     body = email.message_from_bytes(draft.read_bytes()).get_payload(decode=True).decode()
     assert format_date(due_date(form_day), "en") in body
