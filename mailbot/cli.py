@@ -10,15 +10,17 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
 
 from mailbot import __version__, logs
+from mailbot import cases as case_clock
 from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
+from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
     MODES,
@@ -482,6 +484,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     try:
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}
+        unanswered = {case.id: store.not_answered(case.id) for case in cases}
         given_up = store.given_up()
     finally:
         store.close()
@@ -490,11 +493,10 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
 
     # After a refusal or an expired deadline, the Art. 77 complaint is the next step: say so.
     complaint = {
-        case.id: proposes_complaint(case.status, case.last_category, date.fromisoformat(case.due), today)
-        for case in cases
+        case.id: proposes_complaint(case.status, case.last_category, case_clock.case_due(case), today) for case in cases
     }
     for case in cases:
-        overdue = case.overdue(today)
+        overdue = case_clock.overdue(case, today)
         if as_json:
             click.echo(
                 json.dumps(
@@ -507,8 +509,13 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "opened": case.opened,
                         "due": case.due,
                         "overdue": overdue,
+                        "controller": case.controller,
+                        "types": [t.value for t in case_clock.case_types(case)],
+                        "request_date": case_clock.request_day(case).isoformat(),
+                        "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
                         "replies": written[case.id],
+                        "not_answered": unanswered[case.id],
                         "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
                     },
                     ensure_ascii=False,
@@ -518,7 +525,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
             flag = "OVERDUE" if overdue else case.status
             proposal = f"\tcomplaint ready: mailbot complaint {case.id}" if complaint[case.id] else ""
             click.echo(
-                f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
+                f"{case.id}\t{case.controller}\t{flag}\tdue {case.due}\t{case.last_category}\t"
                 f"{case.ticket or '-'}\t{case.subject}{proposal}"
             )
     for row in given_up:
@@ -558,6 +565,9 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     if missing:
         raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
     sys.exit(serve(accounts, _rules()))
+
+
+cli.add_command(case_group)  # the case commands live in cli_cases
 
 
 def main() -> None:

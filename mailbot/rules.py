@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.errors import RulesError
-from mailbot.models import Category
+from mailbot.models import Category, RequestType
 from mailbot.resources import data_dir
 
 LANGUAGES = ("en", "it", "de", "fr", "es")
@@ -188,6 +188,8 @@ class Ruleset:
 
     tuning: Tuning = Tuning()
     exemplars: tuple[Exemplar, ...] = ()
+    extension_reasons: re.Pattern[str] | None = None
+    requests: RequestRules | None = None
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -482,10 +484,16 @@ def load_rules(root: Path | None = None) -> Ruleset:
     if not platforms:
         raise RulesError(f"{root}/platforms: no platform files")
     deadlines = root / "deadlines.toml"
-    extension = None
+    extension = reasons = None
     if deadlines.exists():
         data = _read(deadlines)
         extension = _compile(list(_strings(data.get("extension"), deadlines.name, "extension")), deadlines.name)
+        reasons = _compile(
+            list(_strings(data.get("extension_reasons"), deadlines.name, "extension_reasons")),
+            f"{deadlines.name} [extension_reasons]",
+        )
+    requests_file = root / "requests.toml"
+    requests = load_requests(requests_file) if requests_file.exists() else None
     authorities, homes = load_authorities(root / "authorities.toml")
     keys = {a.key for a in authorities}
     for p in platforms:
@@ -502,7 +510,75 @@ def load_rules(root: Path | None = None) -> Ruleset:
         home_authorities=homes,
         tuning=load_tuning(root / "tuning.toml"),
         exemplars=load_exemplars(root / "exemplars"),
+        extension_reasons=reasons,
+        requests=requests,
     )
+
+
+# --- data-subject requests (rules/requests.toml) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRule:
+    """A named check that recognises one request type in the person's own mail (lower-cased text)."""
+
+    id: str
+    type: RequestType
+    description: str
+    pattern: re.Pattern[str]
+    yields_to: RequestType | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRules:
+    """The request rules and the quote attributions ("On … wrote:") that date a quoted request."""
+
+    rules: tuple[RequestRule, ...]
+    quotes: tuple[re.Pattern[str], ...]
+
+
+def _request_type(value: Any, where: str, key: str) -> RequestType:
+    try:
+        return RequestType(str(value))
+    except ValueError:
+        names = ", ".join(t.value for t in RequestType)
+        raise RulesError(f"{where}: '{key}' must be one of {names}") from None
+
+
+def load_requests(path: Path) -> RequestRules:
+    """The request rules file; errors name the file and the rule id."""
+    data = _read(path)
+    entries = data.get("rule")
+    if not isinstance(entries, list) or not entries:
+        raise RulesError(f"{path.name}: needs at least one [[rule]]")
+    rules: list[RequestRule] = []
+    seen: set[str] = set()
+    for entry in entries:
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{path.name} [{rid}]"
+        if not isinstance(rid, str) or not _KEBAB.match(rid):
+            raise RulesError(f"{where}: rule 'id' must be a kebab-case string")
+        if rid in seen:
+            raise RulesError(f"{where}: id already used in this file")
+        seen.add(rid)
+        rtype = _request_type(entry.get("type"), where, "type")
+        yields = entry.get("yields_to")
+        yields_to = _request_type(yields, where, "yields_to") if yields is not None else None
+        pattern = _compile(_by_language(entry.get("patterns"), where, "patterns"), where)
+        if pattern is None:
+            raise RulesError(f"{where}: a request rule needs patterns")
+        rules.append(RequestRule(rid, rtype, str(entry.get("description", "")), pattern, yields_to, path.name))
+    quotes: list[re.Pattern[str]] = []
+    for item in _by_language(data.get("quote"), f"{path.name} [quote]", "quote"):
+        try:
+            compiled = re.compile(item, re.MULTILINE)
+        except re.error as exc:
+            raise RulesError(f"{path.name} [quote]: bad pattern {item!r}: {exc}") from None
+        if "head" not in compiled.groupindex:
+            raise RulesError(f"{path.name} [quote]: pattern {item!r} has no group named 'head'")
+        quotes.append(compiled)
+    return RequestRules(tuple(rules), tuple(quotes))
 
 
 # --- contacts and supervisory authorities (issue 14) ---------------------------------------------

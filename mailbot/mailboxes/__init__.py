@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 # Headers fetched first to decide whether a message can matter, before any body is fetched.
@@ -46,3 +46,9 @@ class Mailbox(Protocol):
 
     def close(self) -> None:
         """Disconnect."""
+
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY, the highest UID looked at, and the messages above
+        `last_uid(UIDVALIDITY)` whose headers `want` takes."""

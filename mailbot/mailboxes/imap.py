@@ -7,7 +7,7 @@ import imaplib
 import logging
 import re
 import socket
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -359,27 +359,64 @@ class ImapMailbox:
             ]
         return self._listing
 
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY and its messages above `last_uid(UIDVALIDITY)` that `want` accepts.
+
+        The Sent folder is found as for writing (configured, SPECIAL-USE, usual names) but never
+        created; only the headers of every new message are fetched, whole messages only for those wanted.
+        """
+        name = self.find_folder("sent")
+        if name is None:
+            return 0, 0, {}  # reading never creates the folder
+        uidvalidity = self._select(name)
+        start = last_uid(uidvalidity)
+        out: dict[int, bytes] = {}
+        uids: list[int] = []
+        try:
+            uids = sorted(int(u) for u in self.client.search(["UID", f"{start + 1}:*"]) if int(u) > start)
+            wanted: list[int] = []
+            for chunk in _chunks(uids, _CHUNK):
+                for uid, data in self.client.fetch(chunk, [_TRIAGE_SPEC]).items():
+                    if want(_header_part(data) or b""):
+                        wanted.append(int(uid))
+            for chunk in _chunks(sorted(wanted), 100):
+                for uid, data in self.client.fetch(chunk, ["BODY.PEEK[]"]).items():
+                    out[int(uid)] = bytes(data.get(b"BODY[]") or b"")
+        except IMAPClientError as exc:
+            raise MailboxError(f"IMAP: cannot read the Sent folder: {exc}") from None
+        finally:
+            self._select(self.settings.mailbox)
+        return uidvalidity, max(uids, default=start), out
+
     def folder(self, kind: str) -> str:
         """The Drafts or Sent folder: configured, else marked with SPECIAL-USE, else a usual (or
         localised) name under the personal namespace, else created there."""
         if kind in self._folders:
             return self._folders[kind]
         configured = self.settings.drafts if kind == "drafts" else self.settings.sent
+        name = self.find_folder(kind)
+        if name is None:
+            name = self._create(kind, configured or self.folder_path(LOCALISED_NAMES[kind][0]))
+        self._folders[kind] = name
+        return name
+
+    def find_folder(self, kind: str) -> str | None:
+        """The Drafts or Sent folder as `folder` finds it, without creating it (None when there is none)."""
+        if kind in self._folders:
+            return self._folders[kind]
+        configured = self.settings.drafts if kind == "drafts" else self.settings.sent
         listing = self._folder_list()
         by_name = {name.casefold(): name for _flags, name in listing}
-        name = by_name.get(configured.casefold()) if configured else None
-        if configured and name is None:
-            name = self._create(kind, configured)
-        if name is None:
-            name = next((n for flags, n in listing if _USE[kind].lower() in {f.lower() for f in flags}), None)
+        if configured:
+            return by_name.get(configured.casefold())
+        name = next((n for flags, n in listing if _USE[kind].lower() in {f.lower() for f in flags}), None)
         if name is None:
             _prefix, separator = self.namespace()
             for local in LOCALISED_NAMES[kind]:
                 for candidate in (self.folder_path(local), local, f"INBOX{separator}{local}"):
                     name = name or by_name.get(candidate.casefold())
-        if name is None:
-            name = self._create(kind, self.folder_path(LOCALISED_NAMES[kind][0]))
-        self._folders[kind] = name
         return name
 
     def _create(self, kind: str, name: str) -> str:

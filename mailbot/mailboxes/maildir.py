@@ -7,7 +7,7 @@ import email.policy
 import hashlib
 import mailbox
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from mailbot.errors import MailboxError
@@ -118,6 +118,26 @@ class MaildirMailbox:
         """Add several messages, one file each."""
         for raw in raws:
             self.append(folder, raw, draft=draft)
+
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The messages of .Sent whose headers `want` accepts (a Maildir has no UIDs: all of them, each time)."""
+        assert self._box is not None
+        try:
+            box = self._box.get_folder(_FOLDERS["sent"])
+        except mailbox.NoSuchMailboxError:
+            return 1, 0, {}
+        out: dict[int, bytes] = {}
+        for key in box.iterkeys():
+            try:
+                with box.get_file(key) as fh:
+                    header = _header_block(fh)
+                if want(header):
+                    out[_uid(key)] = box.get_bytes(key)
+            except (KeyError, OSError):
+                continue  # moved away while we read: the next scan sees it again
+        return 1, 0, out
 
     def close(self) -> None:
         """Nothing to close."""
