@@ -146,6 +146,7 @@ class Settings:
     state_path: Path
     objection: str = ""
     max_message_bytes: int = 10_000_000
+    draft_batch: int = 50
     poll_interval: float = 60.0
     idle_timeout: float = 5 * 60.0
     source: Path | None = None
@@ -231,7 +232,7 @@ SCHEMA: dict[str, Any] = {
         "allow_unverified_send": bool,
     },
     "state": {"path": str},
-    "limits": {"max_message_bytes": int},
+    "limits": {"max_message_bytes": int, "draft_batch": int},
     "service": {"idle_timeout": int, "poll_interval": int},
     "scan": {"max_age_days": int},
     "controllers": Map(
@@ -451,6 +452,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         state_path=Path(state_path).expanduser() if state_path else default_state_path(environ),
         objection=identity_t.text("objection", ""),
         max_message_bytes=limits_t.integer("max_message_bytes", 10_000_000),
+        draft_batch=max(1, limits_t.integer("draft_batch", 50)),
         poll_interval=float(service_t.integer("poll_interval", 60)),
         idle_timeout=float(idle),
         country=identity_t.text("country", "").upper(),

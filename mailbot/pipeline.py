@@ -70,6 +70,7 @@ class PipelineSettings:
     smtp: ServerSettings | None = None
     max_sends_per_case_per_day: int = 2
     max_message_bytes: int = 10_000_000
+    draft_batch: int = 50
     progress: bool = True
     max_sends_per_day: int = 10
     max_sends_per_recipient_per_day: int = 2
@@ -98,6 +99,7 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         smtp=settings.smtp if settings else None,
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
         max_message_bytes=settings.max_message_bytes if settings else 10_000_000,
+        draft_batch=settings.draft_batch if settings else 50,
         progress=progress,
         max_sends_per_day=reply.max_sends_per_day,
         max_sends_per_recipient_per_day=reply.max_sends_per_recipient_per_day,
@@ -108,6 +110,17 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         controllers=dict(settings.controllers) if settings else {},
         country=settings.country if settings else "",
     )
+
+
+@dataclass(slots=True)
+class _DraftBatch:
+    """Drafts stored together (one MULTIAPPEND: one round trip, one disk sync on the server); each
+    message is recorded as done only after its draft is stored, so a crash in between loses nothing and,
+    with the replies recorded as pending, duplicates nothing."""
+
+    ids: list[str] = field(default_factory=list)
+    raws: list[bytes] = field(default_factory=list)
+    after: list[tuple[tuple[str, int, int], Message, Callable[[], None]]] = field(default_factory=list)
 
 
 def thread_key(message: Message) -> str:
@@ -137,6 +150,8 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
+        self._batch: _DraftBatch | None = None
+        self._queued = False
         # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
         self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
         self._open_controllers: set[str] = set()
@@ -273,16 +288,21 @@ class Pipeline:
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         superseded = self._superseded(parsed)
         unfinished: list[int] = []
-        for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
-            if self.should_stop():
-                # Stop between messages; the rest stay unrecorded and the next start takes them up.
-                unfinished.append(uid)
-                continue
-            key = (box, uidvalidity, uid)
-            try:
-                self._process(report, key, message, verdict, superseded=uid in superseded)
-            except Exception as exc:  # one bad message never stops the run
-                self._failed(report, key, message, exc)
+        self._batch = _DraftBatch()
+        try:
+            for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
+                if self.should_stop():
+                    # Stop between messages; the rest stay unrecorded and the next start takes them up.
+                    unfinished.append(uid)
+                    continue
+                key = (box, uidvalidity, uid)
+                try:
+                    self._process(report, key, message, verdict, superseded=uid in superseded)
+                except Exception as exc:  # one bad message never stops the run
+                    self._failed(report, key, message, exc)
+        finally:
+            self._flush_drafts(report)
+            self._batch = None
         report.stopped = bool(unfinished)
         if fresh:
             done_up_to = min(unfinished) - 1 if unfinished else max(fresh)
@@ -482,6 +502,7 @@ class Pipeline:
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
+        self._queued = False
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
@@ -491,27 +512,53 @@ class Pipeline:
             else:
                 detail, held = self._deliver(reply, action, message, verdict, case)
                 status = HELD if held else DONE
-        self.store.record_message(
-            key,
-            status=status,
-            message_id=message.message_id,
-            sender=_sender(message),
-            subject=message.subject,
-            category=str(verdict.category),
-            platform=verdict.platform,
-            language=verdict.language,
-            confidence=verdict.confidence,
-            rule=verdict.rule,
-            evidence=verdict.evidence,
-            action=str(action.kind),
-            reason=detail,
-            reply_message_id=reply_id,
-            case_id=case.id if case else None,
-            error=None,
-        )
-        report.outcomes.append(
-            Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
-        )
+
+        def record() -> None:
+            self.store.record_message(
+                key,
+                status=status,
+                message_id=message.message_id,
+                sender=_sender(message),
+                subject=message.subject,
+                category=str(verdict.category),
+                platform=verdict.platform,
+                language=verdict.language,
+                confidence=verdict.confidence,
+                rule=verdict.rule,
+                evidence=verdict.evidence,
+                action=str(action.kind),
+                reason=detail,
+                reply_message_id=reply_id,
+                case_id=case.id if case else None,
+                error=None,
+            )
+            report.outcomes.append(
+                Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+            )
+
+        if self._queued and self._batch is not None:
+            self._batch.after.append((key, message, record))
+            if len(self._batch.ids) >= self.settings.draft_batch:
+                self._flush_drafts(report)
+        else:
+            record()
+
+    def _flush_drafts(self, report: ScanReport) -> None:
+        """Store the queued drafts at once, then record their messages (or their failure, to retry)."""
+        batch = self._batch
+        if batch is None or not batch.ids:
+            return
+        self._batch = _DraftBatch()
+        try:
+            self.mailbox.append_many("drafts", batch.raws, draft=True)
+        except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
+            for key, message, _ in batch.after:
+                self._failed(report, key, message, exc)
+            return
+        for reply_id in batch.ids:
+            self.store.finish_reply(reply_id, "delivered")
+        for _, _, record in batch.after:
+            record()
 
     def policy(self) -> Policy:
         """The safety policy decide applies, from the settings."""
@@ -565,6 +612,12 @@ class Pipeline:
         if self.mailbox.has_message_id("drafts", reply.message_id):
             self.store.finish_reply(reply.message_id, "delivered")
             return "draft already in Drafts"
+        if self._batch is not None:
+            # Stored with the others of this scan (_flush_drafts); recorded as delivered only then.
+            self._batch.ids.append(reply.message_id)
+            self._batch.raws.append(reply.raw)
+            self._queued = True
+            return f"draft {reply.message_id} for {reply.to}"
         self.mailbox.append("drafts", reply.raw, draft=True)
         self.store.finish_reply(reply.message_id, "delivered")
         return f"draft {reply.message_id} for {reply.to}"

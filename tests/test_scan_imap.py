@@ -304,6 +304,8 @@ def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env
     items = {f"{name}-{i}": path for i in range(12) for name, path in SEED.items() if name in REPLY_WORTHY}
     ids = seed(dovecot, items)
     config = write_config(env / "config.toml", dovecot)
+    # Drafts are stored a few at a time here (50 by default), so that kills land between many batches.
+    config.write_text(config.read_text() + "[limits]\ndraft_batch = 3\n")
     # A first kill before anything is delivered (during start-up, triage or classification).
     proc = _scan_process(config)
     time.sleep(0.3)
