@@ -23,7 +23,9 @@ from mailbot.compose import (
     flowed,
     format_date,
     lcfirst,
+    lead_authority,
     render,
+    template_context,
     template_for,
     unflow,
 )
@@ -798,3 +800,148 @@ def test_reply_target_ignores_a_reply_to_outside_the_controller(ruleset: Ruleset
     assert reply_target(outside, whatsapp, False, person="ada@example.org")[0] == "privacy-ops@support.whatsapp.com"
     inside = replace(outside, reply_to=(Address("", "case-7@support.whatsapp.com"),))
     assert reply_target(inside, whatsapp, False, person="ada@example.org")[0] == "case-7@support.whatsapp.com"
+
+
+# Issue 10: a deadline that has passed is written as expired, never as running. Each pattern is a running form
+# a reply used before (checked against RUNNING_WORDINGS below).
+FORBIDDEN_WHEN_EXPIRED = {
+    "en": [r"at the latest by", r"\bends on", r"by then"],
+    "de": [r"spätestens aber bis zum", r"\bendet am", r"endet weiterhin", r"Anliegen bis dahin"],
+    "it": [
+        r"comunque entro (?:il |l')\d",
+        r"continua a decorrere",
+        r"scade (?:comunque )?(?:il |l')\d",
+        r"entro tale data",
+    ],
+    "fr": [r"et au plus tard le", r"qui expire le", r"expire toujours le", r"demande d'ici là"],
+    "es": [r"y, a más tardar, el", r"que vence el", r"sigue venciendo el", r"antes de esa fecha"],
+}
+RUNNING_WORDINGS = {
+    "en": [
+        "please complete your answer without undue delay and at the latest by 2 February 2025 (Art. 12(3) GDPR).",
+        "it does not stop the period of Art. 12(3) GDPR, which ends on 2 February 2025.",
+        "Please act on my request by then and confirm in writing",
+    ],
+    "de": [
+        "und zwar unverzüglich, spätestens aber bis zum 2. Februar 2025 (Art. 12 Abs. 3 DSGVO).",
+        "hemmt sie die Frist nach Art. 12 Abs. 3 DSGVO nicht; diese endet am 2. Februar 2025.",
+        "und die Frist endet weiterhin am 2. Februar 2025.",
+        "Bitte kommen Sie meinem Anliegen bis dahin nach",
+    ],
+    "it": [
+        "senza ingiustificato ritardo e comunque entro il 2 febbraio 2025 (art. 12, par. 3, del GDPR).",
+        "il termine di cui all'art. 12, par. 3, del GDPR continua a decorrere e scade il 2 febbraio 2025.",
+        "il termine scade comunque l'8 febbraio 2025.",
+        "Vi chiedo di dare seguito alla mia richiesta entro tale data",
+    ],
+    "fr": [
+        "dans les meilleurs délais et au plus tard le 2 février 2025 (article 12, paragraphe 3, du RGPD).",
+        "il ne suspend pas le délai prévu à l'article 12, paragraphe 3, du RGPD, qui expire le 2 février 2025.",
+        "et le délai expire toujours le 2 février 2025.",
+        "Je vous prie de donner suite à ma demande d'ici là",
+    ],
+    "es": [
+        "sin dilación indebida y, a más tardar, el 2 de febrero de 2025 (artículo 12, apartado 3, del RGPD).",
+        "no interrumpe el plazo del artículo 12, apartado 3, del RGPD, que vence el 2 de febrero de 2025.",
+        "y el plazo sigue venciendo el 2 de febrero de 2025.",
+        "Les ruego que den curso a mi solicitud antes de esa fecha",
+    ],
+}
+# The passed deadline with its date: "expired on <date>", or the reminder's and complaint's "<date>. That period
+# has passed". `{d}` is the formatted due date.
+EXPIRED_WORDING = {
+    "en": [r"expired on {d}", r"by {d}\. That (?:period|date) has passed"],
+    "de": [r"am {d} abgelaufen", r"bis zum {d}[^.]*\. Diese Frist ist verstrichen"],
+    "it": [r"scaduto (?:il |l'){d}", r"entro (?:il |l'){d}[^.]*\. (?:Il|Tale) termine è scaduto"],
+    "fr": [r"expiré le {d}", r"au plus tard le {d}[^.]*\. Ce délai est expiré"],
+    "es": [r"venció el {d}", r"el {d}[^.]*\. Ese plazo ha vencido"],
+}
+PAST_DUE = date(2025, 2, 2)  # one month after the request of 2 January 2025, long before the reply
+
+
+def _render_case(name: str, variant: str, lang: str, request: RequestType, ruleset: Ruleset, *, expired: bool) -> str:
+    """A reply for a case whose Art. 12(3) due date has passed (expired) or is taken as still running."""
+    platform = ruleset.platform("whatsapp")
+    context = template_context(
+        identity=SAMPLE_IDENTITY,
+        platform=platform,
+        verdict=Verdict(Category(_category(name)), "whatsapp", lang, 1.0, "test", ticket="T-1", variant=variant),
+        lang=lang,
+        received=date(2025, 3, 10),
+        options=ReplyOptions(),
+        case=CaseInfo(types=(request,), request_date=date(2025, 1, 2), due=PAST_DUE, expired=expired),
+        authority=lead_authority(platform, ruleset.authorities),
+    )
+    return render(f"{name}.{lang}", context)
+
+
+def _says_expired(text: str, lang: str) -> bool:
+    day = re.escape(format_date(PAST_DUE, lang))
+    return any(re.search(pattern.format(d=day), text) for pattern in EXPIRED_WORDING[lang])
+
+
+def _says_running(text: str, lang: str) -> bool:
+    return any(re.search(pattern, text) for pattern in FORBIDDEN_WHEN_EXPIRED[lang])
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize(("name", "variant"), TEMPLATES)
+def test_expired_deadline_is_written_as_expired(name: str, variant: str, lang: str, ruleset: Ruleset) -> None:
+    """Past the due date no reply writes the Art. 12(3) period as running, and every reply that speaks of the
+    deadline says it expired on that date; the citations stay as they were."""
+    day = format_date(PAST_DUE, lang)
+    for request in RequestType:
+        text = _render_case(name, variant, lang, request, ruleset, expired=True)
+        for pattern in FORBIDDEN_WHEN_EXPIRED[lang] + FORBIDDEN["any"]:
+            assert not re.search(pattern, text, re.MULTILINE), (pattern, request, text)
+        if day in text:
+            assert _says_expired(text, lang), (request, text)
+        running = _render_case(name, variant, lang, request, ruleset, expired=False)
+        assert (day in text) == (day in running), (request, text)
+        assert citations(text, lang) == citations(running, lang), (request, text)
+        for line in flowed(text).splitlines():
+            assert len(line) <= 72 or " " not in line.strip(), line
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize(("name", "variant"), TEMPLATES)
+def test_running_deadline_is_written_as_running(name: str, variant: str, lang: str, ruleset: Ruleset) -> None:
+    """Before the due date a reply that names it sets it as the time limit, and says nothing has expired.
+    The reminder is sent only once the deadline has passed, so it always writes it as passed."""
+    if name == "reminder":
+        return
+    day = format_date(PAST_DUE, lang)
+    for request in RequestType:
+        text = _render_case(name, variant, lang, request, ruleset, expired=False)
+        if day in text:
+            assert _says_running(text, lang), (request, text)
+            assert not _says_expired(text, lang), (request, text)
+
+
+def test_deadline_wording_reaches_the_templates_that_name_it(ruleset: Ruleset) -> None:
+    """The two tests above are not vacuous: these replies name the due date, in every language."""
+    for lang in SUPPORTED_LANGUAGES:
+        day = format_date(PAST_DUE, lang)
+        for name in ("acceptance", "already_done", "clarification", "extension", "fee", "identity_check"):
+            request = R.ACCESS if name == "acceptance" else R.OBJECTION
+            assert day in _render_case(name, "", lang, request, ruleset, expired=True), (name, lang)
+        assert day in _render_case("request_info", "", lang, R.ACCESS, ruleset, expired=True), lang
+        assert day in _render_case("reminder", "", lang, R.ACCESS, ruleset, expired=True), lang
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_complaint_writes_the_missed_deadline_as_expired(lang: str, ruleset: Ruleset) -> None:
+    """The complaint (always about an overdue or refused case) names the missed date as passed, never running."""
+    text = sample_complaint(lang, ruleset).text
+    assert _says_expired(text, lang), text
+    assert not _says_running(text, lang), text
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_each_running_pattern_catches_the_running_wording(lang: str) -> None:
+    """The FORBIDDEN_WHEN_EXPIRED list is not dead: every pattern matches a running form the templates write,
+    and none matches the expired form."""
+    for pattern in FORBIDDEN_WHEN_EXPIRED[lang]:
+        assert any(re.search(pattern, running) for running in RUNNING_WORDINGS[lang]), pattern
+    for running in RUNNING_WORDINGS[lang]:
+        assert _says_running(running, lang), running
