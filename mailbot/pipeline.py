@@ -46,6 +46,10 @@ class Outcome:
     category: str
     action: str
     detail: str = ""
+    reply_id: str = ""  # what was written (or, in a dry run, would be): its Message-ID, recipient, template
+    to: str = ""
+    template: str = ""
+    in_reply_to: str = ""
 
 
 @dataclass(slots=True)
@@ -138,7 +142,12 @@ class Pipeline:
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
         # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
+        self._lessons = store.path
         self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
+        if settings.mode == "dry-run" and store.path is not None:
+            # A dry run takes every decision a real scan would, recording what it "wrote" in a copy of
+            # the state, so that later decisions (answered, superseded, reminders) see it as written.
+            self.store = store.snapshot()
         self._open_controllers: set[str] = set()
         self._first_scan = False
 
@@ -197,8 +206,8 @@ class Pipeline:
         parsed and classified as it arrives, so memory does not grow with the size of the mail.
         """
         report = ScanReport()
-        if self.store.path is not None:  # lessons taught since the last scan count from this one on
-            self.learned = learn.exemplars_for(self.store.path)
+        if self._lessons is not None:  # lessons taught since the last scan count from this one on
+            self.learned = learn.exemplars_for(self._lessons)
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
@@ -453,13 +462,22 @@ class Pipeline:
                 options=replace(opts, quote_original=False, ask_erasure=False),
                 case=self.case_info(case),
             )
-            if self.settings.mode == "dry-run":
-                self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
-                detail = f"dry-run: {reply.template} to {reply.to}"
-            else:
-                detail = self._draft(reply, message.message_id, case)
-                self.store.set_case(case.id, reminded=1)
-            outcomes.append(Outcome(0, last["sender"], reply.subject, "overdue", "reminder", detail))
+            detail = self._draft(reply, message.message_id, case)
+            self.store.set_case(case.id, reminded=1)
+            outcomes.append(
+                Outcome(
+                    0,
+                    last["sender"],
+                    reply.subject,
+                    "overdue",
+                    "reminder",
+                    detail,
+                    reply.message_id,
+                    reply.to,
+                    reply.template,
+                    message.message_id,
+                )
+            )
         return outcomes
 
     def _process(
@@ -482,6 +500,7 @@ class Pipeline:
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
+        written: Reply | None = None
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
@@ -491,6 +510,7 @@ class Pipeline:
             else:
                 detail, held = self._deliver(reply, action, message, verdict, case)
                 status = HELD if held else DONE
+                written = reply
         self.store.record_message(
             key,
             status=status,
@@ -510,7 +530,19 @@ class Pipeline:
             error=None,
         )
         report.outcomes.append(
-            Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+            Outcome(
+                key[2],
+                _sender(message),
+                message.subject,
+                str(verdict.category),
+                str(action.kind),
+                detail,
+                *(
+                    (written.message_id, written.to, written.template, message.message_id)
+                    if written
+                    else ("", "", "", "")
+                ),
+            )
         )
 
     def policy(self) -> Policy:
@@ -565,6 +597,11 @@ class Pipeline:
         if self.mailbox.has_message_id("drafts", reply.message_id):
             self.store.finish_reply(reply.message_id, "delivered")
             return "draft already in Drafts"
+        if self.settings.mode == "dry-run":
+            # Recorded as written in the dry run's copy of the state; the mailbox is left alone.
+            self.store.finish_reply(reply.message_id, "delivered")
+            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
+            return f"dry-run: would draft {reply.message_id} for {reply.to}"
         self.mailbox.append("drafts", reply.raw, draft=True)
         self.store.finish_reply(reply.message_id, "delivered")
         return f"draft {reply.message_id} for {reply.to}"
@@ -573,11 +610,7 @@ class Pipeline:
         self, reply: Reply, action: Action, message: Message, verdict: Verdict, case: CaseRow | None
     ) -> tuple[str, bool]:
         """Deliver per mode; returns (what was done, held for a human)."""
-        mode = self.settings.mode
-        if mode == "dry-run":
-            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
-            return f"dry-run: {reply.template} to {reply.to}", False
-        if not action.send:
+        if not action.send or self.settings.mode == "dry-run":  # a dry run shows what draft mode writes
             # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
             why = action.reason.partition("; drafted, not sent: ")[2]
             return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False
