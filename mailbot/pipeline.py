@@ -16,9 +16,9 @@ from mailbot import cases, learn, smtp
 from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, compose, message_date
+from mailbot.compose import ReplyOptions, compose, identifier_placeholder, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, to_fill_in, verification
 from mailbot.errors import DeliveryError, MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
@@ -497,6 +497,8 @@ class Pipeline:
             action = Action(ActionKind.RECORD, why, language=action.language)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
+        if action.kind is ActionKind.REPLY and (fill := self._fill_in(message, verdict, case, action.language)):
+            action = to_fill_in(action, fill)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
@@ -572,11 +574,22 @@ class Pipeline:
             max_age_days=self.settings.max_age_days,
         )
 
+    def _fill_in(self, message: Message, verdict: Verdict, case: CaseRow | None, lang: str) -> str:
+        """The placeholder for an identifier the controller asks for that mailbot does not know, else ""."""
+        if verdict.category is not Category.REQUEST_INFO:
+            return ""
+        if self.settings.accounts.get(case.controller if case else verdict.platform):
+            return ""
+        return identifier_placeholder(message.new_text, self.ruleset.identifiers, lang)
+
     def _compose(
         self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
     ) -> Reply:
         opts = self.settings.options
         options = replace(opts, auto_submitted=auto)
+        info = self.case_info(case)
+        if fill := self._fill_in(message, verdict, case, action.language):
+            info = replace(info or CaseInfo(), account=fill)
         return compose(
             action,
             message,
@@ -585,7 +598,7 @@ class Pipeline:
             self.ruleset.platform(verdict.platform) or self._controller(case),
             now=self.now(),
             options=options,
-            case=self.case_info(case),
+            case=info,
             form_url=action.form or None,
         )
 
