@@ -407,9 +407,7 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo("mailbot: note: no configuration found; drafts are written for a placeholder identity", err=True)
     psettings = _pipeline_settings(settings, mode, progress=not as_json)
     state_path = settings.state_path if settings else default_state_path()
-    store = Store(state_path)
-    if psettings.mode == "dry-run":
-        store = store.snapshot()
+    store = Store(state_path)  # a dry run's pipeline works on a copy of it
     try:
         mailbox = open_mailbox(settings, maildir)
         pipeline = Pipeline(psettings, _rules(), store, mailbox, echo=lambda line: click.echo(line, err=True))
@@ -432,6 +430,10 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
                         "category": row.category,
                         "action": row.action,
                         "detail": row.detail,
+                        "reply_message_id": row.reply_id,
+                        "to": row.to,
+                        "template": row.template,
+                        "in_reply_to": row.in_reply_to,
                     },
                     ensure_ascii=False,
                 )
@@ -439,11 +441,12 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
     replies = sum(1 for r in report.outcomes if r.action == "reply")
+    reminders = sum(1 for r in report.outcomes if r.action == "reminder")
     new = report.examined - report.retried
     retried = f", {report.retried} retried" if report.retried else ""
     click.echo(
-        f"mailbot: {new} new{retried}, {report.ignored} not from a platform, {replies} replies "
-        f"({psettings.mode}), {report.errors} errors",
+        f"mailbot: {new} new{retried}, {report.ignored} not from a platform, {replies} replies, "
+        f"{reminders} reminders ({psettings.mode}), {report.errors} errors",
         err=True,
     )
     failed = [r for r in report.outcomes if r.action == "error"]

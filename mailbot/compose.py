@@ -26,7 +26,7 @@ from mailbot.errors import TemplateError
 from mailbot.models import Action, CaseInfo, Category, Identity, Message, Reply, RequestType, Verdict
 from mailbot.parse import clean_header
 from mailbot.resources import data_dir
-from mailbot.rules import Authority, Platform, bundled_rules
+from mailbot.rules import Authority, IdentifierRules, Platform, bundled_rules
 
 _PREFIX = re.compile(
     r"^(?:\s*(?:re|aw|r|rif|sv|vs|antw|antwort|res|rv|réf|ref|wg|fw|fwd|tr|enc)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
@@ -194,6 +194,23 @@ def lead_authority(platform: Platform | None, authorities: tuple[Authority, ...]
     if platform is None or not platform.lead_authority:
         return None
     return next((a for a in authorities if a.key == platform.lead_authority), None)
+
+
+def asked_identifiers(text: str, rules: IdentifierRules) -> frozenset[str]:
+    """The kinds of identifier (rules/identifiers.toml) a controller's message asks for."""
+    low = text.lower()
+    return frozenset(k.id for k in rules.kinds if k.pattern.search(low))
+
+
+def identifier_placeholder(text: str, rules: IdentifierRules | None, lang: str) -> str:
+    """A marked placeholder for an identifier mailbot does not know ("[FILL IN: the phone number …]"),
+    or "" when the message asks for none, or for an e-mail address (the identity e-mail answers that)."""
+    asked = asked_identifiers(text, rules) if rules else frozenset()
+    if rules is None or not asked or "email" in asked:
+        return ""
+    marker = dict(rules.fill_in).get(lang) or dict(rules.fill_in)["en"]
+    whats = [dict(k.what).get(lang) or dict(k.what)["en"] for k in rules.kinds if k.id in asked]
+    return f"[{marker}: {' / '.join(whats)}]"
 
 
 def template_context(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mailbot.auth import SenderCheck, Verification, verify_sender
 from mailbot.models import Action, ActionKind, Category, Message, Verdict
@@ -169,3 +169,8 @@ def decide(
     if refusal:
         return Action(ActionKind.REPLY, f"{reason}; drafted, not sent: {refusal}", template, lang, to=to, send=False)
     return Action(ActionKind.REPLY, reason, template=template, language=lang, to=to, send=True)
+
+
+def to_fill_in(action: Action, placeholder: str) -> Action:
+    """A reply whose draft carries a placeholder for the person to fill in: drafted, never sent by itself."""
+    return replace(action, reason=f"{action.reason}; drafted, not sent: fill in {placeholder}", send=False)

@@ -16,9 +16,9 @@ from mailbot import cases, learn, smtp
 from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, compose, message_date
+from mailbot.compose import ReplyOptions, compose, identifier_placeholder, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
+from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, to_fill_in, verification
 from mailbot.errors import DeliveryError, MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
@@ -46,6 +46,10 @@ class Outcome:
     category: str
     action: str
     detail: str = ""
+    reply_id: str = ""  # what was written (or, in a dry run, would be): its Message-ID, recipient, template
+    to: str = ""
+    template: str = ""
+    in_reply_to: str = ""
 
 
 @dataclass(slots=True)
@@ -153,7 +157,12 @@ class Pipeline:
         self._batch: _DraftBatch | None = None
         self._queued = False
         # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
+        self._lessons = store.path
         self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
+        if settings.mode == "dry-run" and store.path is not None:
+            # A dry run takes every decision a real scan would, recording what it "wrote" in a copy of
+            # the state, so that later decisions (answered, superseded, reminders) see it as written.
+            self.store = store.snapshot()
         self._open_controllers: set[str] = set()
         self._first_scan = False
 
@@ -212,8 +221,8 @@ class Pipeline:
         parsed and classified as it arrives, so memory does not grow with the size of the mail.
         """
         report = ScanReport()
-        if self.store.path is not None:  # lessons taught since the last scan count from this one on
-            self.learned = learn.exemplars_for(self.store.path)
+        if self._lessons is not None:  # lessons taught since the last scan count from this one on
+            self.learned = learn.exemplars_for(self._lessons)
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
@@ -473,13 +482,22 @@ class Pipeline:
                 options=replace(opts, quote_original=False, ask_erasure=False),
                 case=self.case_info(case),
             )
-            if self.settings.mode == "dry-run":
-                self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
-                detail = f"dry-run: {reply.template} to {reply.to}"
-            else:
-                detail = self._draft(reply, message.message_id, case)
-                self.store.set_case(case.id, reminded=1)
-            outcomes.append(Outcome(0, last["sender"], reply.subject, "overdue", "reminder", detail))
+            detail = self._draft(reply, message.message_id, case)
+            self.store.set_case(case.id, reminded=1)
+            outcomes.append(
+                Outcome(
+                    0,
+                    last["sender"],
+                    reply.subject,
+                    "overdue",
+                    "reminder",
+                    detail,
+                    reply.message_id,
+                    reply.to,
+                    reply.template,
+                    message.message_id,
+                )
+            )
         return outcomes
 
     def _process(
@@ -499,10 +517,13 @@ class Pipeline:
             action = Action(ActionKind.RECORD, why, language=action.language)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
+        if action.kind is ActionKind.REPLY and (fill := self._fill_in(message, verdict, case, action.language)):
+            action = to_fill_in(action, fill)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         self._queued = False
+        written: Reply | None = None
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
@@ -512,6 +533,7 @@ class Pipeline:
             else:
                 detail, held = self._deliver(reply, action, message, verdict, case)
                 status = HELD if held else DONE
+                written = reply
 
         def record() -> None:
             self.store.record_message(
@@ -533,7 +555,19 @@ class Pipeline:
                 error=None,
             )
             report.outcomes.append(
-                Outcome(key[2], _sender(message), message.subject, str(verdict.category), str(action.kind), detail)
+                Outcome(
+                    key[2],
+                    _sender(message),
+                    message.subject,
+                    str(verdict.category),
+                    str(action.kind),
+                    detail,
+                    *(
+                        (written.message_id, written.to, written.template, message.message_id)
+                        if written
+                        else ("", "", "", "")
+                    ),
+                )
             )
 
         if self._queued and self._batch is not None:
@@ -587,11 +621,22 @@ class Pipeline:
             max_age_days=self.settings.max_age_days,
         )
 
+    def _fill_in(self, message: Message, verdict: Verdict, case: CaseRow | None, lang: str) -> str:
+        """The placeholder for an identifier the controller asks for that mailbot does not know, else ""."""
+        if verdict.category is not Category.REQUEST_INFO:
+            return ""
+        if self.settings.accounts.get(case.controller if case else verdict.platform):
+            return ""
+        return identifier_placeholder(message.new_text, self.ruleset.identifiers, lang)
+
     def _compose(
         self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
     ) -> Reply:
         opts = self.settings.options
         options = replace(opts, auto_submitted=auto)
+        info = self.case_info(case)
+        if fill := self._fill_in(message, verdict, case, action.language):
+            info = replace(info or CaseInfo(), account=fill)
         return compose(
             action,
             message,
@@ -600,7 +645,7 @@ class Pipeline:
             self.ruleset.platform(verdict.platform) or self._controller(case),
             now=self.now(),
             options=options,
-            case=self.case_info(case),
+            case=info,
             form_url=action.form or None,
         )
 
@@ -612,6 +657,11 @@ class Pipeline:
         if self.mailbox.has_message_id("drafts", reply.message_id):
             self.store.finish_reply(reply.message_id, "delivered")
             return "draft already in Drafts"
+        if self.settings.mode == "dry-run":
+            # Recorded as written in the dry run's copy of the state; the mailbox is left alone.
+            self.store.finish_reply(reply.message_id, "delivered")
+            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
+            return f"dry-run: would draft {reply.message_id} for {reply.to}"
         if self._batch is not None:
             # Stored with the others of this scan (_flush_drafts); recorded as delivered only then.
             self._batch.ids.append(reply.message_id)
@@ -626,11 +676,7 @@ class Pipeline:
         self, reply: Reply, action: Action, message: Message, verdict: Verdict, case: CaseRow | None
     ) -> tuple[str, bool]:
         """Deliver per mode; returns (what was done, held for a human)."""
-        mode = self.settings.mode
-        if mode == "dry-run":
-            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
-            return f"dry-run: {reply.template} to {reply.to}", False
-        if not action.send:
+        if not action.send or self.settings.mode == "dry-run":  # a dry run shows what draft mode writes
             # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
             why = action.reason.partition("; drafted, not sent: ")[2]
             return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False

@@ -190,6 +190,7 @@ class Ruleset:
     exemplars: tuple[Exemplar, ...] = ()
     extension_reasons: re.Pattern[str] | None = None
     requests: RequestRules | None = None
+    identifiers: IdentifierRules | None = None
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -512,6 +513,7 @@ def load_rules(root: Path | None = None) -> Ruleset:
         exemplars=load_exemplars(root / "exemplars"),
         extension_reasons=reasons,
         requests=requests,
+        identifiers=load_identifiers(root / "identifiers.toml") if (root / "identifiers.toml").exists() else None,
     )
 
 
@@ -579,6 +581,47 @@ def load_requests(path: Path) -> RequestRules:
             raise RulesError(f"{path.name} [quote]: pattern {item!r} has no group named 'head'")
         quotes.append(compiled)
     return RequestRules(tuple(rules), tuple(quotes))
+
+
+# --- identifiers a controller asks for (rules/identifiers.toml) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierKind:
+    """One kind of identifier (e-mail, phone, username): how an ask for it reads, and how a placeholder names it."""
+
+    id: str
+    pattern: re.Pattern[str]
+    what: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierRules:
+    """The identifier kinds and the placeholder's marker per language."""
+
+    kinds: tuple[IdentifierKind, ...]
+    fill_in: tuple[tuple[str, str], ...]
+
+
+def load_identifiers(path: Path) -> IdentifierRules:
+    """rules/identifiers.toml; errors name the file and the kind."""
+    data = _read(path)
+    entries = data.get("kind")
+    if not isinstance(entries, list) or not entries:
+        raise RulesError(f"{path.name}: needs at least one [[kind]]")
+    kinds: list[IdentifierKind] = []
+    for entry in entries:
+        kid = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{path.name} [{kid}]"
+        if not isinstance(kid, str) or not _KEBAB.match(kid) or any(k.id == kid for k in kinds):
+            raise RulesError(f"{where}: kind 'id' must be a unique kebab-case string")
+        pattern = _compile(_by_language(entry.get("patterns"), where, "patterns"), where)
+        if pattern is None:
+            raise RulesError(f"{where}: a kind needs patterns")
+        kinds.append(IdentifierKind(kid, pattern, _per_language(entry.get("what"), where, "what")))
+    if "email" not in {k.id for k in kinds}:
+        raise RulesError(f"{path.name}: needs the kind 'email' (the identity e-mail answers it)")
+    return IdentifierRules(tuple(kinds), _per_language(data.get("fill_in"), path.name, "fill_in"))
 
 
 # --- contacts and supervisory authorities (issue 14) ---------------------------------------------
