@@ -18,7 +18,6 @@ import click
 
 from mailbot import __version__, logs
 from mailbot import cases as case_clock
-from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
 from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
@@ -315,6 +314,8 @@ def check_cmd() -> None:
 
     Exit status 1 when anything is wrong.
     """
+    from mailbot.checks import config_warnings, run_checks  # renders every template: only `check` needs it
+
     problems = run_checks()
     for warning in config_warnings():
         click.echo(f"mailbot: warning: {warning}", err=True)

@@ -14,7 +14,6 @@ from email.header import decode_header, make_header
 from email.message import Message as EmailMessage
 from typing import Any
 
-import mailparser
 from inscriptis import Inscriptis
 from inscriptis.model.config import ParserConfig
 from lxml import etree, html
@@ -222,6 +221,8 @@ def _recover_with_mailparser(raw: bytes, defects: list[str]) -> tuple[str, str, 
     end = _HEADER_END.search(raw)
     body = raw[end.end() : end.end() + MAX_RECOVER] if end else b""
     try:
+        import mailparser  # only broken MIME gets here: not worth its import on every start
+
         parsed = mailparser.parse_from_bytes(_mime_headers(raw) + b"\r\n\r\n" + body)
     except Exception as exc:  # any failure here only means there is nothing to recover
         defects.append(f"mail-parser failed: {type(exc).__name__}")

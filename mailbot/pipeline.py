@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from mailbot import cases, learn, smtp
+from mailbot import cases, learn
 from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
@@ -705,6 +705,8 @@ class Pipeline:
             reply.message_id, message.message_id, case.id if case else None, reply.template, "send", reply.to
         )
         try:
+            from mailbot import smtp  # asyncio and aiosmtplib: only send mode pays for them
+
             smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
         except DeliveryError as exc:
             self.store.finish_reply(reply.message_id, "failed", str(exc))
