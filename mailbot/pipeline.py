@@ -19,7 +19,8 @@ from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose, identifier_placeholder, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, to_fill_in, verification
-from mailbot.errors import DeliveryError, MailbotError, MailboxError
+from mailbot.deliver import Delivery
+from mailbot.errors import MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
 from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
@@ -116,17 +117,6 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
     )
 
 
-@dataclass(slots=True)
-class _DraftBatch:
-    """Drafts stored together (one MULTIAPPEND: one round trip, one disk sync on the server); each
-    message is recorded as done only after its draft is stored, so a crash in between loses nothing and,
-    with the replies recorded as pending, duplicates nothing."""
-
-    ids: list[str] = field(default_factory=list)
-    raws: list[bytes] = field(default_factory=list)
-    after: list[tuple[tuple[str, int, int], Message, Callable[[], None]]] = field(default_factory=list)
-
-
 def thread_key(message: Message) -> str:
     """The id of the thread's first message: the root of References, else In-Reply-To, else its own."""
     return (message.references[0] if message.references else "") or message.in_reply_to or message.message_id
@@ -154,8 +144,6 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
-        self._batch: _DraftBatch | None = None
-        self._queued = False
         # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
         self._lessons = store.path
         self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
@@ -163,6 +151,15 @@ class Pipeline:
             # A dry run takes every decision a real scan would, recording what it "wrote" in a copy of
             # the state, so that later decisions (answered, superseded, reminders) see it as written.
             self.store = store.snapshot()
+        self.delivery = Delivery(
+            self.store,
+            mailbox,
+            mode=settings.mode,
+            smtp=settings.smtp,
+            sender=settings.identity.email,
+            batch_size=settings.draft_batch,
+            echo=echo,
+        )
         self._open_controllers: set[str] = set()
         self._first_scan = False
 
@@ -247,8 +244,8 @@ class Pipeline:
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
             if head is None or not self._relevant(head):
                 report.ignored += 1
-                if box.startswith("maildir:"):
-                    # A Maildir has no UIDs to remember a position by: remember the message itself.
+                if not self.mailbox.has_uids:
+                    # No UIDs to remember a position by (a Maildir): remember the message itself.
                     head = head or parse(header_bytes, headers_only=True)
                     self.store.record_message(
                         (box, uidvalidity, uid),
@@ -297,7 +294,7 @@ class Pipeline:
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         superseded = self._superseded(parsed)
         unfinished: list[int] = []
-        self._batch = _DraftBatch()
+        self.delivery.start_batch()
         try:
             for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
                 if self.should_stop():
@@ -310,8 +307,7 @@ class Pipeline:
                 except Exception as exc:  # one bad message never stops the run
                     self._failed(report, key, message, exc)
         finally:
-            self._flush_drafts(report)
-            self._batch = None
+            self._flush_drafts(report, final=True)
         report.stopped = bool(unfinished)
         if fresh:
             done_up_to = min(unfinished) - 1 if unfinished else max(fresh)
@@ -482,7 +478,7 @@ class Pipeline:
                 options=replace(opts, quote_original=False, ask_erasure=False),
                 case=self.case_info(case),
             )
-            detail = self._draft(reply, message.message_id, case)
+            detail = self.delivery.draft(reply, message.message_id, case.id if case else None)
             self.store.set_case(case.id, reminded=1)
             outcomes.append(
                 Outcome(
@@ -522,7 +518,7 @@ class Pipeline:
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
-        self._queued = False
+        self.delivery.queued = False
         written: Reply | None = None
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
@@ -531,7 +527,13 @@ class Pipeline:
                 action = Action(ActionKind.RECORD, "already answered by another reply")
                 detail = action.reason
             else:
-                detail, held = self._deliver(reply, action, message, verdict, case)
+                detail, held = self.delivery.deliver(
+                    reply,
+                    action,
+                    message.message_id,
+                    case.id if case else None,
+                    redraft=lambda: self._compose(action, message, verdict, auto=False, case=case),
+                )
                 status = HELD if held else DONE
                 written = reply
 
@@ -570,29 +572,15 @@ class Pipeline:
                 )
             )
 
-        if self._queued and self._batch is not None:
-            self._batch.after.append((key, message, record))
-            if len(self._batch.ids) >= self.settings.draft_batch:
-                self._flush_drafts(report)
-        else:
+        if not self.delivery.defer(key, message, record):
             record()
+        elif self.delivery.batch_full():
+            self._flush_drafts(report)
 
-    def _flush_drafts(self, report: ScanReport) -> None:
-        """Store the queued drafts at once, then record their messages (or their failure, to retry)."""
-        batch = self._batch
-        if batch is None or not batch.ids:
-            return
-        self._batch = _DraftBatch()
-        try:
-            self.mailbox.append_many("drafts", batch.raws, draft=True)
-        except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
-            for key, message, _ in batch.after:
-                self._failed(report, key, message, exc)
-            return
-        for reply_id in batch.ids:
-            self.store.finish_reply(reply_id, "delivered")
-        for _, _, record in batch.after:
-            record()
+    def _flush_drafts(self, report: ScanReport, *, final: bool = False) -> None:
+        """Store the queued drafts; a batch that could not be stored leaves each of its messages to retry."""
+        for key, message, exc in self.delivery.flush(final=final):
+            self._failed(report, key, message, exc)
 
     def policy(self) -> Policy:
         """The safety policy decide applies, from the settings."""
@@ -648,75 +636,6 @@ class Pipeline:
             case=info,
             form_url=action.form or None,
         )
-
-    def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:
-        existing = self.store.reply(reply.message_id)
-        if existing and existing["status"] == "delivered" and existing["mode"] == "draft":
-            return "draft already written"
-        self.store.begin_reply(reply.message_id, original, case.id if case else None, reply.template, "draft")
-        if self.mailbox.has_message_id("drafts", reply.message_id):
-            self.store.finish_reply(reply.message_id, "delivered")
-            return "draft already in Drafts"
-        if self.settings.mode == "dry-run":
-            # Recorded as written in the dry run's copy of the state; the mailbox is left alone.
-            self.store.finish_reply(reply.message_id, "delivered")
-            self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
-            return f"dry-run: would draft {reply.message_id} for {reply.to}"
-        if self._batch is not None:
-            # Stored with the others of this scan (_flush_drafts); recorded as delivered only then.
-            self._batch.ids.append(reply.message_id)
-            self._batch.raws.append(reply.raw)
-            self._queued = True
-            return f"draft {reply.message_id} for {reply.to}"
-        self.mailbox.append("drafts", reply.raw, draft=True)
-        self.store.finish_reply(reply.message_id, "delivered")
-        return f"draft {reply.message_id} for {reply.to}"
-
-    def _deliver(
-        self, reply: Reply, action: Action, message: Message, verdict: Verdict, case: CaseRow | None
-    ) -> tuple[str, bool]:
-        """Deliver per mode; returns (what was done, held for a human)."""
-        if not action.send or self.settings.mode == "dry-run":  # a dry run shows what draft mode writes
-            # Why it was not sent (automatic mail, unverified sender, a cap) belongs in the summary.
-            why = action.reason.partition("; drafted, not sent: ")[2]
-            return self._draft(reply, message.message_id, case) + (f" (not sent: {why})" if why else ""), False
-        existing = self.store.reply(reply.message_id)
-        if existing and existing["status"] == "delivered":
-            return "already sent", False
-        if existing and existing["status"] == "pending" and existing["mode"] == "send":
-            if self.mailbox.has_message_id("sent", reply.message_id):
-                self.store.finish_reply(reply.message_id, "delivered")
-                return "already sent (copy found in Sent)", False
-            # Sent or not? SMTP cannot tell. Never risk a second copy: keep it as a draft for the person.
-            self.store.finish_reply(reply.message_id, "interrupted", "interrupted send")
-            draft = self._compose(action, message, verdict, auto=False, case=case)
-            return self._draft(
-                draft, message.message_id, case
-            ) + " (an earlier send was interrupted: check and send it yourself)", True
-        if self.mailbox.has_message_id("sent", reply.message_id):
-            self.store.begin_reply(
-                reply.message_id, message.message_id, case.id if case else None, reply.template, "send"
-            )
-            self.store.finish_reply(reply.message_id, "delivered")
-            return "already in Sent", False
-        if self.settings.smtp is None:
-            raise DeliveryError("send mode without an [smtp] server", permanent=True)
-        self.store.begin_reply(
-            reply.message_id, message.message_id, case.id if case else None, reply.template, "send", reply.to
-        )
-        try:
-            from mailbot import smtp  # asyncio and aiosmtplib: only send mode pays for them
-
-            smtp.send(reply.raw, reply.to, self.settings.smtp, sender=self.settings.identity.email)
-        except DeliveryError as exc:
-            self.store.finish_reply(reply.message_id, "failed", str(exc))
-            if not exc.permanent:
-                raise
-            draft = self._compose(action, message, verdict, auto=False, case=case)
-            return f"{exc}; kept as a draft: " + self._draft(draft, message.message_id, case), True
-        self.store.finish_reply(reply.message_id, "delivered")
-        self.mailbox.append("sent", reply.raw, draft=False)
-        return f"sent {reply.message_id} to {reply.to}", False
 
     # --- failures ------------------------------------------------------------------------------
 

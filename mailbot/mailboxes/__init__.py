@@ -17,6 +17,9 @@ class Mailbox(Protocol):
     """What the pipeline needs from a mailbox; see imap.ImapMailbox and maildir.MaildirMailbox."""
 
     name: str
+    # False where the mailbox has no UIDs to remember a position by (a Maildir lists everything each
+    # time): the pipeline then records every message it looked at, even those it ignored.
+    has_uids: bool
 
     def open(self) -> int:
         """Connect and open the inbox read-only; returns its UIDVALIDITY."""

@@ -71,6 +71,7 @@ class ImapMailbox:
         self.settings = settings
         self.environ = environ
         server = settings.server
+        self.has_uids = True
         self.name = f"imap://{server.username}@{server.host}:{server.port}/{settings.mailbox}"
         self.client: Any = None
         self._folders: dict[str, str] = {}

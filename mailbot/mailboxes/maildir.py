@@ -39,6 +39,7 @@ class MaildirMailbox:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path).expanduser()
+        self.has_uids = False
         self.name = f"maildir:{self.path.resolve()}"
         self._box: mailbox.Maildir | None = None
         self._keys: dict[int, str] = {}
