@@ -17,7 +17,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from mailbot import __version__, logs
-from mailbot.checks import run_checks
+from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
@@ -278,7 +278,8 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         )
     own = frozenset({identity.email.lower()}) if settings else frozenset()
     verdict = classify(message, ruleset, own_addresses=own)
-    policy = Policy(mode="draft", default_language=identity.language)
+    authserv = settings.imap.authserv_id if settings and settings.imap else ""
+    policy = Policy(mode="draft", default_language=identity.language, authserv_id=authserv, person=identity.email)
     action = decide(message, verdict, ruleset, policy, language=lang)
     if action.kind is not ActionKind.REPLY:
         click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
@@ -298,6 +299,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         ruleset.platform(verdict.platform),
         now=datetime.now(UTC),
         options=options,
+        form_url=action.form or None,
     )
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 
@@ -309,6 +311,8 @@ def check_cmd() -> None:
     Exit status 1 when anything is wrong.
     """
     problems = run_checks()
+    for warning in config_warnings():
+        click.echo(f"mailbot: warning: {warning}", err=True)
     for problem in problems:
         _fail(problem)
     if problems:
@@ -547,3 +551,9 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
+
+
+# The Art. 77 complaint lives in its own module (issue 14).
+from mailbot.cli_complaint import complaint_cmd  # noqa: E402
+
+cli.add_command(complaint_cmd)

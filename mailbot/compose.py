@@ -10,32 +10,50 @@ import email.policy
 import email.utils
 import hashlib
 import re
+import textwrap
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import babel.dates
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.decide import reply_address, valid_address
 from mailbot.errors import TemplateError
-from mailbot.models import Action, Category, Identity, Message, Reply, Verdict
+from mailbot.models import Action, CaseInfo, Category, Identity, Message, Reply, RequestType, Verdict
 from mailbot.parse import clean_header
 from mailbot.resources import data_dir
-from mailbot.rules import Platform
+from mailbot.rules import Authority, Platform, bundled_rules
 
 _PREFIX = re.compile(
     r"^(?:\s*(?:re|aw|r|rif|sv|vs|antw|antwort|res|rv|réf|ref|wg|fw|fwd|tr|enc)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )
-_MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+# Babel locales for dates: British English writes "1 March 2025", as a European letter does.
+_LOCALES = {"en": "en_GB", "it": "it_IT", "de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
+# After a refusal the controller gets no new month: 14 days to confirm, then the complaint.
+CONFIRM_DAYS = 14
+WIDTH = 72
+# The controller's argument (Verdict.variant) → the template that answers it, whatever the category.
+_VARIANT_TEMPLATES = {"already_done": "already_done", "extension_no_reasons": "extension", "fee": "fee"}
+VARIANTS = ("", "grounds", "legal_basis", "medium", "no_reasons", "already_done", "extension_no_reasons", "fee")
+_FIRST = {"fr": "1er", "it": "1º"}
+_LODGE_FALLBACK = {
+    "en": ("with the competent supervisory authority", "with the supervisory authority ({name})"),
+    "it": ("presso l'autorità di controllo competente", "presso l'autorità di controllo ({name})"),
+    "de": ("bei der zuständigen Aufsichtsbehörde", "bei der Aufsichtsbehörde ({name})"),
+    "fr": ("auprès de l'autorité de contrôle compétente", "auprès de l'autorité de contrôle ({name})"),
+    "es": ("ante la autoridad de control competente", "ante la autoridad de control ({name})"),
+}
+_FORM_LINE = {
+    "en": "Web form: {url}",
+    "it": "Modulo web: {url}",
+    "de": "Webformular: {url}",
+    "fr": "Formulaire en ligne : {url}",
+    "es": "Formulario web: {url}",
 }
 _QUOTE_LIMIT = 20_000
 _UTF8_QP = email.charset.Charset("utf-8")
@@ -63,15 +81,16 @@ def add_one_month(day: date) -> date:
 
 
 def format_date(day: date, lang: str) -> str:
-    """A date written out the way the language writes it."""
-    month = _MONTHS.get(lang, _MONTHS["en"]).split()[day.month - 1]
-    if lang == "de":
-        return f"{day.day}. {month} {day.year}"
-    if lang == "es":
-        return f"{day.day} de {month} de {day.year}"
-    if lang == "en":
-        return f"{day.day} {month} {day.year}"
-    return f"{day.day} {month} {day.year}"
+    """A date written out the way the language writes it ("1 March 2025", "1. März 2025", "1 de marzo de 2025")."""
+    text = babel.dates.format_date(day, format="long", locale=_LOCALES.get(lang, "en_GB"))
+    if day.day == 1 and lang in _FIRST:  # "1er mars", "1º marzo": the first of the month is an ordinal there
+        text = _FIRST[lang] + text[1:]
+    return text
+
+
+def italian_article(written_date: str) -> str:
+    """An Italian date with its article: "il 2 febbraio", "l'8 febbraio", "l'11 febbraio"."""
+    return ("l'" if written_date.startswith(("8 ", "11 ")) else "il ") + written_date
 
 
 def message_date(message: Message) -> date | None:
@@ -83,15 +102,16 @@ def message_date(message: Message) -> date | None:
     return parsed.date() if parsed else None
 
 
-def _encoded(value: str) -> str:
+def _encoded(value: str, header_name: str = "Subject") -> str:
     """RFC 2047-encode a header value unless it is plain ASCII text.
 
     Text that looks like an encoded word is encoded too, so that a reader shows it literally
     instead of decoding a second time (a double-encoded CR/LF would otherwise reappear).
+    The header's name counts towards the first line, so the value starts on it (no empty first line).
     """
     if value.isascii() and "=?" not in value:
         return value
-    return email.header.Header(value, "utf-8", maxlinelen=76).encode()
+    return email.header.Header(value, "utf-8", maxlinelen=76, header_name=header_name).encode()
 
 
 def _address(name: str, address: str) -> str:
@@ -100,7 +120,7 @@ def _address(name: str, address: str) -> str:
         return address
     if name.isascii() and "=?" not in name:
         return email.utils.formataddr((name, address))
-    return f"{_encoded(name)} <{address}>"
+    return f"{_encoded(name, 'From')} <{address}>"
 
 
 def reply_subject(subject: str) -> str:
@@ -121,23 +141,59 @@ def reply_message_id(message: Message, template: str, domain: str) -> str:
 @cache
 def template_environment(root: Path | None = None) -> SandboxedEnvironment:
     """The sandboxed Jinja2 environment over templates/; undefined variables are errors."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(root or data_dir("templates"))),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
     )
+    env.filters["lcfirst"] = lcfirst
+    env.filters["il"] = italian_article
+    return env
+
+
+def lcfirst(text: str) -> str:
+    """The text with a lower-case first letter (it follows a colon), unless its first word is "I" or an acronym."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    if len(first) < 2 or not first[1:].islower():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True, slots=True)
 class ReplyOptions:
-    """The person's choices that shape the reply text."""
+    """The person's choices that shape the reply text.
+
+    `sent_from_account` says the request was sent from the address registered with the account (config);
+    only then does an identity reply claim it (a WhatsApp account is a phone number, a web form has no sender).
+    """
 
     statement: str = ""
     objection: str = ""
     ask_erasure: bool = False
     quote_original: bool = True
     auto_submitted: bool = False
+    sent_from_account: bool = False
+
+
+def template_for(category: Category | str, variant: str, lang: str) -> str:
+    """The template that answers a category and the controller's argument (`Verdict.variant`), in a language.
+
+    "already_done", "extension_no_reasons" and "fee" have their own replies whatever the category;
+    the rejection variants ("grounds", "legal_basis", "medium", "no_reasons") pick the rebuttal inside
+    `rejection`; every other category is answered by its own template.
+    """
+    if variant not in VARIANTS:
+        raise TemplateError(f"unknown variant {variant!r} (known: {', '.join(v for v in VARIANTS if v)})")
+    return f"{_VARIANT_TEMPLATES.get(variant, str(category))}.{lang}"
+
+
+def lead_authority(platform: Platform | None, authorities: tuple[Authority, ...]) -> Authority | None:
+    """The platform's lead supervisory authority (Art. 56 GDPR) from rules/authorities.toml, if known."""
+    if platform is None or not platform.lead_authority:
+        return None
+    return next((a for a in authorities if a.key == platform.lead_authority), None)
 
 
 def template_context(
@@ -150,16 +206,45 @@ def template_context(
     options: ReplyOptions,
     request_date: date | None = None,
     due: date | None = None,
+    case: CaseInfo | None = None,
+    authority: Authority | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """The variables every template may use."""
-    due = due or add_one_month(request_date or received)
+    """The variables every template may use.
+
+    `case` brings the request's types, date and deadline; without it the request is an Art. 21(1)
+    objection whose date is unknown, answered one month from the message's receipt.
+    """
+    case = case or CaseInfo()
+    request_date = case.request_date or request_date
+    due = case.due or due or add_one_month(request_date or received)
+    first_due = add_one_month(request_date) if request_date else due
+    types = [str(t) for t in case.types] or [str(RequestType.OBJECTION)]
+    if authority is not None:
+        authority_with, authority_name = authority.lodge_with(lang), authority.name(lang)
+    else:
+        # A controller without a table entry: the competent authority, named as rules/platforms gives it.
+        authority_name = platform.authority if platform else ""
+        phrases = _LODGE_FALLBACK.get(lang, _LODGE_FALLBACK["en"])
+        authority_with = phrases[1].format(name=authority_name) if authority_name else phrases[0]
     return {
         "identity": {"name": identity.name, "email": identity.email},
-        "platform_name": platform.name if platform else "",
-        "authority": platform.authority if platform else "",
+        "platform_name": platform.name if platform else (case.controller or ""),
+        "authority": authority_with,
+        "authority_name": authority_name,
         "ticket": verdict.ticket,
+        "variant": verdict.variant or "grounds",
+        "request": types[0],
+        "requests": types,
         "request_date": format_date(request_date, lang) if request_date else "",
+        "received": format_date(received, lang),
         "due": format_date(due, lang),
+        "first_due": format_date(first_due, lang),
+        "extended": case.extended,
+        "expired": case.expired,
+        "reply_by": format_date((today or received) + timedelta(days=CONFIRM_DAYS), lang),
+        "account": case.account,
+        "sent_from_account": options.sent_from_account,
         "statement": options.statement,
         "objection": options.objection,
         "ask_erasure": options.ask_erasure,
@@ -187,6 +272,47 @@ def _quote(message: Message, lang: str) -> str:
     return head + "\n" + "\n".join("> " + line for line in body.splitlines()) + "\n"
 
 
+def _wrap_paragraph(paragraph: str) -> list[str]:
+    """One paragraph as format=flowed lines: soft breaks end in a space, hard ones (line by line text) do not."""
+    lines = paragraph.split("\n")
+    if len(lines) > 1 and all(len(line) <= WIDTH for line in lines):
+        return [line.rstrip() for line in lines]  # signatures, addresses: kept line by line
+    out: list[str] = []
+    for line in lines:
+        wrapped = textwrap.wrap(line, width=WIDTH - 1, break_long_words=False, break_on_hyphens=False)
+        out += [w + " " for w in wrapped[:-1]] + wrapped[-1:]
+    return out
+
+
+def flowed(text: str) -> str:
+    """Text as RFC 3676 format=flowed (DelSp=No): paragraphs wrapped under 72 columns, quotes kept as lines.
+
+    A line that begins with a space, "From " or ">" outside a quote is space-stuffed, as the RFC asks.
+    """
+    out: list[str] = []
+    for block in text.split("\n\n"):
+        if block.lstrip().startswith(">") or "\n>" in block:
+            out += [line.rstrip() for line in block.split("\n")]
+        else:
+            out += [(" " + line if line.startswith((" ", "From ", ">")) else line) for line in _wrap_paragraph(block)]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def unflow(text: str) -> str:
+    """The inverse of `flowed` (for readers and tests): soft line breaks joined, stuffing removed."""
+    out: list[str] = []
+    joining = False
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.removeprefix(" ")
+        if joining:
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = line.endswith(" ") and line != "-- "
+    return "\n".join(out)
+
+
 def compose(
     action: Action,
     message: Message,
@@ -199,27 +325,38 @@ def compose(
     request_date: date | None = None,
     due: date | None = None,
     templates: Path | None = None,
+    case: CaseInfo | None = None,
+    authorities: tuple[Authority, ...] | None = None,
+    form_url: str | None = None,
 ) -> Reply:
     """Compose the reply for an action of kind REPLY.
 
     Args:
-        action: the decision (its template names the file in templates/).
-        message: the platform's message being answered.
-        verdict: its verdict (category, rule, ticket).
+        action: the decision (its template names the file in templates/; the category's default template
+            is refined by the verdict's variant, see `template_for`).
+        message: the controller's message being answered.
+        verdict: its verdict (category, rule, ticket, variant).
         identity: the person the reply is written for.
-        platform: the platform, for its name and supervisory authority.
+        platform: the platform, for its name and lead supervisory authority.
         now: the reply's Date.
         options: statement, erasure request, quoting, Auto-Submitted.
-        request_date: when the person's request was received, if known.
-        due: the Art. 12(3) due date, when known better than one month from receipt (an extension).
+        request_date: when the person's request was received, if known (superseded by `case`).
+        due: the Art. 12(3) due date, when known better than one month from receipt (superseded by `case`).
         templates: another templates folder (tests).
+        case: the case: request types, date, deadline, account; None = an Art. 21(1) objection of unknown date.
+        authorities: the supervisory authorities (Ruleset.authorities), for the authority's name; None: the bundled.
+        form_url: the controller takes requests only by this web form: the draft is addressed to the person
+            (`action.to`) and its first line gives the form's address.
 
     Returns:
-        The Reply with its RFC 5322 bytes.
+        The Reply with its RFC 5322 bytes (text/plain; format=flowed).
     """
     if action.template is None:
         raise TemplateError(f"action {action.kind} has no template to compose")
     options = options or ReplyOptions()
+    template = action.template
+    if template == f"{verdict.category}.{action.language}":
+        template = template_for(verdict.category, verdict.variant, action.language)
     received = message_date(message) or now.date()
     context = template_context(
         identity=identity,
@@ -230,8 +367,13 @@ def compose(
         options=options,
         request_date=request_date,
         due=due,
+        case=case,
+        authority=lead_authority(platform, bundled_rules().authorities if authorities is None else authorities),
+        today=now.date(),
     )
-    text = render(action.template, context, templates)
+    text = render(template, context, templates)
+    if form_url:
+        text = _FORM_LINE.get(action.language, _FORM_LINE["en"]).format(url=form_url) + "\n\n" + text
     # A reply sent by itself never quotes a stranger's text back (it could carry anything, to anyone).
     if options.quote_original and not options.auto_submitted and message.full_text.strip():
         text += "\n" + _quote(message, action.language)
@@ -239,7 +381,7 @@ def compose(
     if not valid_address(to):
         raise TemplateError(f"no valid address to reply to ({to[:80]!r})")
     domain = identity.email.rpartition("@")[2]
-    msgid = reply_message_id(message, action.template, domain)
+    msgid = reply_message_id(message, template, domain)
     subject = reply_subject(message.subject)
     headers = [
         ("From", _address(identity.name, identity.email)),
@@ -258,13 +400,15 @@ def compose(
     reply = email.message.Message()
     for name, value in [*headers, ("MIME-Version", "1.0")]:
         reply[name] = value
-    reply.set_payload(text, _UTF8_QP)
+    reply.set_payload(flowed(text), _UTF8_QP)
+    reply.set_param("format", "flowed")
+    reply.set_param("delsp", "no")
     return Reply(
         message_id=msgid,
         to=to,
         subject=subject,
         raw=reply.as_bytes(policy=_WIRE),
         category=Category(verdict.category),
-        template=action.template,
+        template=template,
         language=action.language,
     )

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from mailbot.auth import SenderCheck, Verification, verify_sender
 from mailbot.models import Action, ActionKind, Category, Message, Verdict
+from mailbot.recipients import asks_email_reply, recipient, reply_address, reply_target, takes_replies, valid_address
 from mailbot.rules import Platform, Ruleset
 
+__all__ = ["CaseState", "Policy", "decide", "recipient", "reply_address", "takes_replies", "valid_address"]
+
 SUPPORTED_LANGUAGES = ("en", "it", "de", "fr", "es")
-_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{2,63}$")
-_NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|bounces?)(?:$|[._+-])", re.I)
 # The form of every Message-ID mailbot writes (compose.reply_message_id), whoever's instance wrote it.
 _MAILBOT_ID = re.compile(r"^<mailbot\.[0-9a-f]{32}@", re.I)
 _AUTOMATIC_PRECEDENCE = frozenset({"auto_reply", "bulk", "junk", "list"})
@@ -29,6 +30,7 @@ class Policy:
     max_sends_per_recipient_per_day: int = 2
     authserv_id: str = ""
     allow_unverified_send: bool = False
+    person: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,46 +44,6 @@ class CaseState:
     controller_domains: tuple[str, ...] = ()
     sends_today_all: int = 0
     sends_today_by_recipient: Mapping[str, int] = field(default_factory=dict)
-
-
-def reply_address(message: Message) -> str:
-    """Where a reply goes when nothing restricts it: the original's Reply-To, else its From."""
-    if message.reply_to and message.reply_to[0].email:
-        return message.reply_to[0].email
-    return message.sender.email if message.sender else ""
-
-
-def _within(address: str, domains: tuple[str, ...]) -> bool:
-    domain = address.rpartition("@")[2].lower().rstrip(".")
-    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in domains)
-
-
-def recipient(message: Message, domains: tuple[str, ...]) -> tuple[str, str]:
-    """The one address a reply goes to, and a note when the Reply-To was set aside.
-
-    Reply-To is honoured only when it is a single address within the controller's own domains;
-    otherwise the reply goes to the From (a stranger must never choose where the person's mail goes).
-    """
-    sender = message.sender.email if message.sender else ""
-    targets = [a.email for a in message.reply_to if a.email]
-    if not targets:
-        return sender, ""
-    if len(targets) == 1 and _within(targets[0], domains):
-        return targets[0], ""
-    return sender, f"Reply-To {targets[0][:80]} set aside (outside the controller's domains)"
-
-
-def valid_address(address: str) -> bool:
-    """True for a plain ASCII addr-spec a reply can be written to (no spaces, one @, a dotted domain)."""
-    return bool(_ADDRESS.match(address))
-
-
-def takes_replies(address: str, platform: Platform | None) -> bool:
-    """False for no-reply style or malformed addresses, unless the platform's privacy team writes from that one."""
-    if not valid_address(address):
-        return False
-    allowed = platform.privacy_senders if platform else ()
-    return not _NOREPLY.search(address.partition("@")[0]) or address.lower() in allowed
 
 
 def automatic(message: Message) -> str:
@@ -172,7 +134,7 @@ def decide(
         return Action(ActionKind.HOLD, f"sender failed verification: {check.reason}", language=lang)
     if verdict.category is Category.UNKNOWN:
         return Action(ActionKind.HOLD, "no rule was confident: left for you to read", language=lang)
-    if verdict.category is Category.ACKNOWLEDGEMENT:
+    if verdict.category is Category.ACKNOWLEDGEMENT and verdict.variant != "extension_no_reasons":
         return Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language=lang)
     if case.already_answered:
         return Action(ActionKind.RECORD, "already answered", language=lang)
@@ -187,12 +149,21 @@ def decide(
             )
     domains = (platform.domains if platform else ()) + case.controller_domains
     to, note = recipient(message, domains)
-    if not takes_replies(to, platform):
-        return Action(ActionKind.HOLD, f"reply address {to or '(none)'} does not take replies", language=lang)
     template = f"{verdict.category}.{lang}"
+    form = ""
+    if not takes_replies(to, platform):
+        # Every reply-worthy message ends with a draft: the privacy contact, or the person with the form.
+        target, form_url = reply_target(message, platform, asks_email_reply(message.new_text), person=policy.person)
+        if not valid_address(target):
+            return Action(ActionKind.HOLD, f"reply address {to or '(none)'} does not take replies", language=lang)
+        note = f"{to or 'the sender'} takes no replies; " + (
+            f"draft to you for the web form {form_url}" if form_url else f"written to {target}"
+        )
+        to, form = target, form_url or ""
     reason = f"{verdict.category} reply" + (f"; {note}" if note else "")
-    if policy.mode != "send":
-        return Action(ActionKind.REPLY, reason, template=template, language=lang, to=to)
+    if policy.mode != "send" or form:
+        # A draft addressed to the person, for a web form, is never sent by itself.
+        return Action(ActionKind.REPLY, reason, template=template, language=lang, to=to, form=form)
     refusal = _send_refusal(message, to, platform, policy, case, check)
     if refusal:
         return Action(ActionKind.REPLY, f"{reason}; drafted, not sent: {refusal}", template, lang, to=to, send=False)

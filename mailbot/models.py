@@ -149,6 +149,12 @@ class Verdict:
     evidence: tuple[str, ...] = ()
     scores: tuple[RuleScore, ...] = field(default=())
     ticket: str = ""
+    # The controller's argument, which picks the reply's wording within a category: "grounds" (overriding
+    # grounds claimed, not shown), "legal_basis" (contract or legal obligation instead of Art. 6(1)(f)),
+    # "medium" (use our form/portal/tool), "no_reasons" (no further action, no reasons), "already_done"
+    # (already handled / already opted out), "extension_no_reasons" (two more months, no reasons), "fee"
+    # (a fee, or "manifestly unfounded or excessive"); "" when the message makes none of these.
+    variant: str = ""
 
 
 class ActionKind(enum.StrEnum):
@@ -171,6 +177,7 @@ class Action:
     language: str = "en"
     to: str = ""
     send: bool = False
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -405,6 +405,7 @@ class Pipeline:
             max_sends_per_recipient_per_day=s.max_sends_per_recipient_per_day,
             authserv_id=s.authserv_id,
             allow_unverified_send=s.allow_unverified_send,
+            person=s.identity.email,
         )
 
     def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
@@ -424,6 +425,7 @@ class Pipeline:
             self.ruleset.platform(verdict.platform),
             now=self.now(),
             options=options,
+            form_url=action.form or None,
         )
 
     def _draft(self, reply: Reply, original: str, case: CaseRow | None) -> str:

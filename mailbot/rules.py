@@ -31,6 +31,9 @@ class Platform:
     languages: tuple[str, ...]
     privacy_senders: tuple[str, ...]
     privacy_team: tuple[str, ...] = ()
+    lead_authority: str = ""
+    privacy_contact: str = ""
+    privacy_form: str = ""
 
     def owns(self, domain: str) -> bool:
         """True when the domain is one of the platform's or a subdomain of one."""
@@ -98,6 +101,12 @@ class Ruleset:
     rules: tuple[CategoryRule, ...]
     relevance: Relevance
     extension: re.Pattern[str] | None = None
+    authorities: tuple[Authority, ...] = ()
+    home_authorities: tuple[tuple[str, str], ...] = ()  # (language or country code, authority key)
+
+    def authority(self, key: str) -> Authority | None:
+        """The supervisory authority with that key (rules/authorities.toml), if any."""
+        return next((a for a in self.authorities if a.key == key), None)
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -178,6 +187,7 @@ def load_platform(path: Path) -> Platform:
         languages=_strings(data.get("languages"), where, "languages") or LANGUAGES,
         privacy_senders=tuple(s.lower() for s in _strings(data.get("privacy_senders"), where, "privacy_senders")),
         privacy_team=_privacy_team(data.get("privacy_team"), where),
+        **_contact_fields(data, where),
     )
 
 
@@ -287,7 +297,118 @@ def load_rules(root: Path | None = None) -> Ruleset:
     if deadlines.exists():
         data = _read(deadlines)
         extension = _compile(list(_strings(data.get("extension"), deadlines.name, "extension")), deadlines.name)
-    return Ruleset(tuple(platforms), tuple(rules), load_relevance(root / "relevance.toml"), extension)
+    authorities, homes = load_authorities(root / "authorities.toml")
+    keys = {a.key for a in authorities}
+    for p in platforms:
+        if p.lead_authority and authorities and p.lead_authority not in keys:
+            raise RulesError(
+                f"platforms/{p.id}.toml [{p.id}]: lead_authority {p.lead_authority!r} is not in authorities.toml"
+            )
+    return Ruleset(
+        tuple(platforms),
+        tuple(rules),
+        load_relevance(root / "relevance.toml"),
+        extension,
+        authorities,
+        homes,
+    )
+
+
+# --- contacts and supervisory authorities (issue 14) ---------------------------------------------
+
+_URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """A supervisory authority: its names per language, and how it takes complaints (e-mail, else a web form)."""
+
+    key: str
+    country: str
+    language: str
+    email: str
+    form: str
+    names: tuple[tuple[str, str], ...]
+    withs: tuple[tuple[str, str], ...]
+
+    def name(self, lang: str) -> str:
+        """Its name as written in that language (the official one where the language has one)."""
+        return dict(self.names).get(lang) or dict(self.names)["en"]
+
+    def lodge_with(self, lang: str) -> str:
+        """The phrase that follows "lodge a complaint" in that language ("with the …", "presso il …")."""
+        return dict(self.withs).get(lang) or dict(self.withs)["en"]
+
+
+def _contact_fields(data: dict[str, Any], where: str) -> dict[str, str]:
+    out = {}
+    for key, check in (("lead_authority", _KEBAB), ("privacy_contact", _EMAIL), ("privacy_form", _URL)):
+        value = data.get(key, "")
+        if not isinstance(value, str) or (value and not check.match(value)):
+            raise RulesError(f"{where}: '{key}' is not a valid {key.rpartition('_')[2]}")
+        out[key] = value
+    return out
+
+
+def _per_language(value: Any, where: str, key: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+        raise RulesError(f"{where}: '{key}' needs exactly the languages {', '.join(LANGUAGES)}")
+    if not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise RulesError(f"{where}: every '{key}' must be a non-empty string")
+    return tuple((lang, value[lang]) for lang in LANGUAGES)
+
+
+def load_authorities(path: Path) -> tuple[tuple[Authority, ...], tuple[tuple[str, str], ...]]:
+    """rules/authorities.toml: the authorities and the default home authority per language (empty when absent)."""
+    if not path.exists():
+        return (), ()
+    data = _read(path)
+    table = data.get("authority")
+    if not isinstance(table, dict) or not table:
+        raise RulesError(f"{path.name}: needs [authority.<key>] tables")
+    out = []
+    for key, entry in table.items():
+        where = f"{path.name} [{key}]"
+        if not _KEBAB.match(key) or not isinstance(entry, dict):
+            raise RulesError(f"{where}: the key must be kebab-case and name a table")
+        email, form = entry.get("email", ""), entry.get("form", "")
+        if not isinstance(email, str) or not isinstance(form, str) or not (email or form):
+            raise RulesError(f"{where}: an authority needs an 'email' or a 'form'")
+        if (email and not _EMAIL.match(email)) or (form and not _URL.match(form)):
+            raise RulesError(f"{where}: 'email' must be an address and 'form' an https URL")
+        language = entry.get("language")
+        if language not in LANGUAGES:
+            raise RulesError(f"{where}: 'language' must be one of {', '.join(LANGUAGES)}")
+        country = entry.get("country")
+        if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country):
+            raise RulesError(f"{where}: 'country' must be a two-letter country code")
+        out.append(
+            Authority(
+                key=key,
+                country=country,
+                language=language,
+                email=email,
+                form=form,
+                names=_per_language(entry.get("name"), where, "name"),
+                withs=_per_language(entry.get("with"), where, "with"),
+            )
+        )
+    keys = {a.key for a in out}
+    home = data.get("home", {})
+    if not isinstance(home, dict):
+        raise RulesError(f"{path.name}: [home] must be a table")
+    homes = _per_language(home.get("language"), f"{path.name} [home.language]", "home.language")
+    countries = home.get("country", {})
+    if not isinstance(countries, dict) or not all(
+        re.fullmatch(r"[A-Z]{2}", c) and isinstance(k, str) for c, k in countries.items()
+    ):
+        raise RulesError(f"{path.name} [home.country]: keys must be country codes, values authority keys")
+    homes += tuple(countries.items())
+    for where, key in homes:
+        if key not in keys:
+            raise RulesError(f"{path.name} [home]: {where} = {key!r} is not an authority")
+    return tuple(out), homes
 
 
 @cache

@@ -464,6 +464,24 @@ class Store:
         """True when a Message-ID is one mailbot wrote (its own reply coming back)."""
         return bool(message_id) and self.reply(message_id) is not None
 
+    # --- complaint (read-only queries, issue 14) --------------------------------------------------
+
+    def case(self, case_id: int) -> CaseRow | None:
+        """One case by its id."""
+        row = self.db.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
+        return _case(row) if row else None
+
+    def case_history(self, case_id: int) -> list[dict[str, Any]]:
+        """The controller's messages recorded in a case, oldest first: ids, sender, subject, category, evidence."""
+        rows = self.db.execute(
+            "SELECT m.message_id, m.sender, m.subject, m.category, m.rule, m.evidence, m.seen_at, "
+            "cm.at AS filed_at FROM messages m LEFT JOIN case_messages cm "
+            "ON cm.case_id = m.case_id AND cm.message_id = m.message_id "
+            "WHERE m.case_id=? AND m.category IS NOT NULL ORDER BY m.seen_at, m.uid",
+            (case_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
 
 def _case(row: sqlite3.Row) -> CaseRow:
     return CaseRow(

@@ -21,6 +21,7 @@ from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
 from mailbot.cli import cli
+from mailbot.compose import unflow
 from mailbot.config import PLACEHOLDER_IDENTITY
 from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.pipeline import Pipeline, PipelineSettings
@@ -162,10 +163,10 @@ def test_overdue_case_gets_one_reminder_and_a_later_reply_cancels_more(dovecot: 
     assert len(drafts) == 1
     reminder = drafts[0][0]
     assert written_kind(env / "state.sqlite3", reminder) == "reminder"
-    body = reminder.get_content()
+    body = unflow(reminder.get_content())  # format=flowed: soft line breaks joined
     assert "Art. 12(3) GDPR" in body
     assert "Art. 12(4) GDPR" in body
-    assert "Data Protection Commission (Ireland)" in body
+    assert "with the Data Protection Commission in Ireland" in body
     assert "10 February 2025" in body
     # The platform answers later, in the same thread.
     later = seeded_raw("late", SEED["request_info"]).replace(b"seed-late-0@", b"later-late@")

@@ -235,3 +235,39 @@ def test_a_cases_first_automatic_send_goes_only_to_the_privacy_team(ruleset: Rul
     assert "first automatic send" in first.reason
     later = decide(message, _verdict(), ruleset, SEND, CaseState(known=True, sent_before=True))
     assert later.send
+
+
+# --- where a no-reply sender's answer goes -------------------------------------------------------------
+
+
+def test_no_reply_sender_is_answered_at_the_documented_privacy_contact(ruleset: Ruleset) -> None:
+    message = _mail(sender="Spotify <no-reply@spotify.com>", results=(f"{SERVER}; dmarc=pass header.from=spotify.com",))
+    action = decide(message, _verdict("spotify"), ruleset, Policy(person="ada@example.org"), CaseState(known=True))
+    assert action.kind is ActionKind.REPLY
+    assert action.to == "privacy@spotify.com"
+    assert not action.form
+
+
+def test_form_only_controller_gets_a_draft_to_the_person_never_a_send(ruleset: Ruleset) -> None:
+    message = _mail(sender="TikTok <noreply@tiktok.com>", results=(f"{SERVER}; dmarc=pass header.from=tiktok.com",))
+    state = CaseState(known=True, sent_before=True)
+    for policy in (Policy(person="ada@example.org"), Policy(mode="send", person="ada@example.org")):
+        action = decide(message, _verdict("tiktok"), ruleset, policy, state)
+        assert action.kind is ActionKind.REPLY
+        assert action.to == "ada@example.org"
+        assert action.form.startswith("https://www.tiktok.com/")
+        assert not action.send
+
+
+def test_no_reply_sender_that_asks_for_an_email_reply_is_answered_there(ruleset: Ruleset) -> None:
+    raw = (
+        f"Authentication-Results: {SERVER}; dmarc=pass header.from=tiktok.com\r\n"
+        "From: TikTok <noreply@tiktok.com>\r\nTo: ada@example.org\r\nSubject: La tua richiesta\r\n"
+        "Message-ID: <t1@tiktok.com>\r\n\r\nPer favore indicaci quale trattamento. "
+        "Rispondi direttamente a questa e-mail.\r\n"
+    )
+    action = decide(
+        parse(raw.encode()), _verdict("tiktok"), ruleset, Policy(person="a@example.org"), CaseState(known=True)
+    )
+    assert action.to == "noreply@tiktok.com"
+    assert not action.form
