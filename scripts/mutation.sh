@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 
 # A venv of its own with mailbot's dependencies but not mailbot: the tests must import the mutated copy
 # that mutmut writes to mutants/ (it puts that folder first on sys.path), never an installed wheel.
-if [ ! -x .venv-mut/bin/mutmut ]; then
-  echo "== creating .venv-mut (mutmut and the test dependencies) =="
-  "${PYTHON:-python3}" -m venv .venv-mut
-  .venv-mut/bin/python -m pip install -q "mutmut==3.8.1" ".[test]" >.venv-mut.log 2>&1 || { cat .venv-mut.log >&2; exit 1; }
-  .venv-mut/bin/python -m pip uninstall -q -y privacy-mailbot >>.venv-mut.log 2>&1
-  rm -f .venv-mut.log
+deps=$(sha256sum pyproject.toml | cut -c1-16)
+if [ "$(cat .venv-mut/deps 2>/dev/null)" != "$deps" ]; then
+  echo "== .venv-mut: mutmut and the test dependencies (not mailbot itself) =="
+  [ -x .venv-mut/bin/python ] || "${PYTHON:-python3}" -m venv .venv-mut
+  .venv-mut/bin/python -m pip install -q "mutmut==3.8.1" ".[test]" >.venv-mut/pip.log 2>&1 || { cat .venv-mut/pip.log >&2; exit 1; }
+  .venv-mut/bin/python -m pip uninstall -q -y privacy-mailbot >>.venv-mut/pip.log 2>&1
+  echo "$deps" >.venv-mut/deps
 fi
 
 modules=("$@")
