@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure core with mutmut (slow: not part of CI). Usage: bash scripts/mutation.sh [module...]
-# Modules are names under mailbot/ (parse hidden auth classify decide compose cases; default: all of them that exist).
+# Modules are names under mailbot/ (parse hidden auth classify decide recipients compose cases; default: all that exist).
 # Prints killed/total per module and every survivor; `.venv-mut/bin/mutmut show NAME` shows one mutant's diff.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ fi
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-  for m in parse hidden auth classify decide compose cases; do [ -f "mailbot/$m.py" ] && modules+=("$m"); done
+  for m in parse hidden auth classify decide recipients compose cases; do [ -f "mailbot/$m.py" ] && modules+=("$m"); done
 fi
 patterns=()
 for m in "${modules[@]}"; do

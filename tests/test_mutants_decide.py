@@ -1,0 +1,360 @@
+"""decide and recipients, reason by reason: what each branch does and the exact words it records."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from mailbot.decide import CaseState, Policy, automatic, decide, reply_language
+from mailbot.models import Action, ActionKind, Category, Message, Verdict
+from mailbot.parse import parse
+from mailbot.recipients import asks_email_reply, recipient, reply_address, reply_target, takes_replies, valid_address
+from mailbot.rules import Ruleset
+
+MX = "mx.home.example"
+PASS = f"{MX}; dkim=pass header.d=facebook.com; dmarc=pass header.from=facebook.com"
+
+
+def _mail(
+    sender: str = "Facebook <privacy@facebook.com>",
+    *,
+    results: str = PASS,
+    extra: str = "",
+    body: str = "Please tell us which processing you object to.",
+) -> Message:
+    raw = (
+        f"Authentication-Results: {results}\r\nFrom: {sender}\r\nTo: ada@example.org\r\nSubject: Your objection\r\n"
+        f"Message-ID: <m1@facebook.com>\r\nDate: Mon, 14 Apr 2025 10:00:00 +0000\r\n{extra}\r\n{body}\r\n"
+    )
+    return parse(raw.encode())
+
+
+def _verdict(category: Category = Category.REQUEST_INFO, platform: str = "facebook", **kw: object) -> Verdict:
+    return replace(Verdict(category, platform, "en", 0.9, "asks-which-processing"), **kw)  # type: ignore[arg-type]
+
+
+SEND = Policy(mode="send", person="ada@example.org")
+DRAFT = Policy(person="ada@example.org")
+KNOWN = CaseState(known=True, sent_before=True)
+
+
+def _hold(reason: str) -> Action:
+    return Action(ActionKind.HOLD, reason, language="en")
+
+
+@pytest.mark.parametrize(
+    ("message", "verdict", "policy", "case", "action"),
+    [
+        (
+            replace(_mail(), truncated=True, defects=()),
+            _verdict(),
+            DRAFT,
+            None,
+            _hold("not read in full (larger than the size limit): left for you to read"),
+        ),
+        (
+            replace(_mail(), truncated=True, defects=("a", "too many MIME parts")),
+            _verdict(),
+            DRAFT,
+            None,
+            _hold("not read in full (too many MIME parts): left for you to read"),
+        ),
+        (
+            _mail(),
+            _verdict(Category.UNRELATED, rule="newsletter"),
+            DRAFT,
+            None,
+            Action(ActionKind.IGNORE, "not a platform's answer (newsletter)", language="en"),
+        ),
+        (
+            _mail(),
+            _verdict(Category.UNRELATED, rule=None),
+            DRAFT,
+            None,
+            Action(ActionKind.IGNORE, "not a platform's answer (no rule)", language="en"),
+        ),
+        (
+            _mail(extra="From: other@example.org\r\n"),
+            _verdict(),
+            DRAFT,
+            None,
+            _hold("sender cannot be trusted: 2 From headers"),
+        ),
+        (
+            _mail(results=f"{MX}; dmarc=fail header.from=facebook.com"),
+            _verdict(),
+            DRAFT,
+            None,
+            _hold(f"sender failed verification: facebook.com failed verification at {MX}: dmarc=fail"),
+        ),
+        (_mail(), _verdict(Category.UNKNOWN), DRAFT, None, _hold("no rule was confident: left for you to read")),
+        (
+            _mail(),
+            _verdict(Category.ACKNOWLEDGEMENT),
+            DRAFT,
+            None,
+            Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language="en"),
+        ),
+        (
+            _mail(),
+            _verdict(Category.REQUEST_INFO),
+            DRAFT,
+            CaseState(known=True, already_answered=True),
+            Action(ActionKind.RECORD, "already answered", language="en"),
+        ),
+        (
+            _mail("Someone <someone@example.net>", results=f"{MX}; dmarc=pass header.from=example.net"),
+            _verdict(platform="none"),
+            DRAFT,
+            None,
+            _hold("sender is not a known platform and no case is open"),
+        ),
+        (
+            _mail("Facebook <ads@facebook.com>"),
+            _verdict(),
+            DRAFT,
+            None,
+            _hold("ads@facebook.com is not facebook's privacy team and no case is open"),
+        ),
+        (
+            _mail(),
+            _verdict(),
+            DRAFT,
+            None,
+            Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="privacy@facebook.com"),
+        ),
+        (  # in a known case, any sender of the platform is answered
+            _mail("Facebook <ads@facebook.com>"),
+            _verdict(),
+            DRAFT,
+            KNOWN,
+            Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="ads@facebook.com"),
+        ),
+        (
+            _mail(extra="Reply-To: attacker@evil.example\r\n"),
+            _verdict(),
+            DRAFT,
+            None,
+            Action(
+                ActionKind.REPLY,
+                "request_info reply; Reply-To attacker@evil.example set aside (outside the controller's domains)",
+                "request_info.en",
+                "en",
+                to="privacy@facebook.com",
+            ),
+        ),
+        (  # no-reply sender of a platform that takes requests by web form: a draft to the person, never sent
+            _mail("Facebook <no-reply@facebook.com>"),
+            _verdict(),
+            SEND,
+            KNOWN,
+            Action(
+                ActionKind.REPLY,
+                "request_info reply; no-reply@facebook.com takes no replies; draft to you for the web form "
+                "https://www.facebook.com/help/contact/540977946302970",
+                "request_info.en",
+                "en",
+                to="ada@example.org",
+                form="https://www.facebook.com/help/contact/540977946302970",
+            ),
+        ),
+        (
+            _mail("Spotify <no-reply@spotify.com>", results=f"{MX}; dmarc=pass header.from=spotify.com"),
+            _verdict(platform="spotify"),
+            DRAFT,
+            KNOWN,
+            Action(
+                ActionKind.REPLY,
+                "request_info reply; no-reply@spotify.com takes no replies; written to privacy@spotify.com",
+                "request_info.en",
+                "en",
+                to="privacy@spotify.com",
+            ),
+        ),
+        (  # no privacy contact, no form, no person: nowhere to write
+            _mail("X <no-reply@x.com>", results=f"{MX}; dmarc=pass header.from=x.com"),
+            _verdict(platform="x"),
+            Policy(),
+            KNOWN,
+            _hold("reply address no-reply@x.com does not take replies"),
+        ),
+    ],
+)
+def test_decide(
+    message: Message, verdict: Verdict, policy: Policy, case: CaseState | None, action: Action, ruleset: Ruleset
+) -> None:
+    assert decide(message, verdict, ruleset, policy, case) == action
+
+
+def test_acknowledgement_of_an_extension_without_reasons_is_answered(ruleset: Ruleset) -> None:
+    got = decide(_mail(), _verdict(Category.ACKNOWLEDGEMENT, variant="extension_no_reasons"), ruleset, DRAFT)
+    assert got.kind is ActionKind.REPLY
+    assert got.template == "acknowledgement.en"
+
+
+SENT = Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="privacy@facebook.com", send=True)
+
+
+def _refused(why: str, to: str = "privacy@facebook.com") -> Action:
+    return replace(SENT, reason=f"request_info reply; drafted, not sent: {why}", send=False, to=to)
+
+
+@pytest.mark.parametrize(
+    ("message", "policy", "case", "action"),
+    [
+        (_mail(), SEND, None, SENT),
+        (_mail(), SEND, CaseState(sends_today=1, sends_today_all=9, sends_today_by_recipient={"x": 5}), SENT),
+        (
+            _mail(results=f"{MX}; dkim=none"),
+            SEND,
+            None,
+            _refused(f"sender not verified (facebook.com not verified by {MX}: dkim=none)"),
+        ),
+        (_mail(results=f"{MX}; dkim=none"), replace(SEND, allow_unverified_send=True), None, SENT),
+        (_mail(extra="Auto-Submitted: auto-replied\r\n"), SEND, None, _refused("automatic mail (Auto-Submitted: auto-replied)")),
+        (
+            _mail(extra="Reply-To: team@facebook.com\r\n"),
+            SEND,
+            None,
+            _refused(
+                "a case's first automatic send goes only to a privacy team's address, not team@facebook.com",
+                to="team@facebook.com",
+            ),
+        ),
+        (_mail(extra="Reply-To: team@facebook.com\r\n"), SEND, KNOWN, replace(SENT, to="team@facebook.com")),
+        (_mail(), SEND, CaseState(sends_today=2), _refused("loop guard: daily send limit for this case reached")),
+        (_mail(), SEND, CaseState(sends_today_all=10), _refused("daily send limit reached")),
+        (
+            _mail(),
+            SEND,
+            CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
+            _refused("daily send limit for privacy@facebook.com reached"),
+        ),
+        (
+            _mail("Facebook <Privacy@Facebook.com>"),
+            SEND,
+            CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
+            _refused("daily send limit for Privacy@Facebook.com reached", to="Privacy@Facebook.com"),
+        ),
+    ],
+)
+def test_send_rules(message: Message, policy: Policy, case: CaseState | None, action: Action, ruleset: Ruleset) -> None:
+    assert decide(message, _verdict(), ruleset, policy, case) == action
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ("Auto-Submitted: auto-generated; type=ticket\r\n", "Auto-Submitted: auto-generated; type=ticket"),
+        ("Auto-Submitted: " + "a" * 60 + "\r\n", "Auto-Submitted: " + "a" * 40),
+        ("Auto-Submitted: no; reason=human\r\n", ""),
+        ("Auto-Submitted: No\r\n", ""),
+        ("Precedence: bulk\r\n", "Precedence: bulk"),
+        ("Precedence: auto_reply\r\n", "Precedence: auto_reply"),
+        ("Precedence: first-class\r\n", ""),
+        ("X-Auto-Response-Suppress: OOF\r\n", "X-Auto-Response-Suppress"),
+        ("List-Id: <l.example.org>\r\n", "list or bulk mail"),
+        ("List-Unsubscribe: <mailto:u@example.org>\r\n", "list or bulk mail"),
+        ("", ""),
+    ],
+)
+def test_automatic(extra: str, why: str) -> None:
+    assert automatic(_mail(extra=extra)) == why
+
+
+def test_mail_written_by_mailbot_is_automatic() -> None:
+    mine = replace(_mail(), message_id="<mailbot." + "0a" * 16 + "@example.org>")
+    assert automatic(mine) == "written by mailbot"
+    assert automatic(replace(_mail(), message_id="<mailbot.0a@example.org>")) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "default", "override", "expected"),
+    [("de", "en", None, "de"), ("de", "en", "it", "it"), ("nl", "fr", None, "fr"), ("nl", "nl", None, "en")],
+)
+def test_reply_language(language: str, default: str, override: str | None, expected: str) -> None:
+    assert reply_language(_verdict(language=language), default, override) == expected
+
+
+def test_reply_address_and_recipient() -> None:
+    message = _mail(extra="Reply-To: Team <team@support.facebook.com>\r\n")
+    assert reply_address(message) == "team@support.facebook.com"
+    assert reply_address(_mail()) == "privacy@facebook.com"
+    assert reply_address(replace(_mail(), sender=None)) == ""
+    assert recipient(message, ("facebook.com",)) == ("team@support.facebook.com", "")
+    assert recipient(message, ("FACEBOOK.COM",))[0] == "privacy@facebook.com"  # domains come lower-case
+    dotted = _mail(extra="Reply-To: team@Facebook.com.\r\n")
+    assert recipient(dotted, ("facebook.com",)) == ("team@Facebook.com.", "")
+    assert recipient(message, ("book.com",))[0] == "privacy@facebook.com"
+    two = _mail(extra="Reply-To: a@facebook.com, b@facebook.com\r\n")
+    assert recipient(two, ("facebook.com",)) == (
+        "privacy@facebook.com",
+        "Reply-To a@facebook.com set aside (outside the controller's domains)",
+    )
+    long = _mail(extra=f"Reply-To: {'a' * 90}@evil.example\r\n")
+    assert recipient(long, ("facebook.com",))[1] == f"Reply-To {'a' * 80} set aside (outside the controller's domains)"
+
+
+@pytest.mark.parametrize(
+    ("address", "takes"),
+    [
+        ("privacy@facebook.com", True),
+        ("noreply@example.org", False),
+        ("no-reply@example.org", False),
+        ("do-not-reply@example.org", False),
+        ("donotreply@example.org", False),
+        ("mailer-daemon@example.org", False),
+        ("bounces+123@example.org", False),
+        ("team.noreply@example.org", False),
+        ("replyno@example.org", True),
+        ("noreply@facebookmail.com", True),  # a facebook privacy sender, though no-reply by name
+        ("not an address", False),
+    ],
+)
+def test_takes_replies(address: str, takes: bool, ruleset: Ruleset) -> None:
+    assert takes_replies(address, ruleset.platform("facebook")) is takes
+
+
+def test_takes_replies_without_platform() -> None:
+    assert takes_replies("privacy@example.org", None)
+    assert not takes_replies("noreply@facebookmail.com", None)
+    assert valid_address("a.b+c@sub.example.org")
+    assert not valid_address("a@localhost")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please reply directly to this email.",
+        "Simply reply to this\nmessage.",
+        "Rispondi direttamente a questa e-mail.",
+        "Antworten Sie bitte direkt auf diese Nachricht.",
+        "Antworte direkt auf diese E-Mail.",
+        "Répondez directement à cet e-mail.",
+        "Réponds directement a cet courriel.",
+        "Responde directamente a este correo.",
+    ],
+)
+def test_asks_email_reply(text: str) -> None:
+    assert asks_email_reply(text)
+
+
+def test_does_not_ask_email_reply() -> None:
+    assert not asks_email_reply("Please use the form in the Help Centre.")
+
+
+def test_reply_target_order(ruleset: Ruleset) -> None:
+    spotify, facebook, x = (ruleset.platform(p) for p in ("spotify", "facebook", "x"))
+    noreply = _mail("Spotify <no-reply@spotify.com>")
+    assert reply_target(_mail(), facebook, False) == ("privacy@facebook.com", None)
+    assert reply_target(noreply, spotify, True) == ("no-reply@spotify.com", None)
+    assert reply_target(noreply, spotify, False) == ("privacy@spotify.com", None)
+    fb_noreply = _mail("Facebook <no-reply@facebook.com>")
+    assert reply_target(fb_noreply, facebook, False, person="ada@example.org") == (
+        "ada@example.org",
+        "https://www.facebook.com/help/contact/540977946302970",
+    )
+    assert reply_target(_mail("X <no-reply@x.com>"), x, False) == ("", "https://help.x.com/forms/privacy")
+    assert reply_target(noreply, None, False, person="ada@example.org") == ("ada@example.org", None)
+    assert reply_target(replace(noreply, sender=None), None, True) == ("", None)
