@@ -212,7 +212,12 @@ def _refused(why: str, to: str = "privacy@facebook.com") -> Action:
             _refused(f"sender not verified (facebook.com not verified by {MX}: dkim=none)"),
         ),
         (_mail(results=f"{MX}; dkim=none"), replace(SEND, allow_unverified_send=True), None, SENT),
-        (_mail(extra="Auto-Submitted: auto-replied\r\n"), SEND, None, _refused("automatic mail (Auto-Submitted: auto-replied)")),
+        (
+            _mail(extra="Auto-Submitted: auto-replied\r\n"),
+            SEND,
+            None,
+            _refused("automatic mail (Auto-Submitted: auto-replied)"),
+        ),
         (
             _mail(extra="Reply-To: team@facebook.com\r\n"),
             SEND,

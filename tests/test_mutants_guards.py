@@ -41,7 +41,10 @@ NEGATED = [
     ("Your objection has been approved.", "We are not able to confirm that your objection has been approved."),
     ("Your request has been completed.", "At this stage we cannot say that your request has been completed."),
     ("La tua obiezione è stata accolta.", "Non possiamo confermare che la tua obiezione è stata accolta."),
-    ("Ihrem Widerspruch wurde stattgegeben.", "Wir können nicht bestätigen, dass Ihrem Widerspruch stattgegeben wurde."),
+    (
+        "Ihrem Widerspruch wurde stattgegeben.",
+        "Wir können nicht bestätigen, dass Ihrem Widerspruch stattgegeben wurde.",
+    ),
     ("Votre opposition a été acceptée.", "Nous ne pouvons pas confirmer que votre opposition a été acceptée."),
     ("Tu oposición ha sido aceptada.", "No podemos confirmar que tu oposición ha sido aceptada."),
     ("We have reviewed your request and will honour your objection.", "We will not honour your objection."),
@@ -59,7 +62,10 @@ CONDITIONAL = [
     ("We will accept your objection.", "When you send us the form, we will accept your objection."),
     ("We will honour your objection.", "If you send us the form, we will honour your objection."),
     ("We will honour your objection.", "If you object, we will confirm that we will honour your objection."),
-    ("Wir werden Ihrem Widerspruch nachkommen.", "Wenn Sie uns das Formular senden, werden wir Ihrem Widerspruch nachkommen."),
+    (
+        "Wir werden Ihrem Widerspruch nachkommen.",
+        "Wenn Sie uns das Formular senden, werden wir Ihrem Widerspruch nachkommen.",
+    ),
     ("Aceptaremos su oposición.", "Si usted nos envía el formulario, aceptaremos su oposición."),
 ]
 

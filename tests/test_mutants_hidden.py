@@ -113,8 +113,8 @@ HIDDEN = [
     '<div style="background:url(x.png)" bgcolor="black"><font color="black">secret</font></div>',
     '<!-- a comment first --><span style="display:none">secret</span>',
     '<span style="display:none">first</span><span style="display:none">secret</span>',
-    '<span hidden>secret</span>',
-    '<noscript>secret</noscript>',
+    "<span hidden>secret</span>",
+    "<noscript>secret</noscript>",
 ]
 
 

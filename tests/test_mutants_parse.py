@@ -35,9 +35,14 @@ def test_every_header_field() -> None:
     assert message.date == "Mon, 14 Apr 2025 10:00:00 +0000"
     assert (message.message_id, message.in_reply_to) == ("<m1@example.org>", "<m0@example.org>")
     assert message.references == ("<a@example.org>", "<m0@example.org>")
-    assert message.is_list and message.is_bulk and message.is_bounce
-    assert (message.precedence, message.auto_submitted, message.auto_response_suppress) == ("junk", "auto-replied", "All")
-    assert len(message.auth_results) == 20 and message.auth_results[0] == "mx0.example.net; none"  # noqa: PT018
+    assert (message.is_list, message.is_bulk, message.is_bounce) == (True, True, True)
+    assert (message.precedence, message.auto_submitted, message.auto_response_suppress) == (
+        "junk",
+        "auto-replied",
+        "All",
+    )
+    assert len(message.auth_results) == 20
+    assert message.auth_results[0] == "mx0.example.net; none"
     assert message.full_text == "Line one\n\n\n\nLine two\n"
     assert message.new_text == "Line one\n\nLine two"
     assert message.defects == ()
@@ -48,7 +53,7 @@ def test_absent_headers_are_empty() -> None:
     message = parse(_mail())
     assert (message.message_id, message.in_reply_to, message.date, message.auto_submitted) == ("", "", "", "")
     assert message.to == message.cc == message.reply_to == ()
-    assert not (message.is_list or message.is_bulk or message.is_bounce or message.has_html_only)
+    assert (message.is_list, message.is_bulk, message.is_bounce, message.has_html_only) == (False, False, False, False)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +153,9 @@ def test_a_large_html_part_is_read() -> None:
 
 
 def test_defects_are_recorded_by_name() -> None:
-    raw = HEAD.encode() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHi'
+    raw = (
+        HEAD.encode() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHi'
+    )
     message = parse(raw)
     assert "CloseBoundaryNotFoundDefect" in message.defects
     assert message.full_text.startswith("Hi")
@@ -163,7 +170,12 @@ def test_truncation_only_beyond_the_limit(extra: int) -> None:
 
 
 def _parts(count: int) -> bytes:
-    return HEAD.encode() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + b"--b\r\n\r\nx\r\n" * count + b"--b--\r\n"
+    return (
+        HEAD.encode()
+        + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        + b"--b\r\n\r\nx\r\n" * count
+        + b"--b--\r\n"
+    )
 
 
 def test_exactly_the_part_cap_is_read() -> None:
