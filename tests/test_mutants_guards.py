@@ -51,7 +51,7 @@ NEGATED = [
 ]
 
 
-@pytest.mark.parametrize(("granted", "negated"), NEGATED, ids=[n for _, n in NEGATED])
+@pytest.mark.parametrize(("granted", "negated"), NEGATED, ids=[f"negated-{i}" for i in range(len(NEGATED))])
 def test_negated_acceptance_is_never_acceptance(granted: str, negated: str, ruleset: Ruleset) -> None:
     assert _category(granted, ruleset) is Category.ACCEPTANCE
     assert _category(negated, ruleset) is not Category.ACCEPTANCE
@@ -70,7 +70,9 @@ CONDITIONAL = [
 ]
 
 
-@pytest.mark.parametrize(("granted", "conditional"), CONDITIONAL, ids=[c for _, c in CONDITIONAL])
+@pytest.mark.parametrize(
+    ("granted", "conditional"), CONDITIONAL, ids=[f"conditional-{i}" for i in range(len(CONDITIONAL))]
+)
 def test_conditional_promise_is_never_acceptance(granted: str, conditional: str, ruleset: Ruleset) -> None:
     assert _category(granted, ruleset) is Category.ACCEPTANCE
     assert _category(conditional, ruleset) is not Category.ACCEPTANCE
