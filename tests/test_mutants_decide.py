@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from mailbot.decide import CaseState, Policy, automatic, decide, reply_language
-from mailbot.models import Action, ActionKind, Category, Message, Verdict
+from mailbot.decide import CaseState, Policy, automatic, decide, reply_language, verification
+from mailbot.models import Action, ActionKind, Address, Category, Message, Verdict
 from mailbot.parse import parse
 from mailbot.recipients import asks_email_reply, recipient, reply_address, reply_target, takes_replies, valid_address
 from mailbot.rules import Ruleset
@@ -43,144 +43,144 @@ def _hold(reason: str) -> Action:
     return Action(ActionKind.HOLD, reason, language="en")
 
 
-@pytest.mark.parametrize(
-    ("message", "verdict", "policy", "case", "action"),
-    [
-        (
-            replace(_mail(), truncated=True, defects=()),
-            _verdict(),
-            DRAFT,
-            None,
-            _hold("not read in full (larger than the size limit): left for you to read"),
+DECIDE_CASES: list[tuple[Message, Verdict, Policy, CaseState | None, Action]] = [
+    (
+        replace(_mail(), truncated=True, defects=()),
+        _verdict(),
+        DRAFT,
+        None,
+        _hold("not read in full (larger than the size limit): left for you to read"),
+    ),
+    (
+        replace(_mail(), truncated=True, defects=("a", "too many MIME parts")),
+        _verdict(),
+        DRAFT,
+        None,
+        _hold("not read in full (too many MIME parts): left for you to read"),
+    ),
+    (
+        _mail(),
+        _verdict(Category.UNRELATED, rule="newsletter"),
+        DRAFT,
+        None,
+        Action(ActionKind.IGNORE, "not a platform's answer (newsletter)", language="en"),
+    ),
+    (
+        _mail(),
+        _verdict(Category.UNRELATED, rule=None),
+        DRAFT,
+        None,
+        Action(ActionKind.IGNORE, "not a platform's answer (no rule)", language="en"),
+    ),
+    (
+        _mail(extra="From: other@example.org\r\n"),
+        _verdict(),
+        DRAFT,
+        None,
+        _hold("sender cannot be trusted: 2 From headers"),
+    ),
+    (
+        _mail(results=f"{MX}; dmarc=fail header.from=facebook.com"),
+        _verdict(),
+        DRAFT,
+        None,
+        _hold(f"sender failed verification: facebook.com failed verification at {MX}: dmarc=fail"),
+    ),
+    (_mail(), _verdict(Category.UNKNOWN), DRAFT, None, _hold("no rule was confident: left for you to read")),
+    (
+        _mail(),
+        _verdict(Category.ACKNOWLEDGEMENT),
+        DRAFT,
+        None,
+        Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language="en"),
+    ),
+    (
+        _mail(),
+        _verdict(Category.REQUEST_INFO),
+        DRAFT,
+        CaseState(known=True, already_answered=True),
+        Action(ActionKind.RECORD, "already answered", language="en"),
+    ),
+    (
+        _mail("Someone <someone@example.net>", results=f"{MX}; dmarc=pass header.from=example.net"),
+        _verdict(platform="none"),
+        DRAFT,
+        None,
+        _hold("sender is not a known platform and no case is open"),
+    ),
+    (
+        _mail("Facebook <ads@facebook.com>"),
+        _verdict(),
+        DRAFT,
+        None,
+        _hold("ads@facebook.com is not facebook's privacy team and no case is open"),
+    ),
+    (
+        _mail(),
+        _verdict(),
+        DRAFT,
+        None,
+        Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="privacy@facebook.com"),
+    ),
+    (  # in a known case, any sender of the platform is answered
+        _mail("Facebook <ads@facebook.com>"),
+        _verdict(),
+        DRAFT,
+        KNOWN,
+        Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="ads@facebook.com"),
+    ),
+    (
+        _mail(extra="Reply-To: attacker@evil.example\r\n"),
+        _verdict(),
+        DRAFT,
+        None,
+        Action(
+            ActionKind.REPLY,
+            "request_info reply; Reply-To attacker@evil.example set aside (outside the controller's domains)",
+            "request_info.en",
+            "en",
+            to="privacy@facebook.com",
         ),
-        (
-            replace(_mail(), truncated=True, defects=("a", "too many MIME parts")),
-            _verdict(),
-            DRAFT,
-            None,
-            _hold("not read in full (too many MIME parts): left for you to read"),
+    ),
+    (  # no-reply sender of a platform that takes requests by web form: a draft to the person, never sent
+        _mail("Facebook <no-reply@facebook.com>"),
+        _verdict(),
+        SEND,
+        KNOWN,
+        Action(
+            ActionKind.REPLY,
+            "request_info reply; no-reply@facebook.com takes no replies; draft to you for the web form "
+            "https://www.facebook.com/help/contact/540977946302970",
+            "request_info.en",
+            "en",
+            to="ada@example.org",
+            form="https://www.facebook.com/help/contact/540977946302970",
         ),
-        (
-            _mail(),
-            _verdict(Category.UNRELATED, rule="newsletter"),
-            DRAFT,
-            None,
-            Action(ActionKind.IGNORE, "not a platform's answer (newsletter)", language="en"),
+    ),
+    (
+        _mail("Spotify <no-reply@spotify.com>", results=f"{MX}; dmarc=pass header.from=spotify.com"),
+        _verdict(platform="spotify"),
+        DRAFT,
+        KNOWN,
+        Action(
+            ActionKind.REPLY,
+            "request_info reply; no-reply@spotify.com takes no replies; written to privacy@spotify.com",
+            "request_info.en",
+            "en",
+            to="privacy@spotify.com",
         ),
-        (
-            _mail(),
-            _verdict(Category.UNRELATED, rule=None),
-            DRAFT,
-            None,
-            Action(ActionKind.IGNORE, "not a platform's answer (no rule)", language="en"),
-        ),
-        (
-            _mail(extra="From: other@example.org\r\n"),
-            _verdict(),
-            DRAFT,
-            None,
-            _hold("sender cannot be trusted: 2 From headers"),
-        ),
-        (
-            _mail(results=f"{MX}; dmarc=fail header.from=facebook.com"),
-            _verdict(),
-            DRAFT,
-            None,
-            _hold(f"sender failed verification: facebook.com failed verification at {MX}: dmarc=fail"),
-        ),
-        (_mail(), _verdict(Category.UNKNOWN), DRAFT, None, _hold("no rule was confident: left for you to read")),
-        (
-            _mail(),
-            _verdict(Category.ACKNOWLEDGEMENT),
-            DRAFT,
-            None,
-            Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language="en"),
-        ),
-        (
-            _mail(),
-            _verdict(Category.REQUEST_INFO),
-            DRAFT,
-            CaseState(known=True, already_answered=True),
-            Action(ActionKind.RECORD, "already answered", language="en"),
-        ),
-        (
-            _mail("Someone <someone@example.net>", results=f"{MX}; dmarc=pass header.from=example.net"),
-            _verdict(platform="none"),
-            DRAFT,
-            None,
-            _hold("sender is not a known platform and no case is open"),
-        ),
-        (
-            _mail("Facebook <ads@facebook.com>"),
-            _verdict(),
-            DRAFT,
-            None,
-            _hold("ads@facebook.com is not facebook's privacy team and no case is open"),
-        ),
-        (
-            _mail(),
-            _verdict(),
-            DRAFT,
-            None,
-            Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="privacy@facebook.com"),
-        ),
-        (  # in a known case, any sender of the platform is answered
-            _mail("Facebook <ads@facebook.com>"),
-            _verdict(),
-            DRAFT,
-            KNOWN,
-            Action(ActionKind.REPLY, "request_info reply", "request_info.en", "en", to="ads@facebook.com"),
-        ),
-        (
-            _mail(extra="Reply-To: attacker@evil.example\r\n"),
-            _verdict(),
-            DRAFT,
-            None,
-            Action(
-                ActionKind.REPLY,
-                "request_info reply; Reply-To attacker@evil.example set aside (outside the controller's domains)",
-                "request_info.en",
-                "en",
-                to="privacy@facebook.com",
-            ),
-        ),
-        (  # no-reply sender of a platform that takes requests by web form: a draft to the person, never sent
-            _mail("Facebook <no-reply@facebook.com>"),
-            _verdict(),
-            SEND,
-            KNOWN,
-            Action(
-                ActionKind.REPLY,
-                "request_info reply; no-reply@facebook.com takes no replies; draft to you for the web form "
-                "https://www.facebook.com/help/contact/540977946302970",
-                "request_info.en",
-                "en",
-                to="ada@example.org",
-                form="https://www.facebook.com/help/contact/540977946302970",
-            ),
-        ),
-        (
-            _mail("Spotify <no-reply@spotify.com>", results=f"{MX}; dmarc=pass header.from=spotify.com"),
-            _verdict(platform="spotify"),
-            DRAFT,
-            KNOWN,
-            Action(
-                ActionKind.REPLY,
-                "request_info reply; no-reply@spotify.com takes no replies; written to privacy@spotify.com",
-                "request_info.en",
-                "en",
-                to="privacy@spotify.com",
-            ),
-        ),
-        (  # no privacy contact, no form, no person: nowhere to write
-            _mail("X <no-reply@x.com>", results=f"{MX}; dmarc=pass header.from=x.com"),
-            _verdict(platform="x"),
-            Policy(),
-            KNOWN,
-            _hold("reply address no-reply@x.com does not take replies"),
-        ),
-    ],
-)
+    ),
+    (  # no privacy contact, no form, no person: nowhere to write
+        _mail("X <no-reply@x.com>", results=f"{MX}; dmarc=pass header.from=x.com"),
+        _verdict(platform="x"),
+        Policy(),
+        KNOWN,
+        _hold("reply address no-reply@x.com does not take replies"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "verdict", "policy", "case", "action"), DECIDE_CASES)
 def test_decide(
     message: Message, verdict: Verdict, policy: Policy, case: CaseState | None, action: Action, ruleset: Ruleset
 ) -> None:
@@ -200,50 +200,50 @@ def _refused(why: str, to: str = "privacy@facebook.com") -> Action:
     return replace(SENT, reason=f"request_info reply; drafted, not sent: {why}", send=False, to=to)
 
 
-@pytest.mark.parametrize(
-    ("message", "policy", "case", "action"),
-    [
-        (_mail(), SEND, None, SENT),
-        (_mail(), SEND, CaseState(sends_today=1, sends_today_all=9, sends_today_by_recipient={"x": 5}), SENT),
-        (
-            _mail(results=f"{MX}; dkim=none"),
-            SEND,
-            None,
-            _refused(f"sender not verified (facebook.com not verified by {MX}: dkim=none)"),
+SEND_CASES: list[tuple[Message, Policy, CaseState | None, Action]] = [
+    (_mail(), SEND, None, SENT),
+    (_mail(), SEND, CaseState(sends_today=1, sends_today_all=9, sends_today_by_recipient={"x": 5}), SENT),
+    (
+        _mail(results=f"{MX}; dkim=none"),
+        SEND,
+        None,
+        _refused(f"sender not verified (facebook.com not verified by {MX}: dkim=none)"),
+    ),
+    (_mail(results=f"{MX}; dkim=none"), replace(SEND, allow_unverified_send=True), None, SENT),
+    (
+        _mail(extra="Auto-Submitted: auto-replied\r\n"),
+        SEND,
+        None,
+        _refused("automatic mail (Auto-Submitted: auto-replied)"),
+    ),
+    (
+        _mail(extra="Reply-To: team@facebook.com\r\n"),
+        SEND,
+        None,
+        _refused(
+            "a case's first automatic send goes only to a privacy team's address, not team@facebook.com",
+            to="team@facebook.com",
         ),
-        (_mail(results=f"{MX}; dkim=none"), replace(SEND, allow_unverified_send=True), None, SENT),
-        (
-            _mail(extra="Auto-Submitted: auto-replied\r\n"),
-            SEND,
-            None,
-            _refused("automatic mail (Auto-Submitted: auto-replied)"),
-        ),
-        (
-            _mail(extra="Reply-To: team@facebook.com\r\n"),
-            SEND,
-            None,
-            _refused(
-                "a case's first automatic send goes only to a privacy team's address, not team@facebook.com",
-                to="team@facebook.com",
-            ),
-        ),
-        (_mail(extra="Reply-To: team@facebook.com\r\n"), SEND, KNOWN, replace(SENT, to="team@facebook.com")),
-        (_mail(), SEND, CaseState(sends_today=2), _refused("loop guard: daily send limit for this case reached")),
-        (_mail(), SEND, CaseState(sends_today_all=10), _refused("daily send limit reached")),
-        (
-            _mail(),
-            SEND,
-            CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
-            _refused("daily send limit for privacy@facebook.com reached"),
-        ),
-        (
-            _mail("Facebook <Privacy@Facebook.com>"),
-            SEND,
-            CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
-            _refused("daily send limit for Privacy@Facebook.com reached", to="Privacy@Facebook.com"),
-        ),
-    ],
-)
+    ),
+    (_mail(extra="Reply-To: team@facebook.com\r\n"), SEND, KNOWN, replace(SENT, to="team@facebook.com")),
+    (_mail(), SEND, CaseState(sends_today=2), _refused("loop guard: daily send limit for this case reached")),
+    (_mail(), SEND, CaseState(sends_today_all=10), _refused("daily send limit reached")),
+    (
+        _mail(),
+        SEND,
+        CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
+        _refused("daily send limit for privacy@facebook.com reached"),
+    ),
+    (
+        _mail("Facebook <Privacy@Facebook.com>"),
+        SEND,
+        CaseState(sends_today_by_recipient={"privacy@facebook.com": 2}),
+        _refused("daily send limit for Privacy@Facebook.com reached", to="Privacy@Facebook.com"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "policy", "case", "action"), SEND_CASES)
 def test_send_rules(message: Message, policy: Policy, case: CaseState | None, action: Action, ruleset: Ruleset) -> None:
     assert decide(message, _verdict(), ruleset, policy, case) == action
 
@@ -363,3 +363,50 @@ def test_reply_target_order(ruleset: Ruleset) -> None:
     assert reply_target(_mail("X <no-reply@x.com>"), x, False) == ("", "https://help.x.com/forms/privacy")
     assert reply_target(noreply, None, False, person="ada@example.org") == ("ada@example.org", None)
     assert reply_target(replace(noreply, sender=None), None, True) == ("", None)
+
+
+@pytest.mark.parametrize("index", range(len(DECIDE_CASES)))
+def test_every_action_carries_the_reply_language(index: int, ruleset: Ruleset) -> None:
+    message, verdict, policy, case, _ = DECIDE_CASES[index]
+    assert decide(message, replace(verdict, language="it"), ruleset, policy, case).language == "it"
+
+
+@pytest.mark.parametrize("index", range(len(SEND_CASES)))
+def test_sends_carry_the_reply_language(index: int, ruleset: Ruleset) -> None:
+    message, policy, case, _ = SEND_CASES[index]
+    assert decide(message, _verdict(language="de"), ruleset, policy, case).language == "de"
+
+
+def test_the_configured_default_language(ruleset: Ruleset) -> None:
+    got = decide(_mail(), _verdict(language="nl"), ruleset, Policy(default_language="fr"))
+    assert (got.language, got.template) == ("fr", "request_info.fr")
+
+
+def test_a_recipient_limit_of_one(ruleset: Ruleset) -> None:
+    got = decide(_mail(), _verdict(), ruleset, replace(SEND, max_sends_per_recipient_per_day=1), None)
+    assert got == SENT
+
+
+def test_a_known_case_with_an_unknown_controller(ruleset: Ruleset) -> None:
+    message = _mail("DPO <dpo@example.net>", results=f"{MX}; dmarc=pass header.from=example.net")
+    got = decide(message, _verdict(platform="none"), ruleset, DRAFT, CaseState(known=True))
+    assert (got.kind, got.to) == (ActionKind.REPLY, "dpo@example.net")
+
+
+def test_a_privacy_sender_named_no_reply_is_answered_there(ruleset: Ruleset) -> None:
+    message = _mail("Facebook <noreply@facebookmail.com>", results=f"{MX}; dmarc=pass header.from=facebookmail.com")
+    got = decide(message, _verdict(), ruleset, DRAFT)
+    assert (got.kind, got.to, got.reason) == (ActionKind.REPLY, "noreply@facebookmail.com", "request_info reply")
+    assert reply_target(message, ruleset.platform("facebook"), False) == ("noreply@facebookmail.com", None)
+
+
+def test_verification_of_a_message_without_sender_and_with_a_pinned_server() -> None:
+    assert verification(replace(_mail(), sender=None), Policy()).reason == "no From domain to verify"
+    elsewhere = _mail(results="other.example; dmarc=pass header.from=facebook.com")
+    assert verification(elsewhere, Policy(authserv_id=MX)).reason == f"no Authentication-Results from {MX}"
+
+
+def test_the_mailbox_domain_is_after_the_last_at() -> None:
+    quoted = replace(_mail(), reply_to=(Address("", "x@evil.example@facebook.com"),))
+    assert recipient(quoted, ("facebook.com",)) == ("x@evil.example@facebook.com", "")
+    assert recipient(replace(_mail(), sender=None), ()) == ("", "")

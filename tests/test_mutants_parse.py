@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mailbot import parse as parse_module
@@ -75,7 +77,8 @@ def test_bounces() -> None:
     assert parse(_mail(content_type="multipart/report; report-type=delivery-status; boundary=b")).is_bounce
     report = b"Subject: Undeliverable: your objection\r\nContent-Type: text/plain\r\n\r\nx\r\n"
     assert parse(report).is_bounce  # no sender and a bounce subject
-    assert not parse(HEAD.encode() + b"Subject: Undeliverable mail is a topic\r\n\r\nx\r\n").is_bounce
+    assert not parse(b"From: privacy@example.org\r\nSubject: Undeliverable mail is a topic\r\n\r\nx\r\n").is_bounce
+    assert not parse(b"Subject: hello\r\n\r\nx\r\n").is_bounce  # no sender alone is no bounce
     assert parse(b"From: MAILER-DAEMON@example.net\r\nSubject: x\r\n\r\nx\r\n").is_bounce
     assert not parse(_mail("Return-Path: <privacy@example.org>\r\n")).is_bounce
 
@@ -166,7 +169,8 @@ def test_truncation_only_beyond_the_limit(extra: int) -> None:
     raw = _mail()
     message = parse(raw + b"x" * extra, max_bytes=len(raw))
     assert message.truncated is bool(extra)
-    assert bool(message.defects) is bool(extra)
+    size = len(raw) + extra
+    assert message.defects == ((f"truncated: {size} bytes, only the first {len(raw)} parsed",) if extra else ())
 
 
 def _parts(count: int) -> bytes:
@@ -188,6 +192,7 @@ def test_exactly_the_part_cap_is_read() -> None:
 def test_headers_only() -> None:
     message = parse(_mail("Message-ID: <m1@example.org>\r\n"), headers_only=True)
     assert (message.message_id, message.new_text, message.full_text) == ("<m1@example.org>", "", "")
+    assert not message.has_html_only
     no_body = parse(b"From: a@example.org\r\nSubject: only headers", headers_only=True)
     assert no_body.subject == "only headers"
     assert no_body.defects == ()
@@ -203,6 +208,7 @@ def test_headers_only() -> None:
         (b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n\r\nx\r\n--b \t\r\n\r\ny\r\n--b--\r\n', 10, 3),
         (b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n\r\nx\r\n--other\r\n--b--\r\n', 10, 2),
         (b"Content-Type: a\r\n" * 5, 3, 4),  # counting stops past the cap
+        (b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--bX\r\n--b\x0c\r\n--b\r\n--b--\r\n', 10, 2),
     ],
 )
 def test_count_parts(raw: bytes, cap: int, count: int) -> None:
@@ -235,10 +241,10 @@ def test_decode_header_value() -> None:
 
 def test_mime_headers_keep_only_content_headers() -> None:
     raw = (
-        b" stray continuation\r\nReceived: from a\r\n by b\r\nContent-Type: text/plain;\r\n charset=utf-8\r\n"
+        b" stray continuation\r\nReceived: from a\r\n by b\r\nContent-Type: text/plain;\r\n\tcharset=utf-8\r\n"
         b"From: x@example.org\r\nMIME-Version: 1.0\r\n\r\nContent-Type: text/html\r\n"
     )
-    assert parse_module._mime_headers(raw) == b"Content-Type: text/plain;\r\n charset=utf-8\r\nMIME-Version: 1.0"
+    assert parse_module._mime_headers(raw) == b"Content-Type: text/plain;\r\n\tcharset=utf-8\r\nMIME-Version: 1.0"
     many = b"X-A: 1\r\n" * 1000 + b"Content-Type: text/plain\r\n\r\n"
     assert parse_module._mime_headers(many) == b""
 
@@ -262,3 +268,47 @@ def test_has_body() -> None:
     assert parse_module._has_body(b"Subject: x\r\n\r\nHi")
     assert not parse_module._has_body(b"Subject: x\r\n\r\n  \r\n")
     assert not parse_module._has_body(b"Subject: x")
+
+
+def test_a_message_of_headers_only_has_no_text() -> None:
+    message = parse(b"From: privacy@example.org\r\nSubject: only headers")
+    assert (message.new_text, message.full_text, message.defects) == ("", "", ())
+
+
+def _raises(*_: object, **__: object) -> object:
+    raise ValueError("broken")
+
+
+def test_mail_parser_failing_is_a_defect_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_module.mailparser, "parse_from_bytes", _raises)
+    defects: list[str] = []
+    assert parse_module._recover_with_mailparser(_mail(), defects) == ("", "", False)
+    assert defects == ["mail-parser failed: ValueError"]
+    broken = HEAD.encode() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\nno delimiter at all\r\n'
+    assert parse(broken).defects[-1] == "mail-parser failed: ValueError"
+
+
+def test_a_parser_failure_leaves_an_empty_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_module.email, "message_from_bytes", _raises)
+    message = parse(_mail())
+    # mail-parser's second chance parses with the same (failing) stdlib call
+    assert message.defects == ("parser failed: ValueError", "mail-parser failed: ValueError")
+    assert message.sender is None
+
+
+def test_unreadable_headers_are_missing_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Unreadable(parse_module.EmailMessage):
+        def raw_items(self) -> Any:
+            raise ValueError("unreadable")
+
+    monkeypatch.setattr(parse_module.email, "message_from_bytes", lambda *_, **__: Unreadable())
+    message = parse(_mail())
+    assert message.defects[0] == "unreadable headers"
+    assert message.subject == ""
+
+
+def test_an_unreadable_body_is_a_defect(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_module, "_body_texts", _raises)
+    message = parse(_mail())
+    assert message.defects[0] == "body unreadable: ValueError"
+    assert message.subject == "Your objection"
