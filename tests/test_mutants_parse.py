@@ -241,10 +241,14 @@ def test_decode_header_value() -> None:
 
 def test_mime_headers_keep_only_content_headers() -> None:
     raw = (
-        b" stray continuation\r\nReceived: from a\r\n by b\r\nContent-Type: text/plain;\r\n\tcharset=utf-8\r\n"
+        b" stray continuation\r\nReceived: from a\r\n by b\r\n"
+        b"Content-Type: text/plain;\r\n\tcharset=utf-8;\r\n format=flowed\r\n"
         b"From: x@example.org\r\nMIME-Version: 1.0\r\n\r\nContent-Type: text/html\r\n"
     )
-    assert parse_module._mime_headers(raw) == b"Content-Type: text/plain;\r\n\tcharset=utf-8\r\nMIME-Version: 1.0"
+    assert (
+        parse_module._mime_headers(raw)
+        == b"Content-Type: text/plain;\r\n\tcharset=utf-8;\r\n format=flowed\r\nMIME-Version: 1.0"
+    )
     many = b"X-A: 1\r\n" * 1000 + b"Content-Type: text/plain\r\n\r\n"
     assert parse_module._mime_headers(many) == b""
 
