@@ -1,23 +1,22 @@
-"""Decides what a platform's message is: category, platform, language, confidence, evidence (pure)."""
+"""Decides what a platform's message is: category, variant, platform, language, confidence, evidence (pure)."""
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from mailbot.language import detect
 from mailbot.models import Category, Message, RuleScore, Verdict
-from mailbot.rules import CategoryRule, Ruleset
+from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
 
-THRESHOLD = 0.6
-STRANGER_THRESHOLD = 0.85
-_FUZZY_FLOOR = 60.0
-FUZZY_TEXT = 4_000
-MAX_CLASSIFIED = 20_000
-_SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_SEGMENT = re.compile(
+    r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
+)
 _WORD = re.compile(r"\w+")
 # Ticket and reference numbers: what follows a tag or keyword is taken only when it is a plain id
 # (letters, digits, dashes; 3-40 characters; at least one digit), so nothing URL-like reaches a reply.
@@ -29,21 +28,36 @@ _TICKET = re.compile(
     r"[ \t]{0,5}(?:[:#]|is|è|ist|est|es)?[ \t]{0,5}#?[ \t]{0,5}([^\s,;.()<>\[\]]{1,41}))",
     re.IGNORECASE,
 )
+# A ticket is looked for only in the start of the text (where templates put it), so its cost is bounded.
+_TICKET_TEXT = 20_000
 _TICKET_ID = re.compile(r"[A-Za-z0-9-]{3,40}", re.ASCII)
 _DIGIT = re.compile(r"[0-9]")
 
 
-# When two categories score alike, the one that asks or decides wins over a mere receipt.
-_PRIORITY = {
-    Category.UNRELATED: 7,
-    Category.IDENTITY_CHECK: 6,
-    Category.REQUEST_INFO: 5,
-    Category.CLARIFICATION: 4,
-    Category.REJECTION: 3,
-    Category.ACCEPTANCE: 2,
-    Category.ACKNOWLEDGEMENT: 1,
-}
-_TIE = 0.051
+# Text in quotation marks is someone else's words (a forum post quoting a platform, a cited template).
+_QUOTED_SPAN = re.compile(
+    r"[\"\u201c\u201e\u00ab\u2039][^\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\n]{12,400}[\"\u201d\u201c\u00bb\u203a]"
+)
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+# An example clause runs to the end of its parenthesis, sentence or clause.
+_EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
+_UNKNOWN_LANGUAGE_WORDS = 12
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|r|rif|ref|sv|antw|rép|rv|res)\s?:", re.IGNORECASE)
+# Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
+_ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
+# A line break inside a sentence (mail clients wrap at ~72 columns): the next line goes on in lower case.
+_WRAPPED = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n[ \t]*(?=[a-zà-ÿ(])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bank:
+    """Exemplar sentences, processed once, sorted by length for the partial pass."""
+
+    texts: tuple[str, ...]
+    items: tuple[Exemplar, ...]
+    lengths: tuple[int, ...]
+    negated: tuple[bool, ...]
+    conditional: tuple[bool, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +66,16 @@ class _Compiled:
 
     exemplars: tuple[str, ...]
     owners: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The sender's own words of a message, in the forms the rules read."""
+
+    subject: str
+    segments: tuple[str, ...]
+    body: str
+    plain: str
 
 
 @cache
@@ -65,6 +89,31 @@ def _compiled(ruleset: Ruleset) -> _Compiled:
     return _Compiled(tuple(exemplars), tuple(owners))
 
 
+def make_bank(ruleset: Ruleset, exemplars: Sequence[Exemplar]) -> _Bank:
+    """Exemplar sentences prepared for matching (negation and condition noted once)."""
+    ordered = sorted(exemplars, key=lambda e: len(utils.default_process(e.text)))
+    texts = tuple(utils.default_process(e.text) for e in ordered)
+    lowered = [_lower(e.text) for e in ordered]
+    return _Bank(
+        texts,
+        tuple(ordered),
+        tuple(len(t) for t in texts),
+        tuple(_negated(ruleset, t) for t in lowered),
+        tuple(bool(ruleset.relevance.conditional.search(t)) for t in lowered),
+    )
+
+
+@cache
+def _rule_bank(ruleset: Ruleset) -> _Bank:
+    return make_bank(ruleset, ruleset.exemplars)
+
+
+@lru_cache(maxsize=4)
+def _learned_bank(ruleset: Ruleset, learned: tuple[Exemplar, ...]) -> _Bank:
+    # The service classifies every message against the same lessons: prepare them once.
+    return make_bank(ruleset, learned)
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code of the text's language and a confidence ("" when it cannot be told)."""
     return detect(text)
@@ -72,7 +121,7 @@ def detect_language(text: str) -> tuple[str, float]:
 
 def find_ticket(subject: str, text: str) -> str:
     """The platform's ticket or case number from the subject or body, if it carries a plain one."""
-    for source in (subject, text[:MAX_CLASSIFIED]):
+    for source in (subject, text[:_TICKET_TEXT]):
         for match in _TICKET.finditer(source):
             found = next(g for g in match.groups() if g)
             if _TICKET_ID.fullmatch(found) and _DIGIT.search(found) and found[0] != "-":
@@ -80,10 +129,64 @@ def find_ticket(subject: str, text: str) -> str:
     return ""
 
 
-def _segments(message: Message) -> list[str]:
-    parts = [message.subject] if message.subject else []
-    parts.extend(s.strip(" \t-*•·>") for s in _SEGMENT.split(message.new_text))
-    return [p for p in parts if len(p) >= 4]
+def _lower(text: str) -> str:
+    return text.lower().replace("\u2019", "'")  # typographic apostrophes, as in "l’identité"
+
+
+def own_words(ruleset: Ruleset, text: str) -> str:
+    """The sender's own words: quoted lines, an attributed or forwarded block and quoted spans removed."""
+    text = _QUOTED_LINE.sub("", text)
+    cut = ruleset.relevance.quote_start
+    if cut is not None:
+        match = cut.search(_lower(text))
+        if match:
+            text = text[: match.start()]
+    return _QUOTED_SPAN.sub(" ", text)
+
+
+def _without_examples(ruleset: Ruleset, text: str) -> str:
+    """The (lower-case) text with example clauses ("e.g. your newsletter") blanked out."""
+    pattern = ruleset.relevance.example
+    if pattern is None or not pattern.search(text):
+        return text
+    out: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() < pos:
+            continue
+        end = _EXAMPLE_END.search(text, match.end())
+        stop = end.start() if end else len(text)
+        out.append(text[pos : match.start()])
+        pos = stop
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _prepare(ruleset: Ruleset, message: Message) -> _Text:
+    tuning = ruleset.tuning
+    own = _ABBREVIATION.sub(r"\1", _WRAPPED.sub(" ", own_words(ruleset, message.new_text)))
+    reported = ruleset.relevance.reported
+    segments = tuple(
+        p
+        for p in (s.strip(" \t-*•·") for s in _SEGMENT.split(own))
+        if len(p) >= 4 and not (reported is not None and reported.search(_lower(p)))
+    )
+    body = _lower("\n".join(segments)[: tuning.max_classified])
+    subject = _lower(message.subject)
+    return _Text(subject, segments, body, _without_examples(ruleset, body))
+
+
+def operative_sentences(ruleset: Ruleset, message: Message) -> list[str]:
+    """The sentences of the sender's own words that are not greetings, thanks or sign-offs."""
+    boiler = ruleset.relevance.boilerplate
+    out = []
+    for segment in _prepare(ruleset, message).segments:
+        if len(_WORD.findall(segment)) < 4:
+            continue
+        if boiler is not None and boiler.search(_lower(segment)):
+            continue
+        out.append(segment)
+    return out
 
 
 def _negated(ruleset: Ruleset, text: str) -> bool:
@@ -92,37 +195,54 @@ def _negated(ruleset: Ruleset, text: str) -> bool:
     return bool(rel.negation.search(text)) and not rel.cessation.search(text)
 
 
-def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str) -> str:
-    """The first text a rule's patterns match that the rule may count (not negated, not conditional)."""
-    if rule.pattern is None:
-        return ""
+def _rule_text(rule: CategoryRule, text: _Text) -> str:
+    body = text.body if rule.in_examples else text.plain
+    # A subject ("Case: 4471") labels whatever the body says; it speaks for itself only when the body is empty.
+    if text.subject and (rule.in_subject or not body.strip()):
+        return f"{text.subject}\n{body}"
+    return body
+
+
+def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str = "", language: str = "") -> str:
+    """The first text a rule's patterns match that the rule may count (not negated, not conditional).
+
+    `original` is the same text with its case kept, for the rule's cased patterns; `language` picks
+    the patterns written for it (all of them when it is not one of the five).
+    """
     rel = ruleset.relevance
-    for match in rule.pattern.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        segment = text[start : end if end >= 0 else len(text)]
-        if rule.conditional_blocks and rel.conditional.search(segment):
+    window_size = ruleset.tuning.negation_window
+    for pattern, source in ((rule.pattern_for(language), text), (rule.cased, original)):
+        if pattern is None or not source:
             continue
-        # Only a negation shortly before or inside the match negates it.
-        window = text[max(start, match.start() - 40) : match.end()]
-        if rule.negatable and _negated(ruleset, window):
-            continue
-        return match.group(0)
+        for match in pattern.finditer(source):
+            start = source.rfind("\n", 0, match.start()) + 1
+            end = source.find("\n", match.end())
+            segment = _lower(source[start : end if end >= 0 else len(source)])
+            if rule.conditional_blocks and rel.conditional.search(segment):
+                continue
+            if rel.hedge is not None and rel.hedge.search(segment):
+                continue
+            # Only a negation shortly before or inside the match negates it.
+            window = _lower(source[max(start, match.start() - window_size) : match.end()])
+            if rule.negatable and _negated(ruleset, window):
+                continue
+            return match.group(0)
     return ""
 
 
-def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int, tuple[float, str, str]]:
-    """Best fuzzy score per rule index: (score 0-100, exemplar, matched text)."""
+def _fuzzy_scores(ruleset: Ruleset, text: str, segments: Sequence[str]) -> dict[int, tuple[float, str, str]]:
+    """Best fuzzy score per rule index over the whole text: (score 0-100, exemplar, matched text)."""
     comp = _compiled(ruleset)
+    tuning = ruleset.tuning
     if not comp.exemplars or not text:
         return {}
     # Templates sit at the top of a message; a fuzzy pass over a long text costs much, finds nothing.
-    processed = utils.default_process(text[:FUZZY_TEXT])
+    processed = utils.default_process(text[: tuning.fuzzy_text])
     best: dict[int, tuple[float, str, str]] = {}
     for i, exemplar in enumerate(comp.exemplars):
         if len(exemplar) > len(processed) * 1.25:
             continue
-        score = float(fuzz.partial_ratio(exemplar, processed, score_cutoff=_FUZZY_FLOOR))
+        score = float(fuzz.partial_ratio(exemplar, processed, score_cutoff=tuning.fuzzy_floor))
         if score <= 0:
             continue
         owner = comp.owners[i]
@@ -140,22 +260,70 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: list[str]) -> dict[int,
     return best
 
 
-def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None) -> list[RuleScore]:
-    """Every category rule's score on the message (0 when it did not match).
+def sentence_matches(
+    ruleset: Ruleset, bank: _Bank, segments: Sequence[str], cutoff: float
+) -> dict[Category, tuple[float, Exemplar, str]]:
+    """Best sentence-level match per category: (score 0-100, exemplar, the message's sentence).
+
+    A sentence matches an exemplar as a whole (ratio) or contains it (partial ratio, a little
+    discounted); a negated or conditional sentence never matches an exemplar that is neither.
+    """
+    best: dict[Category, tuple[float, Exemplar, str]] = {}
+    if not bank.texts:
+        return best
+    for segment in segments:
+        processed = utils.default_process(segment)
+        if len(processed) < 12:
+            continue
+        candidates: list[tuple[float, int]] = []
+        hit = process.extractOne(processed, bank.texts, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit is not None:
+            candidates.append((float(hit[1]), int(hit[2])))
+        shorter = bisect.bisect_right(bank.lengths, int(len(processed) / 1.2))
+        first = bisect.bisect_left(bank.lengths, 30)
+        if shorter > first:
+            part = process.extractOne(
+                processed, bank.texts[first:shorter], scorer=fuzz.partial_ratio, score_cutoff=cutoff / 0.95
+            )
+            if part is not None:
+                candidates.append((float(part[1]) * 0.95, first + int(part[2])))
+        if not candidates:
+            continue
+        lowered = _lower(segment)
+        negated = _negated(ruleset, lowered)
+        conditional = bool(ruleset.relevance.conditional.search(lowered))
+        hedge = ruleset.relevance.hedge
+        if hedge is not None and hedge.search(lowered):
+            continue
+        for score, index in sorted(candidates, reverse=True):
+            if negated != bank.negated[index] or (conditional and not bank.conditional[index]):
+                continue
+            item = bank.items[index]
+            if item.category not in best or best[item.category][0] < score:
+                best[item.category] = (score, item, segment)
+            break
+    return best
+
+
+def score_rules(
+    message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None, language: str = ""
+) -> list[RuleScore]:
+    """Every category rule's score on the message (0 when it did not match), then the exemplar bank's.
 
     Args:
         message: the parsed message.
         ruleset: the rules.
-        fuzzy: run the fuzzy exemplar pass: True always, False never, None (default) only
+        fuzzy: run the fuzzy passes: True always, False never, None (default) only
             when no pattern reached the threshold, since patterns already cover the templates.
+        language: the message's language; only its patterns are tried ("" tries all).
     """
-    segments = _segments(message)
-    text = "\n".join(segments)[:MAX_CLASSIFIED]
-    lowered = text.lower().replace("\u2019", "'")  # typographic apostrophes, as in "l’identité"
-    hits = [_pattern_hit(ruleset, rule, lowered) for rule in ruleset.rules]
+    tuning = ruleset.tuning
+    text = _prepare(ruleset, message)
+    original = "\n".join(text.segments)
+    hits = [_pattern_hit(ruleset, rule, _rule_text(rule, text), original, language) for rule in ruleset.rules]
     if fuzzy is None:
-        fuzzy = not any(hit and rule.weight >= THRESHOLD for hit, rule in zip(hits, ruleset.rules, strict=True))
-    fuzzy_hits = _fuzzy_scores(ruleset, text, segments) if fuzzy else {}
+        fuzzy = not any(hit and rule.weight >= tuning.threshold for hit, rule in zip(hits, ruleset.rules, strict=True))
+    fuzzy_hits = _fuzzy_scores(ruleset, original, text.segments) if fuzzy else {}
     scores = []
     for index, rule in enumerate(ruleset.rules):
         hit = hits[index]
@@ -163,7 +331,8 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
         fz = fuzzy_hits.get(index)
         fuzzy_score = 0.0
         if fz is not None:
-            fuzzy_score = rule.weight * min(1.0, max(0.0, (fz[0] - _FUZZY_FLOOR) / (100 - _FUZZY_FLOOR)))
+            span = 100 - tuning.fuzzy_floor
+            fuzzy_score = rule.weight * min(1.0, max(0.0, (fz[0] - tuning.fuzzy_floor) / span))
         if hit and pattern_score >= fuzzy_score:
             scores.append(RuleScore(rule.id, rule.category, round(pattern_score, 3), "pattern", hit))
         elif fz is not None and fuzzy_score > 0:
@@ -172,11 +341,29 @@ def score_rules(message: Message, ruleset: Ruleset, *, fuzzy: bool | None = None
             )
         else:
             scores.append(RuleScore(rule.id, rule.category, 0.0))
+    if fuzzy:
+        matches = sentence_matches(ruleset, _rule_bank(ruleset), text.segments, tuning.sentence_cutoff)
+        for category, (score, item, sentence) in matches.items():
+            value = tuning.sentence_weight * (score - tuning.sentence_cutoff) / (100 - tuning.sentence_cutoff)
+            value = max(tuning.threshold, min(tuning.sentence_weight, value + tuning.threshold))
+            scores.append(
+                RuleScore(
+                    f"bank-{category.value.replace('_', '-')}",
+                    category,
+                    round(value, 3),
+                    f"sentence {score:.0f}: {item.text} [{item.source}]",
+                    sentence,
+                )
+            )
     return scores
 
 
 def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], known_thread: bool) -> str:
-    """The id of the relevance gate that rules the message out, or "" when it may matter."""
+    """The id of the relevance gate that rules the message out, or "" when it may matter.
+
+    In a case's thread any controller's reply is read, whatever its address looks like or however
+    its mailing tool marks it (one at a personal mail provider must then meet the stranger threshold).
+    """
     if message.is_list:
         return "gate-mailing-list"
     if message.is_bounce:
@@ -185,22 +372,23 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
         return "gate-no-sender"
     if message.sender.email.lower() in own_addresses:
         return "gate-own-message"
-    if message.is_bulk:
-        return "gate-bulk"
     if ruleset.platform_for(message.sender.domain):
+        return "" if known_thread or not message.is_bulk else "gate-bulk"
+    if known_thread:
         return ""
     rel = ruleset.relevance
     if message.sender.domain in rel.personal_domains:
         return "gate-personal-sender"
-    if known_thread:
-        return ""
+    if message.is_bulk:
+        return "gate-bulk"
     if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name.lower())):
         return "gate-not-a-platform"
     return ""
 
 
-def _best(scores: list[RuleScore]) -> list[RuleScore]:
-    """One best score per category, strongest first, ties broken by category priority."""
+def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
+    """One best score per category, strongest first, ties broken by category priority (an ask or a
+    decision outranks a receipt; "thank you for contacting us" is a weak rule of its own)."""
     per: dict[Category, RuleScore] = {}
     for s in scores:
         if s.score > 0 and (s.category not in per or s.score > per[s.category].score):
@@ -209,10 +397,48 @@ def _best(scores: list[RuleScore]) -> list[RuleScore]:
     if not ranked:
         return ranked
     top = ranked[0].score
-    close = [s for s in ranked if top - s.score < _TIE]
-    rest = [s for s in ranked if top - s.score >= _TIE]
-    close.sort(key=lambda s: -_PRIORITY[s.category])
+    close = [s for s in ranked if top - s.score < tuning.tie]
+    rest = [s for s in ranked if top - s.score >= tuning.tie]
+    close.sort(key=lambda s: -tuning.rank(s.category))
     return close + rest
+
+
+def _answers(ruleset: Ruleset, message: Message) -> bool:
+    """True when the message answers a thread or speaks of someone's request (a notification does neither)."""
+    if message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject):
+        return True
+    addressed = ruleset.relevance.addressed
+    text = _lower(f"{message.subject}\n{message.new_text[:4000]}")
+    return addressed is None or bool(addressed.search(text))
+
+
+def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
+    """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched.
+
+    An extension of the deadline is "extension_no_reasons" only when the message gives no reason.
+    """
+    by_id = {r.id: r for r in ruleset.rules}
+    rule = by_id.get(top.rule)
+    if rule is not None and rule.variant == "extension_no_reasons":
+        reasons = ruleset.relevance.reasons
+        return "" if reasons is not None and reasons.search(_lower(own)) else rule.variant
+    if rule is not None and rule.variant:
+        return rule.variant
+    if top.phrase.startswith("sentence"):
+        for item in ruleset.exemplars:
+            if item.text in top.phrase and item.category is top.category:
+                return item.variant
+    for s in sorted(scores, key=lambda s: -s.score):
+        other = by_id.get(s.rule)
+        if (
+            s.score > 0
+            and s.category is top.category
+            and other is not None
+            and other.variant
+            and other.category.gets_reply
+        ):
+            return other.variant
+    return ""
 
 
 def classify(
@@ -222,6 +448,7 @@ def classify(
     own_addresses: frozenset[str] = frozenset(),
     known_thread: bool = False,
     explain: bool = False,
+    learned: Sequence[Exemplar] = (),
 ) -> Verdict:
     """Classify one message.
 
@@ -229,12 +456,15 @@ def classify(
         message: the parsed message.
         ruleset: the loaded rules.
         own_addresses: the person's own addresses (their messages are never answered).
-        known_thread: the message belongs to a case the person opened.
+        known_thread: the message belongs to a case the person opened: any sender is read, and
+            `unrelated` needs strong evidence; outside a case a reply needs strong evidence.
         explain: also run the fuzzy pass when patterns already decided, to show every score.
+        learned: the person's taught exemplars (mailbot.learn); a close match decides.
 
     Returns:
-        The Verdict; `unknown` when a platform's message matches no rule confidently.
+        The Verdict; `unknown` when a message matches no rule confidently or is in another language.
     """
+    tuning = ruleset.tuning
     sender = message.sender
     platform = ruleset.platform_for(sender.domain) if sender else None
     platform_id = platform.id if platform else "none"
@@ -248,29 +478,65 @@ def classify(
     ticket = find_ticket(message.subject, message.new_text)
     if gate:
         evidence.append(f"{gate}: not answered")
-        return Verdict(Category.UNRELATED, platform_id, lang, 1.0, gate, tuple(evidence), (), ticket)
-    scores = score_rules(message, ruleset, fuzzy=True if explain else None)
-    ranked = _best(scores)
+        return Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate)
+    words = len(_WORD.findall(message.new_text))
+    if (lang and lang not in LANGUAGES) or (not lang and words >= _UNKNOWN_LANGUAGE_WORDS):
+        evidence.append(f"language {lang or 'not recognised'}: not one of {', '.join(LANGUAGES)}, left to you")
+        return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)
+    if learned:
+        own = operative_sentences(ruleset, message)
+        taught = sentence_matches(ruleset, _learned_bank(ruleset, tuple(learned)), own, tuning.learned_cutoff)
+        if taught:
+            category, (score, item, sentence) = max(taught.items(), key=lambda kv: kv[1][0])
+            evidence.append(f"taught {item.source} {score:.0f}: {sentence[:80]!r}")
+            rule = f"learned-{category.value.replace('_', '-')}"
+            found = RuleScore(rule, category, round(score / 100, 3), f"learned {item.source}", sentence)
+            return Verdict(
+                category,
+                platform_id,
+                lang,
+                round(score / 100, 3),
+                rule,
+                tuple(evidence),
+                (found,),
+                ticket,
+                variant=item.variant,
+            )
+    scores = score_rules(message, ruleset, language=lang)
+    # --explain shows every pass's scores; the verdict is the same as without it.
+    shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
+    ranked = _best(scores, tuning)
+    top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
+    if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:
+        evidence.append(f"in a case's thread: {ranked[0].rule} too weak for unrelated")
+        ranked = _best([s for s in scores if s.category is not Category.UNRELATED], tuning)
+    personal = sender is not None and sender.domain in ruleset.relevance.personal_domains
     stranger = platform is None and not known_thread
-    threshold = STRANGER_THRESHOLD if stranger else THRESHOLD
+    answers = _answers(ruleset, message)
+    # A stranger's reply to the person's own mail is read like a platform's (decide holds it without a
+    # case); a stranger's message that answers nothing needs strong evidence.
+    strict = (stranger and not answers) or personal
+    threshold = tuning.stranger_threshold if strict else tuning.threshold
+    weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
+    # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
+    if weak_receipt and not operative_sentences(ruleset, message):
+        evidence.append(f"{ranked[0].rule}: only pleasantries, a receipt")
+        ranked = [replace(ranked[0], score=threshold), *ranked[1:]]
     if not ranked or ranked[0].score < threshold:
-        category = Category.UNRELATED if stranger else Category.UNKNOWN
+        # Outside any case a message that answers nothing, speaks of no request and matches nothing is a notification.
+        category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
-        return Verdict(
-            category,
-            platform_id,
-            lang,
-            round(1 - best, 3),
-            None,
-            tuple(evidence),
-            tuple(scores),
-            ticket,
-        )
+        return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), shown, ticket)
     top = ranked[0]
+    if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
+        evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")
+        return Verdict(
+            Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
+        )
     confidence = top.score
-    if len(ranked) > 1 and top.score - ranked[1].score < _TIE:
-        confidence = max(0.0, confidence - 0.1)
+    if len(ranked) > 1 and top.score - ranked[1].score < tuning.tie:
+        confidence = max(0.0, confidence - tuning.close_call_penalty)
         evidence.append(f"close call with {ranked[1].category} ({ranked[1].rule})")
     for s in ranked[:3]:
         evidence.append(f"{s.rule} {s.score:.2f} {s.phrase}: {s.matched[:80]!r}")
@@ -281,6 +547,7 @@ def classify(
         round(confidence, 3),
         top.rule,
         tuple(evidence),
-        tuple(scores),
+        shown,
         ticket,
+        variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
     )

@@ -17,8 +17,10 @@ from typing import IO, Any, TypeVar
 import click
 
 from mailbot import __version__, logs
+from mailbot import cases as case_clock
 from mailbot.checks import config_warnings, run_checks
 from mailbot.classify import classify
+from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
     MODES,
@@ -157,6 +159,8 @@ def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
         "rule": verdict.rule,
         "evidence": list(verdict.evidence),
         "ticket": verdict.ticket or None,
+        "variant": verdict.variant or None,
+        "gate": verdict.gate or None,
     }
 
 
@@ -290,6 +294,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
         objection=settings.objection if settings else "",
         ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
         quote_original=reply_settings.quote_original if reply_settings else True,
+        sent_from_account=identity.sent_from_account,
     )
     reply = compose(
         action,
@@ -479,12 +484,19 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     try:
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}
+        unanswered = {case.id: store.not_answered(case.id) for case in cases}
         given_up = store.given_up()
     finally:
         store.close()
     today = datetime.now(UTC).date()
+    from mailbot.complaint import proposes_complaint
+
+    # After a refusal or an expired deadline, the Art. 77 complaint is the next step: say so.
+    complaint = {
+        case.id: proposes_complaint(case.status, case.last_category, case_clock.case_due(case), today) for case in cases
+    }
     for case in cases:
-        overdue = case.overdue(today)
+        overdue = case_clock.overdue(case, today)
         if as_json:
             click.echo(
                 json.dumps(
@@ -497,17 +509,24 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "opened": case.opened,
                         "due": case.due,
                         "overdue": overdue,
+                        "controller": case.controller,
+                        "types": [t.value for t in case_clock.case_types(case)],
+                        "request_date": case_clock.request_day(case).isoformat(),
+                        "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
                         "replies": written[case.id],
+                        "not_answered": unanswered[case.id],
+                        "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             flag = "OVERDUE" if overdue else case.status
+            proposal = f"\tcomplaint ready: mailbot complaint {case.id}" if complaint[case.id] else ""
             click.echo(
-                f"{case.id}\t{case.platform}\t{flag}\tdue {case.due}\t{case.last_category}\t"
-                f"{case.ticket or '-'}\t{case.subject}"
+                f"{case.id}\t{case.controller}\t{flag}\tdue {case.due}\t{case.last_category}\t"
+                f"{case.ticket or '-'}\t{case.subject}{proposal}"
             )
     for row in given_up:
         if as_json:
@@ -548,6 +567,9 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     sys.exit(serve(accounts, _rules()))
 
 
+cli.add_command(case_group)  # the case commands live in cli_cases
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
@@ -557,3 +579,7 @@ def main() -> None:
 from mailbot.cli_complaint import complaint_cmd  # noqa: E402
 
 cli.add_command(complaint_cmd)
+
+from mailbot.cli_teach import teach_cmd  # noqa: E402 (registered last: the command lives in its own module)
+
+cli.add_command(teach_cmd)

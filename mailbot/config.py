@@ -215,6 +215,7 @@ SCHEMA: dict[str, Any] = {
         "language": str,
         "statement": str,
         "objection": str,
+        "sent_from_account": bool,
         "country": str,
         "accounts": Map(str, "controller id"),
     },
@@ -405,6 +406,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         email=identity_t.text("email"),
         language=identity_t.choice("language", ("en", "it", "de", "fr", "es"), "en"),
         statement=identity_t.text("statement", ""),
+        sent_from_account=identity_t.flag("sent_from_account", False),
     )
     if "@" not in identity.email:
         raise identity_t._err("email", "must be an e-mail address")
@@ -559,6 +561,7 @@ email = "you@example.org"
 language = "en"              # en, it, de, fr, es: used when a message's language is unclear
 # Your particular situation (Art. 21(1) GDPR), used in replies that ask for it:
 # statement = "..."
+# sent_from_account = false  # your requests go out from the address registered with your accounts
 
 [imap]
 host = "imap.example.org"

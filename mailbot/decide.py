@@ -126,7 +126,8 @@ def decide(
         why = message.defects[-1] if message.defects else "larger than the size limit"
         return Action(ActionKind.HOLD, f"not read in full ({why}): left for you to read", language=lang)
     if verdict.category is Category.UNRELATED:
-        return Action(ActionKind.IGNORE, f"not a platform's answer ({verdict.rule or 'no rule'})", language=lang)
+        why = f"gate {verdict.gate}" if verdict.gate else verdict.rule or "no rule"
+        return Action(ActionKind.IGNORE, f"not a controller's answer ({why})", language=lang)
     if message.from_problem:
         return Action(ActionKind.HOLD, f"sender cannot be trusted: {message.from_problem}", language=lang)
     check = verification(message, policy)

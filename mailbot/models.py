@@ -139,7 +139,18 @@ class RuleScore:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The classifier's answer with its evidence."""
+    """The classifier's answer with its evidence.
+
+    `rule` is the category rule that decided; `gate` the relevance gate that ruled the message out
+    before any rule ran ("gate-bulk", "gate-own-message", ...), "" when none did.
+    `variant` says which kind of answer within the category it is, for the reply templates:
+    "grounds" (compelling legitimate grounds claimed), "legal_basis" (another legal basis, such as a
+    contract or a legal obligation or retention duty), "medium" (use our form, portal, tool or
+    settings instead), "no_reasons" (no further action, no reasons given), "dead_mailbox" (the address
+    no longer answers), "already_done" (already opted out or handled), "extension_no_reasons" (more
+    time taken without reasons), "fee" (a fee asked, or the request called manifestly unfounded or
+    excessive, Art. 12(5)); "" otherwise.
+    """
 
     category: Category
     platform: str
@@ -155,6 +166,8 @@ class Verdict:
     # (already handled / already opted out), "extension_no_reasons" (two more months, no reasons), "fee"
     # (a fee, or "manifestly unfounded or excessive"); "" when the message makes none of these.
     variant: str = ""
+    # Set when a gate (not a rule) decided: list or bulk mail, a personal sender, a foreign language …
+    gate: str = ""
 
 
 class ActionKind(enum.StrEnum):
@@ -189,6 +202,7 @@ class Identity:
     language: str = "en"
     statement: str = ""
     placeholder: bool = False
+    sent_from_account: bool = False
 
 
 @dataclass(frozen=True, slots=True)

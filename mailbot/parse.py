@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.errors
+import email.feedparser
 import email.parser
 import email.policy
 import email.utils
@@ -285,6 +286,16 @@ def _header_text(value: Any) -> str:
     return text
 
 
+def _parse_in_chunks(raw: bytes) -> EmailMessage:
+    """The stdlib parser fed 64 KB at a time: message_from_bytes first decodes the whole message into
+    one string (and a StringIO copy), about 5x its size in memory; this keeps it near 2x."""
+    parser = email.feedparser.BytesFeedParser(policy=email.policy.compat32)
+    view = memoryview(raw)
+    for start in range(0, len(raw), 65536):
+        parser.feed(bytes(view[start : start + 65536]))
+    return parser.close()
+
+
 def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAGE) -> Message:
     """Parse raw message bytes; a malformed message yields what can be read plus its defects.
 
@@ -315,7 +326,7 @@ def parse(raw: bytes, *, headers_only: bool = False, max_bytes: int = MAX_MESSAG
             end = _HEADER_END.search(raw)
             msg: EmailMessage = _HEADER_PARSER.parsebytes(raw[: end.end()] if end else raw)
         else:
-            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+            msg = _parse_in_chunks(raw)
     except Exception as exc:  # the last resort is an empty message
         defects.append(f"parser failed: {type(exc).__name__}")
         msg = EmailMessage()

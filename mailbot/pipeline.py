@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from tqdm import tqdm
 
-from mailbot import smtp
+from mailbot import cases, learn, smtp
 from mailbot.auth import SenderCheck
+from mailbot.cases import due_date
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, add_months, add_one_month, compose, message_date
-from mailbot.config import PLACEHOLDER_IDENTITY, ReplySettings, ServerSettings, Settings
+from mailbot.compose import ReplyOptions, compose, message_date
+from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, verification
-from mailbot.errors import DeliveryError, MailbotError
+from mailbot.errors import DeliveryError, MailbotError, MailboxError
+from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
-from mailbot.models import Action, ActionKind, Address, Category, Identity, Message, Reply, Verdict
+from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
 from mailbot.parse import parse
 from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
-from mailbot.rules import Ruleset
+from mailbot.rules import Platform, Ruleset
+from mailbot.sent import read_sent
 from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_ANSWERS = re.compile(rb"^(?:in-reply-to|references)[ \t]*:", re.MULTILINE)
+_AT_DOMAIN = re.compile(rb"@([a-z0-9.-]+)")
 QUIET_DAYS = 7
 
 
@@ -69,6 +75,10 @@ class PipelineSettings:
     max_sends_per_recipient_per_day: int = 2
     authserv_id: str = ""
     allow_unverified_send: bool = False
+    max_age_days: int = 60
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    controllers: Mapping[str, ControllerSettings] = field(default_factory=dict)
+    country: str = ""
 
 
 def pipeline_settings(settings: Settings | None, *, mode: str | None = None, progress: bool = True) -> PipelineSettings:
@@ -83,6 +93,7 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
             objection=settings.objection if settings else "",
             ask_erasure=reply.ask_erasure,
             quote_original=reply.quote_original,
+            sent_from_account=identity.sent_from_account,
         ),
         smtp=settings.smtp if settings else None,
         max_sends_per_case_per_day=reply.max_sends_per_case_per_day,
@@ -92,6 +103,10 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         max_sends_per_recipient_per_day=reply.max_sends_per_recipient_per_day,
         authserv_id=settings.imap.authserv_id if settings and settings.imap else "",
         allow_unverified_send=reply.allow_unverified_send,
+        max_age_days=settings.max_age_days if settings else 60,
+        accounts=dict(settings.controller_accounts) if settings else {},
+        controllers=dict(settings.controllers) if settings else {},
+        country=settings.country if settings else "",
     )
 
 
@@ -122,6 +137,10 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
+        # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
+        self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
+        self._open_controllers: set[str] = set()
+        self._first_scan = False
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -133,45 +152,80 @@ class Pipeline:
             return False
         if self.ruleset.platform_for(headers.sender.domain):
             return True
+        if cases.controller_for(headers.sender.domain, self.ruleset) in self._open_controllers:
+            return True
         return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
 
-    def _domains(self) -> list[str]:
-        return [d for p in self.ruleset.platforms for d in p.domains]
+    def _triage_domains(self) -> frozenset[bytes]:
+        """Every domain whose senders `_relevant` may accept without a thread reference: the platforms'
+        and those of the other controllers with an open case (their id is their domain)."""
+        platforms = [d for p in self.ruleset.platforms for d in p.domains]
+        controllers = [c for c in self._open_controllers if "." in c]
+        return frozenset(d.lower().encode() for d in [*platforms, *controllers])
 
-    def _progress(self, items: list[T], what: str) -> Iterable[T]:
-        if not self.settings.progress or len(items) < 50:
+    def _may_matter(self) -> Callable[[bytes], bool]:
+        """A quick test on a raw header block that passes every message `_relevant` could accept:
+        one with an address in a triage domain anywhere in its headers, or one that answers
+        something (In-Reply-To, References). Only what passes is parsed. It must stay a superset of
+        `_relevant`: a new reason to accept a sender belongs in `_triage_domains`."""
+        domains = self._triage_domains()
+
+        def may_matter(header: bytes) -> bool:
+            low = header.lower()
+            if _ANSWERS.search(low):
+                return True
+            for domain in _AT_DOMAIN.findall(low):
+                labels = domain.rstrip(b".").split(b".")
+                if any(b".".join(labels[i:]) in domains for i in range(len(labels))):
+                    return True
+            return False
+
+        return may_matter
+
+    def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
+        if not self.settings.progress or total < 50:
             return items
-        return tqdm(items, desc=what, unit="msg", file=sys.stderr, disable=None, leave=False)
+        return tqdm(items, desc=what, unit="msg", total=total, file=sys.stderr, disable=None, leave=False)
 
     # --- the scan ------------------------------------------------------------------------------
 
     def scan(self) -> ScanReport:
-        """Process what is new in the mailbox once."""
+        """Process what is new in the mailbox once.
+
+        Every new message is triaged from its own headers (no server SEARCH decides what is looked
+        at); bodies are fetched only for the relevant ones, one small batch at a time, and each is
+        parsed and classified as it arrives, so memory does not grow with the size of the mail.
+        """
         report = ScanReport()
+        if self.store.path is not None:  # lessons taught since the last scan count from this one on
+            self.learned = learn.exemplars_for(self.store.path)
         box = self.mailbox.name
         uidvalidity = self.mailbox.open()
         last = self.store.last_uid(box, uidvalidity)
+        self._first_scan = last == 0
+        try:
+            sent = read_sent(self.mailbox, self.store, self.ruleset, self.own)
+            if sent.opened:
+                log.info("cases opened from sent requests: %s", ", ".join(map(str, sent.opened)))
+        except (MailbotError, OSError) as exc:  # the inbox is still answered; Sent is read next time
+            log.warning("Sent folder not read: %s", exc)
+        self._open_controllers = self.store.open_controllers()
         fresh = self.mailbox.new_uids(last)
         retry = self.store.failed_messages(box, uidvalidity, now=self.now())
         report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
         handled = self.store.handled_uids(box, uidvalidity, min(fresh) - 1 if fresh else last)
-        candidates = sorted({u for u in fresh if u not in handled} | set(retry))
-        report.examined = len(candidates)
-        searched = self.mailbox.candidates(candidates, self._domains(), self.store.open_thread_ids())
-        if searched is not None:
-            # The server ruled the others out: not from a platform, not in a known thread.
-            report.ignored += len(candidates) - len(searched)
-            candidates = searched
+        todo = sorted({u for u in fresh if u not in handled} | set(retry))
+        report.examined = len(todo)
         relevant: list[int] = []
-        headers = self.mailbox.headers(candidates) if candidates else {}
-        for uid in self._progress(candidates, "triage"):
-            header_bytes, size = headers.get(uid, (b"", 0))
-            head = parse(header_bytes, headers_only=True)
-            if not self._relevant(head):
+        may_matter = self._may_matter()
+        for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
+            head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
+            if head is None or not self._relevant(head):
                 report.ignored += 1
                 if box.startswith("maildir:"):
                     # A Maildir has no UIDs to remember a position by: remember the message itself.
+                    head = head or parse(header_bytes, headers_only=True)
                     self.store.record_message(
                         (box, uidvalidity, uid),
                         status=DONE,
@@ -196,20 +250,30 @@ class Pipeline:
                 )
                 continue
             relevant.append(uid)
-        bodies = self.mailbox.bodies(relevant) if relevant else {}
         parsed: list[tuple[int, Message, Verdict]] = []
-        for uid in relevant:
+        unanswered = set(relevant)
+        for uid, raw in self.mailbox.bodies(relevant):
+            unanswered.discard(uid)
             key = (box, uidvalidity, uid)
             try:
-                message = parse(bodies[uid], max_bytes=self.settings.max_message_bytes)
+                message = parse(raw, max_bytes=self.settings.max_message_bytes)
+                del raw  # gone as soon as parsed: one body in memory at a time
                 case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-                verdict = classify(message, self.ruleset, own_addresses=self.own, known_thread=case is not None)
+                # Only a thread is context: mail that merely comes from a controller with an open case
+                # (a newsletter, a notice) is judged as a stranger's, by the stricter threshold.
+                known = case is not None
+                verdict = classify(
+                    message, self.ruleset, own_addresses=self.own, known_thread=known, learned=self.learned
+                )
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
+        for uid in sorted(unanswered):
+            # Recorded as failed, so that it is fetched again next time rather than passed over.
+            self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         superseded = self._superseded(parsed)
         unfinished: list[int] = []
-        for uid, message, verdict in self._progress(parsed, "replies"):
+        for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
             if self.should_stop():
                 # Stop between messages; the rest stay unrecorded and the next start takes them up.
                 unfinished.append(uid)
@@ -241,29 +305,92 @@ class Pipeline:
     # --- one message ---------------------------------------------------------------------------
 
     def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
-        case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        """File a controller's message into its case (by thread, else the controller's open case), opening one
+        for a platform's first message when no request is known."""
+        received = message_date(message) or self.now().date()
+        controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
+        by_thread = self.store.case_for_thread(cases.thread_ids(message))
+        case = cases.pick_case(
+            by_thread,
+            self.store.controller_cases(controller) if controller else [],
+            received,
+            threaded=bool(message.in_reply_to or message.references),
+        )
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
         if case is None and counts and self._may_open_case(message, verdict):
-            opened = message_date(message) or self.now().date()
-            case = self.store.open_case(
+            new = cases.new_case_for(
+                message,
+                controller=controller or verdict.platform,
                 platform=verdict.platform,
                 thread_key=thread_key(message),
-                subject=message.subject,
-                ticket=verdict.ticket,
-                opened=opened,
-                due=add_one_month(opened),
+                received=received,
+                rules=self.ruleset.requests,
+                own=self.own,
+            )
+            case = self.store.open_request_case(
+                controller=new.controller,
+                platform=new.platform,
+                types=[],
+                request_date=new.request_date,
+                due=due_date(new.request_date),
+                basis=new.basis,
+                thread_key=new.thread_key,
+                subject=new.subject,
             )
         if case is not None and (counts or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
                 case.id,
                 message.message_id,
                 str(verdict.category),
-                at=message_date(message) or self.now().date(),
+                at=received,
                 ticket=verdict.ticket,
                 closes=verdict.category is Category.ACCEPTANCE,
+                sender=message.sender.email if message.sender else "",
+                subject=message.subject,
+                rule=verdict.rule or "",
             )
-            self._note_extension(case, message)
+            if changes := cases.extension_fields(case, message.new_text, received, self.ruleset):
+                self.store.set_case(case.id, **changes)
+            case = self.store.case(case.id)
         return case
+
+    def _history(self, case: CaseRow, today: date) -> bool:
+        """True for a case whose deadline expired longer ago than [scan] max_age_days: old history, not reminded."""
+        limit = self.settings.max_age_days
+        return bool(limit) and cases.case_due(case) < today - timedelta(days=limit)
+
+    def _unanswered_request(self, case: CaseRow, today: date) -> dict[str, str] | None:
+        """A request the controller never answered, to remind it under: the person's own sent request
+        (not when its deadline expired longer ago than [scan] max_age_days: a Sent folder's old history)."""
+        if not case.request_message_id or not case.request_to or self._history(case, today):
+            return None
+        lang, _ = detect(case.request_text)
+        return {
+            "sender": case.request_to,
+            "subject": case.subject,
+            "message_id": case.request_message_id,
+            "language": lang,
+            "category": str(Category.UNKNOWN),
+        }
+
+    def _controller(self, case: CaseRow | None) -> Platform | None:
+        """A case's controller that is no built-in platform, with the authority replies name."""
+        if case is None:
+            return None
+        return cases.controller_platform(
+            case.controller,
+            self.ruleset,
+            self.settings.controllers,
+            country=self.settings.country,
+            language=self.settings.identity.language,
+        )
+
+    def case_info(self, case: CaseRow | None) -> CaseInfo | None:
+        """What the reply needs of its case (the account identifier from [identity.accounts])."""
+        if case is None:
+            return None
+        account = self.settings.accounts.get(case.controller) or self.settings.identity.email
+        return cases.case_info(case, self.now().date(), account=account)
 
     def _may_open_case(self, message: Message, verdict: Verdict) -> bool:
         """Only a platform's privacy team, from a sender that did not fail verification, opens a case by
@@ -274,16 +401,6 @@ class Pipeline:
         if verification(message, self.policy()).check is SenderCheck.FAILED:
             return False
         return platform.is_privacy_team(message.sender.email)
-
-    def _note_extension(self, case: CaseRow, message: Message) -> None:
-        """An extension announced within the first month moves the due date to three months (Art. 12(3))."""
-        pattern = self.ruleset.extension
-        if case.extended or pattern is None or not pattern.search(message.new_text.lower()):
-            return
-        when = message_date(message) or self.now().date()
-        if when <= date.fromisoformat(case.due):
-            due = add_months(date.fromisoformat(case.opened), 3)
-            self.store.set_case(case.id, extended=1, due=due.isoformat())
 
     def remind_overdue(self, today: date | None = None) -> list[Outcome]:
         """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
@@ -296,14 +413,15 @@ class Pipeline:
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
         for case in self.store.cases(today):
-            if not case.overdue(today) or case.reminded or case.last_category == str(Category.REJECTION):
+            # Never right after fresh correspondence: the controller's last word, and the person's, are a week old.
+            days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
+            days += [d for d in [self.store.last_event_day(case.id)] if d]
+            if not cases.needs_reminder(case, today, max(days, default=None), QUIET_DAYS):
                 continue
-            # Never right after fresh correspondence: the platform's last word, and ours, are a week old.
-            last_word = date.fromisoformat(case.last_message_at[:10]) if case.last_message_at else date.min
-            if last_word > quiet_since or self.store.replied_since(case.id, quiet_since):
+            if self.store.replied_since(case.id, quiet_since):
                 continue
-            last = self.store.last_platform_message(case.id)
-            platform = self.ruleset.platform(case.platform)
+            last = self.store.last_platform_message(case.id) or self._unanswered_request(case, today)
+            platform = self.ruleset.platform(case.platform) or self._controller(case)
             if last is None or platform is None or not takes_replies(last["sender"], platform):
                 continue
             lang = last["language"] if last["language"] in SUPPORTED_LANGUAGES else self.settings.identity.language
@@ -332,9 +450,8 @@ class Pipeline:
                 self.settings.identity,
                 platform,
                 now=self.now(),
-                options=ReplyOptions(statement=opts.statement, objection=opts.objection, quote_original=False),
-                request_date=date.fromisoformat(case.opened),
-                due=date.fromisoformat(case.due),
+                options=replace(opts, quote_original=False, ask_erasure=False),
+                case=self.case_info(case),
             )
             if self.settings.mode == "dry-run":
                 self.echo(f"would draft a reminder to {reply.to}: {reply.subject} [{reply.template}]")
@@ -358,13 +475,15 @@ class Pipeline:
             sends_today_by_recipient=by_recipient,
         )
         action = decide(message, verdict, self.ruleset, self.policy(), state)
+        if action.kind is ActionKind.REPLY and (why := self._not_to_answer(message, case)):
+            action = Action(ActionKind.RECORD, why, language=action.language)
         if superseded and action.kind is ActionKind.REPLY:
             action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
         if action.kind is ActionKind.REPLY:
-            reply = self._compose(action, message, verdict, auto=action.send)
+            reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
             if self.store.answered_by_other(message.message_id, reply.message_id):
                 action = Action(ActionKind.RECORD, "already answered by another reply")
@@ -408,23 +527,33 @@ class Pipeline:
             person=s.identity.email,
         )
 
-    def _compose(self, action: Action, message: Message, verdict: Verdict, *, auto: bool) -> Reply:
-        opts = self.settings.options
-        options = ReplyOptions(
-            statement=opts.statement,
-            objection=opts.objection,
-            ask_erasure=opts.ask_erasure,
-            quote_original=opts.quote_original,
-            auto_submitted=auto,
+    def _not_to_answer(self, message: Message, case: CaseRow | None) -> str | None:
+        when = cases.message_time(message)
+        answered = self.store.answered_by_person(
+            message.message_id, case.id if case else None, when.isoformat() if when else ""
         )
+        return cases.not_to_answer(
+            when.date() if when else None,
+            self.now().date(),
+            answered=answered,
+            first_scan=self._first_scan,
+            max_age_days=self.settings.max_age_days,
+        )
+
+    def _compose(
+        self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
+    ) -> Reply:
+        opts = self.settings.options
+        options = replace(opts, auto_submitted=auto)
         return compose(
             action,
             message,
             verdict,
             self.settings.identity,
-            self.ruleset.platform(verdict.platform),
+            self.ruleset.platform(verdict.platform) or self._controller(case),
             now=self.now(),
             options=options,
+            case=self.case_info(case),
             form_url=action.form or None,
         )
 
@@ -461,7 +590,7 @@ class Pipeline:
                 return "already sent (copy found in Sent)", False
             # Sent or not? SMTP cannot tell. Never risk a second copy: keep it as a draft for the person.
             self.store.finish_reply(reply.message_id, "interrupted", "interrupted send")
-            draft = self._compose(action, message, verdict, auto=False)
+            draft = self._compose(action, message, verdict, auto=False, case=case)
             return self._draft(
                 draft, message.message_id, case
             ) + " (an earlier send was interrupted: check and send it yourself)", True
@@ -482,7 +611,7 @@ class Pipeline:
             self.store.finish_reply(reply.message_id, "failed", str(exc))
             if not exc.permanent:
                 raise
-            draft = self._compose(action, message, verdict, auto=False)
+            draft = self._compose(action, message, verdict, auto=False, case=case)
             return f"{exc}; kept as a draft: " + self._draft(draft, message.message_id, case), True
         self.store.finish_reply(reply.message_id, "delivered")
         self.mailbox.append("sent", reply.raw, draft=False)

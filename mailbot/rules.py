@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.errors import RulesError
-from mailbot.models import Category
+from mailbot.models import Category, RequestType
 from mailbot.resources import data_dir
 
 LANGUAGES = ("en", "it", "de", "fr", "es")
@@ -80,6 +80,77 @@ class CategoryRule:
     negatable: bool
     conditional_blocks: bool
     source: str
+    variant: str = ""
+    cased: re.Pattern[str] | None = None
+    in_subject: bool = True
+    in_examples: bool = True
+    by_language: tuple[tuple[str, re.Pattern[str] | None], ...] = ()
+
+    def pattern_for(self, language: str) -> re.Pattern[str] | None:
+        """The patterns to try on a message in `language`: its own and the language-neutral ones,
+        or all of them when the language is not one of the five."""
+        for lang, pattern in self.by_language:
+            if lang == language:
+                return pattern
+        return self.pattern
+
+
+VARIANTS = frozenset(
+    {
+        "",
+        "grounds",
+        "legal_basis",
+        "medium",
+        "no_reasons",
+        "dead_mailbox",
+        "already_done",
+        "extension_no_reasons",
+        "fee",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Exemplar:
+    """One real (or marked synthetic) wording of a category, with where it was found."""
+
+    text: str
+    category: Category
+    language: str
+    source: str
+    variant: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The classifier's tuning values and category precedence, from rules/tuning.toml."""
+
+    threshold: float = 0.6
+    stranger_threshold: float = 0.85
+    outside_case_threshold: float = 0.6
+    known_thread_unrelated: float = 0.95
+    tie: float = 0.051
+    close_call_penalty: float = 0.1
+    negation_window: int = 40
+    fuzzy_floor: float = 60.0
+    fuzzy_text: int = 4000
+    max_classified: int = 20000
+    sentence_cutoff: float = 85.0
+    sentence_weight: float = 0.9
+    learned_cutoff: float = 85.0
+    priority: tuple[tuple[Category, int], ...] = (
+        (Category.UNRELATED, 7),
+        (Category.IDENTITY_CHECK, 6),
+        (Category.REQUEST_INFO, 5),
+        (Category.CLARIFICATION, 4),
+        (Category.REJECTION, 3),
+        (Category.ACCEPTANCE, 2),
+        (Category.ACKNOWLEDGEMENT, 1),
+    )
+
+    def rank(self, category: Category) -> int:
+        """The precedence of a category among close scores (higher wins)."""
+        return dict(self.priority).get(category, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +162,13 @@ class Relevance:
     negation: re.Pattern[str]
     cessation: re.Pattern[str]
     conditional: re.Pattern[str]
+    quote_start: re.Pattern[str] | None = None
+    example: re.Pattern[str] | None = None
+    boilerplate: re.Pattern[str] | None = None
+    reasons: re.Pattern[str] | None = None
+    addressed: re.Pattern[str] | None = None
+    reported: re.Pattern[str] | None = None
+    hedge: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +185,11 @@ class Ruleset:
     def authority(self, key: str) -> Authority | None:
         """The supervisory authority with that key (rules/authorities.toml), if any."""
         return next((a for a in self.authorities if a.key == key), None)
+
+    tuning: Tuning = Tuning()
+    exemplars: tuple[Exemplar, ...] = ()
+    extension_reasons: re.Pattern[str] | None = None
+    requests: RequestRules | None = None
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -202,9 +285,25 @@ def _privacy_team(value: Any, where: str) -> tuple[str, ...]:
     return entries
 
 
+def _compile_cased(patterns: list[str], where: str) -> re.Pattern[str] | None:
+    """Patterns matched on the original text, case kept (acronyms such as 'CIE' that are words in lower case)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise RulesError(f"{where}: bad cased pattern: {exc}") from None
+
+
 def load_category_file(path: Path) -> list[CategoryRule]:
-    """One category file with its [[rule]] tables; errors name the file and the rule id."""
+    """One category file with its [[rule]] tables; errors name the file and the rule id.
+
+    File-level `negatable` and `conditional_blocks` are the defaults of its rules.
+    """
     data = _read(path)
+    default_negatable = bool(data.get("negatable", False))
+    default_conditional = bool(data.get("conditional_blocks", False))
+    default_examples = bool(data.get("in_examples", True))
     try:
         category = Category(str(data.get("category")))
     except ValueError:
@@ -224,8 +323,18 @@ def load_category_file(path: Path) -> list[CategoryRule]:
         if not isinstance(weight, int | float) or not 0 < weight <= 1:
             raise RulesError(f"{where}: 'weight' must be a number in (0, 1]")
         patterns = _by_language(entry.get("patterns"), where, "patterns")
+        table = entry.get("patterns") if isinstance(entry.get("patterns"), dict) else {}
+        neutral = list(_strings(table.get("any"), where, "patterns.any"))
+        by_language = tuple(
+            (lang, _compile([*neutral, *_strings(table.get(lang), where, f"patterns.{lang}")], where))
+            for lang in LANGUAGES
+        )
+        cased = _by_language(entry.get("cased_patterns"), where, "cased_patterns")
         exemplars = _by_language(entry.get("exemplars"), where, "exemplars")
-        if not patterns and not exemplars:
+        variant = entry.get("variant", "")
+        if variant not in VARIANTS:
+            raise RulesError(f"{where}: 'variant' must be one of {', '.join(sorted(VARIANTS - {''}))}")
+        if not patterns and not exemplars and not cased:
             raise RulesError(f"{where}: a rule needs patterns or exemplars")
         for ex in exemplars:
             if len(ex.split()) < 3:
@@ -238,9 +347,14 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 weight=float(weight),
                 pattern=_compile(patterns, where),
                 exemplars=tuple(exemplars),
-                negatable=bool(entry.get("negatable", False)),
-                conditional_blocks=bool(entry.get("conditional_blocks", False)),
+                negatable=bool(entry.get("negatable", default_negatable)),
+                conditional_blocks=bool(entry.get("conditional_blocks", default_conditional)),
                 source=path.name,
+                variant=variant,
+                cased=_compile_cased(cased, where),
+                in_subject=bool(entry.get("in_subject", True)),
+                in_examples=bool(entry.get("in_examples", default_examples)),
+                by_language=by_language,
             )
         )
     return out
@@ -265,7 +379,84 @@ def load_relevance(path: Path) -> Relevance:
         negation=pattern("negation"),
         cessation=pattern("cessation"),
         conditional=pattern("conditional"),
+        quote_start=_compile(list(_strings(data.get("quote_start"), where, "quote_start")), f"{where} [quote_start]"),
+        example=_compile(list(_strings(data.get("example"), where, "example")), f"{where} [example]"),
+        boilerplate=_compile(list(_strings(data.get("boilerplate"), where, "boilerplate")), f"{where} [boilerplate]"),
+        reasons=_compile(list(_strings(data.get("reasons"), where, "reasons")), f"{where} [reasons]"),
+        addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
+        reported=_compile(list(_strings(data.get("reported"), where, "reported")), f"{where} [reported]"),
+        hedge=_compile(list(_strings(data.get("hedge"), where, "hedge")), f"{where} [hedge]"),
     )
+
+
+def load_tuning(path: Path) -> Tuning:
+    """rules/tuning.toml: numbers in range, every category ranked once; errors name the key."""
+    if not path.exists():
+        return Tuning()
+    data = _read(path)
+    where = path.name
+    values = data.get("classify", {})
+    if not isinstance(values, dict):
+        raise RulesError(f"{where}: [classify] must be a table")
+    defaults = Tuning()
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in Tuning.__dataclass_fields__ or key == "priority":
+            raise RulesError(f"{where}: unknown tuning value '{key}'")
+        default = getattr(defaults, key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise RulesError(f"{where}: '{key}' must be a non-negative number")
+        if isinstance(default, int) and not isinstance(value, int):
+            raise RulesError(f"{where}: '{key}' must be a whole number")
+        if isinstance(default, float) and default <= 1 and value > 1:
+            raise RulesError(f"{where}: '{key}' must be in [0, 1]")
+        if isinstance(default, float) and default > 1 and value > 100:
+            raise RulesError(f"{where}: '{key}' is a fuzzy score, at most 100")
+        kwargs[key] = type(default)(value)
+    priority = data.get("priority")
+    if not isinstance(priority, dict):
+        raise RulesError(f"{where}: [priority] must rank the categories")
+    ranked: list[tuple[Category, int]] = []
+    for name, rank in priority.items():
+        try:
+            category = Category(name)
+        except ValueError:
+            raise RulesError(f"{where}: [priority] '{name}' is not a category") from None
+        if isinstance(rank, bool) or not isinstance(rank, int):
+            raise RulesError(f"{where}: [priority] '{name}' must be a whole number")
+        ranked.append((category, rank))
+    missing = {c for c in Category if c is not Category.UNKNOWN} - {c for c, _ in ranked}
+    if missing:
+        raise RulesError(f"{where}: [priority] does not rank {', '.join(sorted(missing))}")
+    return Tuning(**kwargs, priority=tuple(ranked))
+
+
+def load_exemplars(folder: Path) -> tuple[Exemplar, ...]:
+    """rules/exemplars/*.toml: [[exemplar]] tables with text, language, source (URL, repository path or
+    'synthetic') and an optional variant; the file names the category."""
+    out: list[Exemplar] = []
+    for path in sorted(folder.glob("*.toml")):
+        data = _read(path)
+        try:
+            category = Category(str(data.get("category")))
+        except ValueError:
+            raise RulesError(f"{path.name}: 'category' must be one of the fixed categories") from None
+        for n, entry in enumerate(data.get("exemplar", []), 1):
+            where = f"{path.name} [exemplar {n}]"
+            if not isinstance(entry, dict):
+                raise RulesError(f"{where}: must be a table")
+            text, lang, source = entry.get("text"), entry.get("language"), entry.get("source")
+            if not isinstance(text, str) or len(text.split()) < 4:
+                raise RulesError(f"{where}: 'text' must be a sentence of at least four words")
+            if lang not in LANGUAGES:
+                raise RulesError(f"{where}: 'language' must be one of {', '.join(LANGUAGES)}")
+            if not isinstance(source, str) or not source.strip():
+                raise RulesError(f"{where}: 'source' is required (an address, a repository path or 'synthetic')")
+            variant = entry.get("variant", "")
+            if variant not in VARIANTS:
+                raise RulesError(f"{where}: unknown variant {variant!r}")
+            out.append(Exemplar(text, category, lang, source, variant))
+    return tuple(out)
 
 
 def load_rules(root: Path | None = None) -> Ruleset:
@@ -293,10 +484,16 @@ def load_rules(root: Path | None = None) -> Ruleset:
     if not platforms:
         raise RulesError(f"{root}/platforms: no platform files")
     deadlines = root / "deadlines.toml"
-    extension = None
+    extension = reasons = None
     if deadlines.exists():
         data = _read(deadlines)
         extension = _compile(list(_strings(data.get("extension"), deadlines.name, "extension")), deadlines.name)
+        reasons = _compile(
+            list(_strings(data.get("extension_reasons"), deadlines.name, "extension_reasons")),
+            f"{deadlines.name} [extension_reasons]",
+        )
+    requests_file = root / "requests.toml"
+    requests = load_requests(requests_file) if requests_file.exists() else None
     authorities, homes = load_authorities(root / "authorities.toml")
     keys = {a.key for a in authorities}
     for p in platforms:
@@ -309,9 +506,79 @@ def load_rules(root: Path | None = None) -> Ruleset:
         tuple(rules),
         load_relevance(root / "relevance.toml"),
         extension,
-        authorities,
-        homes,
+        authorities=authorities,
+        home_authorities=homes,
+        tuning=load_tuning(root / "tuning.toml"),
+        exemplars=load_exemplars(root / "exemplars"),
+        extension_reasons=reasons,
+        requests=requests,
     )
+
+
+# --- data-subject requests (rules/requests.toml) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRule:
+    """A named check that recognises one request type in the person's own mail (lower-cased text)."""
+
+    id: str
+    type: RequestType
+    description: str
+    pattern: re.Pattern[str]
+    yields_to: RequestType | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRules:
+    """The request rules and the quote attributions ("On … wrote:") that date a quoted request."""
+
+    rules: tuple[RequestRule, ...]
+    quotes: tuple[re.Pattern[str], ...]
+
+
+def _request_type(value: Any, where: str, key: str) -> RequestType:
+    try:
+        return RequestType(str(value))
+    except ValueError:
+        names = ", ".join(t.value for t in RequestType)
+        raise RulesError(f"{where}: '{key}' must be one of {names}") from None
+
+
+def load_requests(path: Path) -> RequestRules:
+    """The request rules file; errors name the file and the rule id."""
+    data = _read(path)
+    entries = data.get("rule")
+    if not isinstance(entries, list) or not entries:
+        raise RulesError(f"{path.name}: needs at least one [[rule]]")
+    rules: list[RequestRule] = []
+    seen: set[str] = set()
+    for entry in entries:
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{path.name} [{rid}]"
+        if not isinstance(rid, str) or not _KEBAB.match(rid):
+            raise RulesError(f"{where}: rule 'id' must be a kebab-case string")
+        if rid in seen:
+            raise RulesError(f"{where}: id already used in this file")
+        seen.add(rid)
+        rtype = _request_type(entry.get("type"), where, "type")
+        yields = entry.get("yields_to")
+        yields_to = _request_type(yields, where, "yields_to") if yields is not None else None
+        pattern = _compile(_by_language(entry.get("patterns"), where, "patterns"), where)
+        if pattern is None:
+            raise RulesError(f"{where}: a request rule needs patterns")
+        rules.append(RequestRule(rid, rtype, str(entry.get("description", "")), pattern, yields_to, path.name))
+    quotes: list[re.Pattern[str]] = []
+    for item in _by_language(data.get("quote"), f"{path.name} [quote]", "quote"):
+        try:
+            compiled = re.compile(item, re.MULTILINE)
+        except re.error as exc:
+            raise RulesError(f"{path.name} [quote]: bad pattern {item!r}: {exc}") from None
+        if "head" not in compiled.groupindex:
+            raise RulesError(f"{path.name} [quote]: pattern {item!r} has no group named 'head'")
+        quotes.append(compiled)
+    return RequestRules(tuple(rules), tuple(quotes))
 
 
 # --- contacts and supervisory authorities (issue 14) ---------------------------------------------

@@ -13,7 +13,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from mailbot.config import ServerSettings
 from mailbot.errors import DeliveryError
-from mailbot.mailboxes.imap import describe_connection_error, tls_context
+from mailbot.net import describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")

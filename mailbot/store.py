@@ -6,7 +6,7 @@ import errno
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -63,6 +63,32 @@ _MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        # Cases begin with the person's request: who it went to, what it asked, when (the clock's start).
+        "0003-requests",
+        """
+        ALTER TABLE cases ADD COLUMN controller TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_types TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_date TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_message_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN due_basis TEXT NOT NULL DEFAULT 'controller-message';
+        ALTER TABLE cases ADD COLUMN extension_note TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cases ADD COLUMN request_to TEXT NOT NULL DEFAULT '';
+        UPDATE cases SET controller = platform WHERE controller = '';
+        CREATE INDEX cases_controller ON cases(controller, status);
+        ALTER TABLE case_messages ADD COLUMN direction TEXT NOT NULL DEFAULT 'in';
+        ALTER TABLE case_messages ADD COLUMN dated TEXT NOT NULL DEFAULT '';
+        ALTER TABLE case_messages ADD COLUMN sender TEXT NOT NULL DEFAULT '';
+        ALTER TABLE case_messages ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+        ALTER TABLE case_messages ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+        CREATE TABLE sent_messages (
+            message_id TEXT PRIMARY KEY, in_reply_to TEXT NOT NULL DEFAULT '', refs TEXT NOT NULL DEFAULT '',
+            dated TEXT NOT NULL DEFAULT '', case_id INTEGER REFERENCES cases(id), seen_at TEXT NOT NULL
+        );
+        CREATE INDEX sent_messages_reply ON sent_messages(in_reply_to)
+        """,
+    ),
+    (
         "0004-recipients",
         """
         ALTER TABLE replies ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
@@ -91,6 +117,14 @@ class CaseRow:
     last_message_at: str
     extended: bool
     reminded: bool
+    controller: str = ""
+    request_types: str = ""
+    request_date: str = ""
+    request_text: str = ""
+    request_message_id: str = ""
+    due_basis: str = ""
+    extension_note: str = ""
+    request_to: str = ""
 
     def overdue(self, today: date) -> bool:
         """True when the platform has not closed the case and its due date has passed."""
@@ -309,14 +343,201 @@ class Store:
         row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
         return _case(row)
 
-    def add_to_case(
-        self, case_id: int, message_id: str, category: str, *, at: date, ticket: str = "", closes: bool
-    ) -> None:
-        """Record a platform message (dated `at`) in its case; an acceptance closes the case."""
+    def open_request_case(
+        self,
+        *,
+        controller: str,
+        platform: str,
+        types: Sequence[str],
+        request_date: date,
+        due: date,
+        basis: str,
+        thread_key: str,
+        subject: str = "",
+        text: str = "",
+        message_id: str = "",
+        recipient: str = "",
+    ) -> CaseRow:
+        """The case of a request (created when new; a request already known is returned as it is)."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO case_messages VALUES (?, ?, ?, ?)", (case_id, message_id, category, _now())
+                "INSERT INTO cases (platform, thread_key, subject, opened, due, controller, request_types, "
+                "request_date, request_text, request_message_id, due_basis, request_to) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(thread_key) DO NOTHING",
+                (
+                    platform,
+                    thread_key,
+                    subject,
+                    request_date.isoformat(),
+                    due.isoformat(),
+                    controller,
+                    ",".join(types),
+                    request_date.isoformat(),
+                    text,
+                    message_id,
+                    basis,
+                    recipient,
+                ),
             )
+        row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
+        return _case(row)
+
+    def controller_cases(self, controller: str) -> list[CaseRow]:
+        """The open cases of a controller."""
+        rows = self.db.execute("SELECT * FROM cases WHERE controller=? AND status='open'", (controller,))
+        return [_case(r) for r in rows]
+
+    def add_case_event(
+        self,
+        case_id: int,
+        message_id: str,
+        *,
+        direction: str,
+        dated: date | None,
+        category: str = "",
+        sender: str = "",
+        subject: str = "",
+        rule: str = "",
+    ) -> None:
+        """Put one message, in ('in', from the controller) or out ('out', the person's), on the case's timeline."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO case_messages (case_id, message_id, category, at, direction, dated, sender, subject, "
+                "rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(case_id, message_id) DO UPDATE SET "
+                "dated=CASE WHEN excluded.dated<>'' THEN excluded.dated ELSE dated END, "
+                "sender=CASE WHEN excluded.sender<>'' THEN excluded.sender ELSE sender END, "
+                "subject=CASE WHEN excluded.subject<>'' THEN excluded.subject ELSE subject END, "
+                "rule=CASE WHEN excluded.rule<>'' THEN excluded.rule ELSE rule END",
+                (
+                    case_id,
+                    message_id,
+                    category,
+                    _now(),
+                    direction,
+                    dated.isoformat() if dated else "",
+                    sender,
+                    subject,
+                    rule,
+                ),
+            )
+
+    # --- the person's sent mail ----------------------------------------------------------------
+
+    def sent_known(self, message_id: str) -> bool:
+        """True when this message of the person's was already read from Sent."""
+        row = self.db.execute("SELECT 1 FROM sent_messages WHERE message_id=?", (message_id,)).fetchone()
+        return row is not None
+
+    def record_sent(
+        self, message_id: str, *, in_reply_to: str, references: Sequence[str], dated: str, case_id: int | None
+    ) -> None:
+        """Remember a message of the person's (its thread ids and time, UTC ISO) read from Sent."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sent_messages VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                "case_id=COALESCE(excluded.case_id, case_id)",
+                (message_id, in_reply_to, " ".join(references), dated, case_id, _now()),
+            )
+
+    def answered_by_person(self, message_id: str, case_id: int | None, after: str) -> bool:
+        """True when the person answered a message: a sent reply to it, or a later sent message in its case.
+
+        `after` is the message's time as UTC ISO text.
+        """
+        row = self.db.execute(
+            "SELECT 1 FROM sent_messages WHERE (in_reply_to=? AND ?<>'') OR (instr(refs, ?) > 0 AND ?<>'') "
+            "OR (case_id=? AND ?<>'' AND dated>?) LIMIT 1",
+            (message_id, message_id, message_id, message_id, case_id, after, after),
+        ).fetchone()
+        return row is not None
+
+    def last_event_day(self, case_id: int) -> date | None:
+        """The day of the newest message in a case, in or out (the person's own follow-ups count)."""
+        row = self.db.execute(
+            "SELECT max(substr(dated, 1, 10)) FROM case_messages WHERE case_id=? AND dated<>''", (case_id,)
+        ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def not_answered(self, case_id: int) -> list[dict[str, str]]:
+        """The case's reply-worthy messages that were filed without a reply, with why (answered, too old, …)."""
+        rows = self.db.execute(
+            "SELECT message_id, reason FROM messages WHERE case_id=? AND action='record' AND category IN "
+            "('request_info', 'clarification', 'acceptance', 'rejection', 'identity_check') ORDER BY seen_at",
+            (case_id,),
+        )
+        return [{"message_id": str(r[0]), "reason": str(r[1] or "")} for r in rows]
+
+    def open_controllers(self) -> set[str]:
+        """The controllers with an open case."""
+        return {str(r[0]) for r in self.db.execute("SELECT DISTINCT controller FROM cases WHERE status='open'")}
+
+    def timeline(self, case_id: int) -> list[dict[str, Any]]:
+        """Every message of a case, in and out, oldest first: the controller's, the person's, mailbot's replies."""
+        rows = self.db.execute(
+            "SELECT cm.message_id, cm.direction, COALESCE(NULLIF(cm.dated, ''), substr(cm.at, 1, 10)) AS dated, "
+            "COALESCE(NULLIF(cm.category, ''), m.category) AS category, COALESCE(NULLIF(cm.rule, ''), m.rule) AS rule, "
+            "COALESCE(NULLIF(cm.sender, ''), m.sender) AS sender, "
+            "COALESCE(NULLIF(cm.subject, ''), m.subject) AS subject, "
+            "m.action AS action, m.reason AS reason FROM case_messages cm "
+            "LEFT JOIN messages m ON m.message_id = cm.message_id AND m.message_id <> '' "
+            "WHERE cm.case_id=? GROUP BY cm.message_id",
+            (case_id,),
+        ).fetchall()
+        events = [
+            {
+                "direction": r["direction"],
+                "date": r["dated"],
+                "message_id": r["message_id"],
+                "sender": r["sender"] or "",
+                "subject": r["subject"] or "",
+                "category": r["category"] or None,
+                "rule": r["rule"] or None,
+                "action": r["action"],
+                "reason": r["reason"],
+                "kind": "message",
+            }
+            for r in rows
+        ]
+        known = {e["message_id"] for e in events}
+        for w in self.written(case_id):
+            if w["message_id"] in known:
+                continue
+            events.append(
+                {
+                    "direction": "out",
+                    "date": str(w["at"] or "")[:10],
+                    "message_id": w["message_id"],
+                    "sender": "mailbot",
+                    "subject": "",
+                    "category": w["category"],
+                    "rule": w["rule"],
+                    "action": f"{w['mode']} {w['status']}",
+                    "kind": w["kind"],
+                    "template": w["template"],
+                    "in_reply_to": w["in_reply_to"],
+                }
+            )
+        return sorted(events, key=lambda e: (e["date"], e["direction"] == "out"))
+
+    def add_to_case(
+        self,
+        case_id: int,
+        message_id: str,
+        category: str,
+        *,
+        at: date,
+        ticket: str = "",
+        closes: bool,
+        sender: str = "",
+        subject: str = "",
+        rule: str = "",
+    ) -> None:
+        """Record a platform message (dated `at`) in its case; an acceptance closes the case."""
+        self.add_case_event(
+            case_id, message_id, direction="in", dated=at, category=category, sender=sender, subject=subject, rule=rule
+        )
+        with self.transaction() as db:
             db.execute(
                 "UPDATE cases SET last_category=?, last_message_at=?, ticket=CASE WHEN ticket='' THEN ? ELSE ticket END"
                 ", status=CASE WHEN ? THEN 'closed' ELSE status END WHERE id=?",
@@ -484,6 +705,12 @@ class Store:
 
 
 def _case(row: sqlite3.Row) -> CaseRow:
+    # Columns added by later migrations may be missing while an older schema is being upgraded.
+    names = set(row.keys())
+
+    def text(column: str) -> str:
+        return str(row[column]) if column in names else ""
+
     return CaseRow(
         id=row["id"],
         platform=row["platform"],
@@ -497,4 +724,12 @@ def _case(row: sqlite3.Row) -> CaseRow:
         last_message_at=row["last_message_at"],
         extended=bool(row["extended"]),
         reminded=bool(row["reminded"]),
+        controller=text("controller") or row["platform"],
+        request_types=text("request_types"),
+        request_date=text("request_date"),
+        request_text=text("request_text"),
+        request_message_id=text("request_message_id"),
+        due_basis=text("due_basis"),
+        extension_note=text("extension_note"),
+        request_to=text("request_to"),
     )

@@ -19,6 +19,12 @@ unset MAILBOT_CONFIG
 
 drafts() { find .demo/Maildir/.Drafts/cur -type f 2>/dev/null | wc -l; }
 
+# The sample mail is from April 2025: a first scan files mail older than [scan] max_age_days (60)
+# without answering it, so the demo lifts the limit to show every reply.
+mkdir -p .demo/config/mailbot
+(umask 077; printf '[identity]\nname = "Your Name"\nemail = "you@example.invalid"\n[scan]\nmax_age_days = 0\n' \
+  > .demo/config/mailbot/config.toml)
+
 echo "== mailbot scan on the sample Maildir (replies become drafts in .demo/Maildir/.Drafts) =="
 .venv/bin/mailbot scan --maildir .demo/Maildir
 first=$(drafts)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +61,12 @@ class Dovecot:
     tls_port: int = 0
     cert: Path | None = None
     key: Path | None = None
+    # Folder layout: Courier and Debian's Cyrus put everything under "INBOX." with "." between levels.
+    prefix: str = ""
+    separator: str = "/"
+    special_use: bool = True  # Drafts and Sent exist from the start, marked \Drafts and \Sent
+    mailboxes: dict[str, str] = field(default_factory=dict)  # more folders (no prefix): name -> "\Drafts" or ""
+    capability: str = ""  # imap_capability: "" keeps Dovecot's, "+X" adds X, else the whole list
     proc: subprocess.Popen[bytes] | None = None
     log: Path = field(init=False)
 
@@ -92,6 +102,12 @@ ssl_key = <{self.key}
 """
         else:
             tls = "ssl = no\n"
+        folders = {"Drafts": "\\Drafts", "Sent": "\\Sent"} if self.special_use else {}
+        mailbox_blocks = "".join(
+            f'  mailbox "{name}" {{\n' + (f"    special_use = {use}\n" if use else "") + "    auto = subscribe\n  }\n"
+            for name, use in {**folders, **self.mailboxes}.items()
+        )
+        capability = f"imap_capability = {self.capability}\n" if self.capability else ""
         imaps = (
             f"inet_listener imaps {{\n    address = 127.0.0.1\n    port = {self.tls_port}\n  }}"
             if self.tls_port
@@ -121,18 +137,11 @@ userdb {{
   driver = passwd-file
   args = {self.root}/passwd
 }}
-namespace inbox {{
+{capability}namespace inbox {{
   inbox = yes
-  separator = /
-  mailbox Drafts {{
-    special_use = \\Drafts
-    auto = subscribe
-  }}
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
-}}
+  separator = {self.separator}
+  prefix = {self.prefix}
+{mailbox_blocks}}}
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
@@ -174,14 +183,138 @@ service imap-login {{
         self.proc = None
 
 
-def make_dovecot(tls: tuple[Path, Path] | None = None) -> Dovecot:
-    """A configured (not yet started) Dovecot in a fresh, world-searchable temporary folder."""
+def make_dovecot(tls: tuple[Path, Path] | None = None, **layout: Any) -> Dovecot:
+    """A configured (not yet started) Dovecot in a fresh, world-searchable temporary folder;
+    `layout` sets the folder fields (prefix, separator, special_use, mailboxes, capability)."""
     require(DOVECOT is not None, "Dovecot (Debian package dovecot-imapd)")
     root = Path(tempfile.mkdtemp(prefix="mbdc-", dir="/tmp"))
     root.chmod(0o755)
-    server = Dovecot(root=root, port=free_port())
+    server = Dovecot(root=root, port=free_port(), **layout)
     if tls:
         server.cert, server.key = tls
         server.tls_port = free_port()
     server.write_config()
     return server
+
+
+# UID SEARCH with FROM, HEADER or X- header criteria: what Gmail's (word-based) and Exchange's (no
+# index of X- headers) searches answer incompletely.
+_HEADER_SEARCH = re.compile(rb"^(\S+) (?:UID )?SEARCH\b.*\b(?:FROM|HEADER|X-[\w-]+)\b", re.IGNORECASE)
+
+
+@dataclass
+class ImapProxy:
+    """A TCP proxy on 127.0.0.1 in front of an IMAP server that can make it answer like others do.
+
+    search: "" passes SEARCH through; "empty" answers header searches with no result; "bad" with BAD.
+    refuse: IMAP commands (e.g. "CREATE") answered with NO instead of being passed on.
+    fail_fetch: a pattern; a FETCH command matching it is answered with that answer instead:
+        "BAD", "NO" or "EMPTY" (OK without any data).
+    Every line the client sent (literals left out) is kept in `commands`.
+    """
+
+    upstream: int
+    port: int = 0
+    search: str = ""
+    refuse: tuple[str, ...] = ()
+    fail_fetch: tuple[bytes, str] | None = None
+    commands: list[bytes] = field(default_factory=list)
+    _server: socket.socket | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _sockets: list[socket.socket] = field(default_factory=list)
+
+    def start(self) -> ImapProxy:
+        """Listen and accept connections in a thread."""
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        self.port = int(server.getsockname()[1])
+        self._server = server
+        thread = threading.Thread(target=self._accept, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        """Close every socket; the threads end with them."""
+        for sock in [*self._sockets, *([self._server] if self._server else [])]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for thread in self._threads:
+            thread.join(5)
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            self._sockets += [client, upstream]
+            lock = threading.Lock()
+            for target, args in (
+                (self._to_server, (client, upstream, lock)),
+                (self._to_client, (upstream, client, lock)),
+            ):
+                thread = threading.Thread(target=target, args=args, daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def _to_client(self, upstream: socket.socket, client: socket.socket, lock: threading.Lock) -> None:
+        with contextlib.suppress(OSError):
+            while data := upstream.recv(65536):
+                with lock:
+                    client.sendall(data)
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+
+    def _answer(self, line: bytes) -> bytes | None:
+        """The proxy's own answer to a command line, or None to pass it on."""
+        tag = line.split(b" ", 1)[0]
+        words = line.split()
+        command = words[2] if len(words) > 2 and words[1].upper() == b"UID" else words[1] if len(words) > 1 else b""
+        if self.search and _HEADER_SEARCH.match(line):
+            if self.search == "bad":
+                return tag + b" BAD Error in IMAP command SEARCH: criteria not supported\r\n"
+            return b"* SEARCH\r\n" + tag + b" OK SEARCH completed\r\n"
+        if command.decode(errors="replace").upper() in self.refuse:
+            return tag + b" NO [CANNOT] Permission denied\r\n"
+        if self.fail_fetch and command.upper() == b"FETCH" and re.search(self.fail_fetch[0], line, re.IGNORECASE):
+            kind = self.fail_fetch[1]
+            if kind == "EMPTY":
+                return tag + b" OK Fetch completed\r\n"
+            return tag + f" {kind} Error in IMAP command FETCH: server trouble\r\n".encode()
+        return None
+
+    def _to_server(self, client: socket.socket, upstream: socket.socket, lock: threading.Lock) -> None:
+        buffer = b""
+        literal = 0
+        with contextlib.suppress(OSError):
+            while data := client.recv(65536):
+                buffer += data
+                while buffer:
+                    if literal:
+                        chunk, buffer = buffer[:literal], buffer[literal:]
+                        literal -= len(chunk)
+                        upstream.sendall(chunk)
+                        continue
+                    end = buffer.find(b"\r\n")
+                    if end < 0:
+                        break
+                    line, buffer = buffer[: end + 2], buffer[end + 2 :]
+                    found = re.search(rb"\{(\d+)\+?\}\r\n$", line)
+                    self.commands.append(line.rstrip(b"\r\n"))
+                    if found:
+                        literal = int(found.group(1))
+                    else:
+                        answer = self._answer(line.rstrip(b"\r\n"))
+                        if answer is not None:
+                            with lock:
+                                client.sendall(answer)
+                            continue
+                    upstream.sendall(line)
+        with contextlib.suppress(OSError):
+            upstream.shutdown(socket.SHUT_WR)

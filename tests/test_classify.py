@@ -9,9 +9,9 @@ import pytest
 from conftest import ALL_EML, MESSAGES
 
 from mailbot.classify import classify, find_ticket
-from mailbot.models import Category
+from mailbot.models import Address, Category, Message
 from mailbot.parse import parse
-from mailbot.rules import Ruleset
+from mailbot.rules import Exemplar, Ruleset
 
 
 def test_corpus_is_large_and_covers_every_category() -> None:
@@ -75,7 +75,8 @@ def test_own_message_is_unrelated(ruleset: Ruleset) -> None:
     """The person's own messages are never classified as a platform's."""
     message = parse((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
     own = frozenset({message.sender.email.lower()}) if message.sender else frozenset()
-    assert classify(message, ruleset, own_addresses=own).rule == "gate-own-message"
+    verdict = classify(message, ruleset, own_addresses=own)
+    assert (verdict.category, verdict.gate) == (Category.UNRELATED, "gate-own-message")
 
 
 def test_negated_acceptance_is_not_acceptance(ruleset: Ruleset) -> None:
@@ -117,3 +118,385 @@ def test_evidence_names_the_deciding_rule(ruleset: Ruleset) -> None:
 def test_find_ticket(subject: str, text: str, expected: str) -> None:
     """Ticket and case numbers are found in subjects and bodies, in several languages."""
     assert find_ticket(subject, text) == expected
+
+
+# --- issue 11: the operative sentence, real refusals, context guards, the case as context ------------------
+
+
+def _msg(text: str, *, sender: str = "privacy@support.whatsapp.com", subject: str = "Re: Objection") -> Message:
+    """A message from a platform (or `sender`) whose own words are `text`."""
+    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
+    return replace(base, new_text=text, subject=subject, sender=Address("Privacy", sender), is_bulk=False)
+
+
+NO_FURTHER_ACTION = [
+    "We've reviewed your request, but we can't take further action on it.",
+    "Abbiamo esaminato la tua richiesta, ma non possiamo intraprendere ulteriori azioni al riguardo.",
+    "Wir haben deine Anfrage geprüft, können aber keine weiteren Maßnahmen ergreifen.",
+    "Nous avons examiné votre demande, mais nous ne pouvons pas prendre d'autres mesures à ce sujet.",
+    "Hemos revisado tu solicitud, pero no podemos tomar más medidas al respecto.",
+]
+
+
+@pytest.mark.parametrize("text", NO_FURTHER_ACTION, ids=["en", "it", "de", "fr", "es"])
+def test_no_further_action_is_a_refusal_without_reasons(text: str, ruleset: Ruleset) -> None:
+    """Meta's "we can't take further action on it", in the five languages, is a refusal, variant no_reasons."""
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "no_reasons"), verdict.evidence
+
+
+REFUSALS = [
+    ("Thank you for contacting us. Please use our Privacy Center form to submit your objection.", "medium"),
+    ("Thanks for your message. To exercise your rights, please go to the My Data portal.", "medium"),
+    ("Thank you for reaching out. You can deactivate your account at any time in Settings.", "medium"),
+    ("Please use the Access Your Information tool to see and download your data.", "medium"),
+    ("Vielen Dank für Ihre Nachricht. Bitte senden Sie Ihren Antrag aus dem eingeloggten Bereich.", "medium"),
+    ("Grazie per averci contattato. Ti preghiamo di utilizzare il modulo nel Centro privacy.", "medium"),
+    ("Merci pour votre message. Veuillez utiliser le formulaire de votre espace client.", "medium"),
+    ("Gracias por tu mensaje. Por favor, utiliza el formulario de nuestro centro de privacidad.", "medium"),
+    ("We are satisfied that our response complies with our obligations under the GDPR.", "no_reasons"),
+    ("We believe this processing constitutes a legitimate interest of our company.", "grounds"),
+    ("We are legally required to retain your invoices for ten years under tax law.", "legal_basis"),
+    ("Aufgrund gesetzlicher Aufbewahrungspflichten müssen wir Ihre Daten weiterhin speichern.", "legal_basis"),
+    ("This mailbox is no longer active. Your message has not been read.", "dead_mailbox"),
+    ("Questa casella di posta non è più attiva.", "dead_mailbox"),
+    ("Dieses Postfach ist nicht mehr aktiv.", "dead_mailbox"),
+    ("Cette adresse e-mail n'est plus active.", "dead_mailbox"),
+    ("Este buzón ya no está activo.", "dead_mailbox"),
+    ("We consider your request manifestly unfounded and excessive.", "fee"),
+]
+
+
+@pytest.mark.parametrize(("text", "variant"), REFUSALS, ids=[f"{v}-{i}" for i, (_, v) in enumerate(REFUSALS)])
+def test_real_refusals_by_redirect_position_or_dead_mailbox(text: str, variant: str, ruleset: Ruleset) -> None:
+    """Refusals that never say "no" (a redirect, a legal position, a dead mailbox) are refusals; a thank-you does not
+    make them receipts; the variant says which kind."""
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, variant), verdict.evidence
+
+
+CARRIED_OUT = [
+    "All data relating to your account has been deleted.",
+    "We hold no data about you.",
+    "We do not hold any personal data about you.",
+    "Your information will no longer be used for marketing.",
+    "Tutti i tuoi dati sono stati cancellati dai nostri sistemi.",
+    "Wir speichern keine personenbezogenen Daten zu Ihrer Person.",
+    "Vos données ont été supprimées de nos systèmes.",
+    "Sus datos han sido eliminados de nuestros sistemas.",
+]
+
+
+@pytest.mark.parametrize("text", CARRIED_OUT)
+def test_request_carried_out_is_acceptance(text: str, ruleset: Ruleset) -> None:
+    """Confirmations that the request was carried out (deleted, none held, no longer used) are acceptances."""
+    assert classify(_msg(text), ruleset).category == Category.ACCEPTANCE
+
+
+ASKS = [
+    (
+        "Thank you for contacting us. To address your request, we need information about the AI feature. "
+        "Please provide any prompts you used and evidence, for example a screenshot.",
+        Category.REQUEST_INFO,
+    ),
+    (
+        "Vielen Dank für Ihre Nachricht. Es ist erforderlich, Ihren Widerspruch zu konkretisieren.",
+        Category.REQUEST_INFO,
+    ),
+    (
+        "Vielen Dank für Ihre Nachricht. In welchem Zusammenhang haben Sie unsere Dienste genutzt?",
+        Category.REQUEST_INFO,
+    ),
+    ("Thank you for contacting us. Could you please explain the issue in more detail?", Category.CLARIFICATION),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ASKS)
+def test_thanks_and_ask_is_the_ask(text: str, expected: Category, ruleset: Ruleset) -> None:
+    """A message that thanks and asks is the ask, not a receipt."""
+    assert classify(_msg(text), ruleset).category == expected
+
+
+def test_receipt_with_thanks_stays_a_receipt(ruleset: Ruleset) -> None:
+    """A message that only thanks and confirms receipt is an acknowledgement."""
+    text = "Thank you for contacting us. We have received your request and will get back to you within 30 days."
+    assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+def test_negation_guard_cannot_confirm_is_not_acceptance(ruleset: Ruleset) -> None:
+    """ "We cannot confirm that your objection was accepted" is no acceptance (fails without the negation guard)."""
+    verdict = classify(_msg("We cannot confirm that your objection was accepted."), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_conditional_guard_once_you_is_not_acceptance(ruleset: Ruleset) -> None:
+    """ "Once you confirm your address, we will honour your objection" promises, it does not grant (fails without
+    the conditional guard: no broadcast rule matches this sentence)."""
+    verdict = classify(_msg("Once you confirm your address, we will honour your objection."), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_conditional_guard_french_receipt(ruleset: Ruleset) -> None:
+    """ "Si votre opposition est prise en compte" is not a receipt (nor an acceptance)."""
+    text = "Si votre opposition est prise en compte, vous recevrez un e-mail de confirmation."
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category == Category.UNKNOWN, verdict.evidence
+
+
+def test_word_boundary_and_case_cie_is_not_an_id_card(ruleset: Ruleset) -> None:
+    """ "Cie" in a company name is not the Italian identity card (CIE)."""
+    text = "Exemple S.à r.l. et Cie a bien reçu votre demande et vous répondra dans le délai légal."
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+    id_card = "Per procedere inviaci una copia della tua CIE."
+    assert classify(_msg(id_card), ruleset).category == Category.IDENTITY_CHECK
+
+
+def test_example_clause_does_not_make_a_question_unrelated(ruleset: Ruleset) -> None:
+    """ "e.g. your newsletter subscription" illustrates; the question is still the ask."""
+    text = "Could you tell us which processing you object to (e.g. your newsletter subscription)?"
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+def test_case_number_in_subject_does_not_make_a_receipt(ruleset: Ruleset) -> None:
+    """ "Case: 00123456" in a help desk's subject labels the message; the body decides."""
+    message = _msg("Please email privacy-requests@example.com with your request.", subject="Case: 00123456")
+    verdict = classify(message, ruleset, known_thread=True)
+    assert verdict.category == Category.REJECTION, verdict.evidence
+    empty = _msg("", subject="Your support request #317855 has been received")
+    assert classify(empty, ruleset, known_thread=True).category == Category.ACKNOWLEDGEMENT
+
+
+def test_quoted_span_is_not_the_senders_decision(ruleset: Ruleset) -> None:
+    """A forum notification quoting a platform ("we will honour your objection") is not an acceptance."""
+    text = 'Maria posted in Privacy Talk: "We have reviewed your request and will honour your objection" - anyone else?'
+    verdict = classify(_msg(text, sender="notifications@facebookmail.com"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_inline_attribution_starts_quoted_text(ruleset: Ruleset) -> None:
+    """Text after "X wrote:" inside the new text is someone else's."""
+    text = (
+        "See what they told me. On 3 June 2025 Meta Privacy <privacy@facebookmail.com> wrote: "
+        "We will honour your objection."
+    )
+    verdict = classify(_msg(text, sender="notifications@facebookmail.com"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_quoted_lines_without_attribution_do_not_count(ruleset: Ruleset) -> None:
+    """`>` lines are quoted even with no attribution line before them."""
+    text = "Any news?\n> We have reviewed your request and will honour your objection.\n> Thanks, Meta"
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_unknown_sender_in_a_case_thread_is_classified(ruleset: Ruleset) -> None:
+    """A bank's DPO writing from a personal-looking address at the bank is read in a case's thread; so is a
+    small shop writing from a personal mail provider, but only strong evidence counts for it."""
+    message = replace(
+        _msg("We have deleted your personal data from our systems."),
+        sender=Address("Maria Rossi", "maria.rossi@examplebank.example"),
+    )
+    assert classify(message, ruleset).gate == "gate-not-a-platform"
+    assert classify(message, ruleset, known_thread=True).category == Category.ACCEPTANCE
+    small_shop = replace(message, sender=Address("Maria", "maria.rossi@gmail.com"))
+    assert classify(small_shop, ruleset).gate == "gate-personal-sender"
+    assert classify(small_shop, ruleset, known_thread=True).category == Category.ACCEPTANCE
+    weak = replace(small_shop, new_text="To manage your data, please write to dpo@example.com.")
+    assert classify(weak, ruleset, known_thread=True).category == Category.UNKNOWN
+
+
+def test_reported_speech_is_not_the_senders_decision(ruleset: Ruleset) -> None:
+    """ "Meta told me that they will honour my objection" retells someone else's words."""
+    for text in (
+        "Good news: Meta told me that they will honour my objection.",
+        "Meta mi ha risposto che accoglie la mia opposizione. Tu hai ricevuto la mail?",
+        "Salut ! Meta m'a répondu qu'ils ne peuvent pas donner suite à mon opposition.",
+    ):
+        verdict = classify(_msg(text, sender="someone@example.net"), ruleset, known_thread=True)
+        assert verdict.category == Category.UNKNOWN, verdict.evidence
+
+
+def test_in_a_case_thread_unrelated_needs_strong_evidence(ruleset: Ruleset) -> None:
+    """A reply that mentions the newsletter and refuses is a refusal inside a case, not a notification."""
+    text = "Our newsletter team forwarded your e-mail. Please use the form in your customer area to object."
+    message = _msg(text, sender="service@shop.example.com")
+    assert classify(message, ruleset, known_thread=True).category == Category.REJECTION
+    assert classify(message, ruleset, known_thread=False).category == Category.UNRELATED
+
+
+def test_outside_a_case_weak_evidence_gets_no_reply(ruleset: Ruleset) -> None:
+    """Outside any case, a platform's notification (it answers nothing) that mentions "your data" stays
+    unrelated; the same words as a reply, or inside a case, are answered."""
+    text = "Reminder: you can manage how we use your data in Privacy Checkup at any time."
+    notice = replace(
+        _msg(text, sender="notification@facebookmail.com", subject="Your privacy"), in_reply_to="", references=()
+    )
+    assert classify(notice, ruleset).category == Category.UNRELATED
+    assert classify(notice, ruleset, known_thread=True).category == Category.REJECTION
+    assert classify(replace(notice, subject="Re: Objection"), ruleset).category == Category.REJECTION
+    nothing = replace(notice, new_text="Here is something for you to look at today.")
+    assert classify(nothing, ruleset).category == Category.UNRELATED
+    assert classify(nothing, ruleset, known_thread=True).category == Category.UNKNOWN
+
+
+def test_gate_is_recorded_as_a_gate_not_a_rule(ruleset: Ruleset) -> None:
+    """A gate's decision is in Verdict.gate; Verdict.rule names only category rules."""
+    message = parse((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
+    own = frozenset({message.sender.email.lower()}) if message.sender else frozenset()
+    verdict = classify(message, ruleset, own_addresses=own)
+    assert (verdict.gate, verdict.rule) == ("gate-own-message", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bedankt voor uw bericht. Wij hebben uw verzoek ontvangen en zullen het zo snel mogelijk behandelen.",
+        "Dziękujemy za wiadomość. Otrzymaliśmy Twoje żądanie i odpowiemy na nie w ciągu miesiąca.",
+    ],
+    ids=["nl", "pl"],
+)
+def test_language_outside_the_five_is_unknown(text: str, ruleset: Ruleset) -> None:
+    """A message in another language is left to the person, never answered by a guess."""
+    assert classify(_msg(text), ruleset).category == Category.UNKNOWN
+
+
+def test_learned_exemplar_decides_like_messages(ruleset: Ruleset) -> None:
+    """A message worded like a taught one gets the taught category; an unlike one does not."""
+    taught = (
+        Exemplar(
+            "We only handle such matters at our head office counter in person.",
+            Category.REJECTION,
+            "en",
+            "taught:1",
+            "medium",
+        ),
+    )
+    like = _msg("Hello. We only handle such matters at our head office counter, in person. Regards")
+    verdict = classify(like, ruleset, learned=taught)
+    assert (verdict.category, verdict.variant, verdict.rule) == (Category.REJECTION, "medium", "learned-rejection")
+    unlike = _msg("We have received your request and will get back to you within 30 days.")
+    assert classify(unlike, ruleset, learned=taught).category == Category.ACKNOWLEDGEMENT
+
+
+def test_tuning_and_priority_are_data(ruleset: Ruleset) -> None:
+    """The tuning values and the category precedence come from rules/tuning.toml."""
+    assert ruleset.tuning.rank(Category.IDENTITY_CHECK) > ruleset.tuning.rank(Category.ACKNOWLEDGEMENT)
+    assert 0 < ruleset.tuning.threshold < ruleset.tuning.stranger_threshold <= 1
+
+
+def test_receipt_gives_way_to_the_decision(ruleset: Ruleset) -> None:
+    """A receipt ("votre opposition a été enregistrée") followed by a redirect is the redirect."""
+    text = "Votre opposition a été enregistrée. Veuillez toutefois utiliser le formulaire de votre espace client."
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
+
+
+def test_foreign_language_with_a_known_keyword_is_unknown(ruleset: Ruleset) -> None:
+    """A Dutch message that happens to contain "screenshot" is not answered as a clarification."""
+    text = "Wij hebben uw verzoek ontvangen. Kunt u ons een screenshot van het probleem sturen? Met vriendelijke groet"
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.language) == (Category.UNKNOWN, "nl"), verdict.evidence
+
+
+def test_hard_wrapped_sentence_is_read_whole(ruleset: Ruleset) -> None:
+    """A sentence that the mail client wrapped across lines is still one sentence."""
+    text = "Hello,\n\nIn order to respond, please visit\nthe following website to make your\nrequest: https://www.example.com/privacy/dsr/\n\nSincerely"
+    verdict = classify(_msg(text, sender="privacy@adtech.example.com"), ruleset, known_thread=True)
+    assert verdict.category == Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "variant"),
+    [
+        ("We need to extend the response period by two further months.", "extension_no_reasons"),
+        ("Due to the complexity of your request, we need to extend the deadline by two months.", ""),
+        ("Wir müssen die Frist um weitere zwei Monate verlängern.", "extension_no_reasons"),
+    ],
+)
+def test_extension_without_reasons_is_marked(text: str, variant: str, ruleset: Ruleset) -> None:
+    """An extension of the deadline is recorded; the variant says when it came without reasons."""
+    verdict = classify(_msg(text), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.ACKNOWLEDGEMENT, variant), verdict.evidence
+
+
+def test_thanks_alone_is_a_receipt_thanks_and_unknown_words_are_held(ruleset: Ruleset) -> None:
+    """A message that only thanks is a receipt; thanks around words no rule knows is left to the person."""
+    only = classify(_msg("Hello,\n\nThank you for your email.\n\nKind regards"), ruleset)
+    assert only.category == Category.ACKNOWLEDGEMENT, only.evidence
+    held = classify(_msg("Thank you for your email. Our counter staff will discuss this at the branch."), ruleset)
+    assert held.category == Category.UNKNOWN, held.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have received your request and will action your request within 30 days.",
+        "Nous avons bien reçu votre demande et y donnerons suite dans les meilleurs délais.",
+        "Hemos recibido tu solicitud y la atenderemos en el plazo legal.",
+        "Ihre Anfrage wird derzeit bearbeitet. Wir melden uns, sobald sie abgeschlossen ist.",
+    ],
+)
+def test_a_promise_to_handle_the_request_is_a_receipt(text: str, ruleset: Ruleset) -> None:
+    """ "We will action your request within 30 days" promises handling, it grants nothing: no acceptance."""
+    verdict = classify(_msg(text), ruleset)
+    assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_self_service_hint_refuses_but_a_receipt_with_a_tip_stays_a_receipt(ruleset: Ruleset) -> None:
+    """ "You can opt out in your Settings" answering an objection is a redirect; a receipt that adds the same
+    tip is still a receipt."""
+    hint = (
+        "Thanks for reaching out. You can opt out of having your data used for AI in your Settings under Data privacy."
+    )
+    verdict = classify(_msg(hint), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
+    receipt = "We have received your request. Meanwhile, you can download your data from your account settings."
+    assert classify(_msg(receipt), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+def test_article_numbers_do_not_end_a_sentence(ruleset: Ruleset) -> None:
+    """ "Art. 17 DSGVO" inside a sentence keeps the sentence whole."""
+    verdict = classify(_msg("Ihre Daten wurden gemäß Art. 17 DSGVO vollständig gelöscht."), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+def test_hedged_or_conditional_sentences_decide_nothing(ruleset: Ruleset) -> None:
+    """ "We may refuse it if we have compelling grounds" and "in some cases we may need to verify your identity"
+    describe what might happen; the receipt around them stays a receipt."""
+    for text in (
+        "We have received your objection. Please note that we may refuse it if we have compelling legitimate grounds.",
+        "Your request has been received. In some cases we may need to verify your identity; we will contact you.",
+    ):
+        verdict = classify(_msg(text), ruleset)
+        assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_explain_shows_more_but_decides_the_same(ruleset: Ruleset) -> None:
+    """--explain runs every pass for display; the verdict does not change."""
+    for path in ALL_EML[::7]:
+        message = parse(path.read_bytes())
+        plain, explained = classify(message, ruleset), classify(message, ruleset, explain=True)
+        assert (plain.category, plain.rule, plain.variant) == (explained.category, explained.rule, explained.variant)
+        assert len(explained.scores) >= len(plain.scores)
+
+
+def test_patterns_are_chosen_by_language(ruleset: Ruleset) -> None:
+    """A message in one of the five languages is read with that language's patterns; one whose language
+    cannot be told with all of them."""
+    rule = next(r for r in ruleset.rules if r.id == "no-further-action")
+    english = "we can't take further action on it"
+    en, it = rule.pattern_for("en"), rule.pattern_for("it")
+    assert en is not None
+    assert it is not None
+    assert en.search(english)
+    assert not it.search(english)
+    assert rule.pattern_for("") is rule.pattern
+
+
+def test_processed_and_passed_on_is_no_acceptance(ruleset: Ruleset) -> None:
+    """ "Your request has been processed and forwarded to the relevant team" is handling, not a decision."""
+    text = "Your request has been processed and forwarded to the relevant team, who will contact you."
+    assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -311,11 +313,17 @@ def test_unexpected_errors_are_one_line_without_debug(runner: CliRunner, monkeyp
     assert isinstance(debug.exception, KeyError)
 
 
+def fresh(path: Path) -> bytes:
+    """A fixture dated now: a first scan files mail older than [scan] max_age_days without answering it."""
+    now = email.utils.format_datetime(datetime.now(UTC)).encode()
+    return re.sub(rb"(?m)^Date: [^\r\n]+", b"Date: " + now, path.read_bytes(), count=1)
+
+
 def test_scan_completes_a_maildir_that_git_left_without_cur_and_tmp(runner: CliRunner, tmp_path: Path) -> None:
     """`scan --maildir` on a Maildir with only new/ (as a fresh clone has it) adds cur/ and tmp/ and drafts."""
     maildir = tmp_path / "Maildir"
     (maildir / "new").mkdir(parents=True)
-    (maildir / "new" / "1.M1P1.test").write_bytes((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
+    (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
     result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
     assert result.exit_code == 0, result.output
     assert (maildir / "cur").is_dir()
@@ -335,7 +343,7 @@ def test_scan_exits_2_and_lists_each_failed_message_with_its_reason(runner: CliR
     maildir = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True)
-    (maildir / "new" / "1.M1P1.test").write_bytes((MESSAGES / "rejection/meta-overriding-en.eml").read_bytes())
+    (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
     (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
     # A real process, so that what logging prints is seen too.
     result = subprocess.run(
@@ -355,3 +363,39 @@ def test_scan_exits_2_and_lists_each_failed_message_with_its_reason(runner: CliR
     again = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
     assert again.exit_code == 0, again.output
     assert "mailbot: 0 new," in again.stderr
+
+
+def test_cases_proposes_the_complaint_after_a_refusal_or_an_expired_deadline(tmp_path: Path) -> None:
+    """`mailbot cases` offers `mailbot complaint ID` for a refused case and an expired one, not for a running one."""
+    from datetime import UTC, datetime, timedelta
+
+    from mailbot.store import Store
+
+    state = tmp_path / "state.sqlite3"
+    today = datetime.now(UTC).date()
+    store = Store(state)
+    refused = store.open_case(platform="meta", thread_key="<a@x>", subject="a", ticket="", opened=today, due=today)
+    store.add_to_case(refused.id, "<r@x>", "rejection", at=today, closes=False)
+    expired = store.open_case(
+        platform="meta",
+        thread_key="<b@x>",
+        subject="b",
+        ticket="",
+        opened=today - timedelta(days=60),
+        due=today - timedelta(days=29),
+    )
+    running = store.open_case(
+        platform="meta", thread_key="<c@x>", subject="c", ticket="", opened=today, due=today + timedelta(days=30)
+    )
+    store.close()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[identity]\nname = "Ada"\nemail = "ada@example.org"\n[state]\npath = "{state}"\n')
+    config.chmod(0o600)
+    result = CliRunner().invoke(cli, ["cases", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in map(json.loads, result.stdout.splitlines()) if "id" in row}
+    assert rows[refused.id]["complaint"] == f"mailbot complaint {refused.id}"
+    assert rows[expired.id]["complaint"] == f"mailbot complaint {expired.id}"
+    assert rows[running.id]["complaint"] is None
+    text = CliRunner().invoke(cli, ["cases", "--config", str(config)]).stdout
+    assert f"complaint ready: mailbot complaint {refused.id}" in text

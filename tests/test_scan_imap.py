@@ -260,7 +260,12 @@ def test_failing_password_command_is_one_clear_line(dovecot: Dovecot, env: Path)
 
 def test_cases_lists_what_scan_opened(dovecot: Dovecot, env: Path) -> None:
     """`mailbot cases` lists one case per platform thread, with its due date; acceptance closes it."""
-    seed(dovecot, {"rejection": SEED["rejection"], "acceptance": SEED["acceptance"]})
+    seed(dovecot, {"rejection": SEED["rejection"]})
+    # In a thread of its own (a message outside any thread would join the platform's open case).
+    client = imap_client(dovecot)
+    raw = seeded_raw("acceptance", SEED["acceptance"])
+    client.append("INBOX", raw.replace(b"Subject:", b"References: <objection-other@example.org>\r\nSubject:", 1))
+    client.logout()
     config = write_config(env / "config.toml", dovecot)
     scan(config)
     result = CliRunner().invoke(cli, ["cases", "--config", str(config), "--json"])

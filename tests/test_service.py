@@ -272,7 +272,7 @@ def test_failed_message_is_retried_on_a_timed_backoff_then_shown_in_cases(
     clock = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
     store = Store(tmp_path / "state.sqlite3")
     pipeline = Pipeline(
-        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False),
+        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False, max_age_days=0),
         ruleset,
         store,
         MaildirMailbox(maildir),
@@ -348,7 +348,7 @@ def test_the_service_counts_a_retry_as_no_new_mail_and_wakes_for_it(tmp_path: Pa
     clock = [start]
     store = Store(tmp_path / "state.sqlite3")
     pipeline = Pipeline(
-        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False),
+        PipelineSettings(identity=PLACEHOLDER_IDENTITY, progress=False, max_age_days=0),
         ruleset,
         store,
         MaildirMailbox(maildir),

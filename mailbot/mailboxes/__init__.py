@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 # Headers fetched first to decide whether a message can matter, before any body is fetched.
@@ -23,21 +24,31 @@ class Mailbox(Protocol):
     def new_uids(self, last_uid: int) -> list[int]:
         """UIDs above last_uid, ascending."""
 
-    def candidates(self, uids: list[int], domains: list[str], thread_ids: list[str]) -> list[int] | None:
-        """Of these UIDs, those from one of the domains or referring to one of the thread ids,
-        found by the server (None when the mailbox cannot search: every UID is a candidate)."""
+    def headers(self, uids: list[int]) -> Iterator[tuple[int, bytes, int]]:
+        """(uid, triage headers, size) of each message, in UID order, read a chunk at a time.
 
-    def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
-        """The triage headers and the size of each message."""
+        A message that vanished meanwhile is left out; one that is there but cannot be read raises
+        MailboxError (never silently skipped)."""
 
-    def bodies(self, uids: list[int]) -> dict[int, bytes]:
-        """The whole messages, without marking them read."""
+    def bodies(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        """(uid, whole message) one at a time, without marking them read; memory stays bounded
+        (small batches by size). A message without an answer is not yielded."""
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
-        """True when the folder ('drafts' or 'sent') holds a message with this Message-ID."""
+        """True when the folder ('drafts' or 'sent') holds a message with this Message-ID; raises
+        MailboxError when the folder cannot be read reliably."""
 
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
         """Store a message in 'drafts' or 'sent'."""
 
+    def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
+        """Store several messages at once (IMAP MULTIAPPEND: all or none, one server round trip)."""
+
     def close(self) -> None:
         """Disconnect."""
+
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The Sent folder's UIDVALIDITY, the highest UID looked at, and the messages above
+        `last_uid(UIDVALIDITY)` whose headers `want` takes."""

@@ -6,19 +6,32 @@ import email.parser
 import email.policy
 import hashlib
 import mailbox
-import re
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from mailbot.errors import MailboxError
 from mailbot.mailboxes import TRIAGE_HEADERS
 
 _FOLDERS = {"drafts": "Drafts", "sent": "Sent"}
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MAX_HEADER_BLOCK = 1_000_000
 
 
 def _uid(key: str) -> int:
     """A stable integer id for a Maildir key (Maildir has no UIDs)."""
     return int(hashlib.sha256(key.encode()).hexdigest()[:15], 16)
+
+
+def _header_block(fh: Iterable[bytes]) -> bytes:
+    """The header lines of an open message file, up to the blank line that ends them."""
+    lines: list[bytes] = []
+    read = 0
+    for line in fh:
+        lines.append(line)
+        read += len(line)
+        if line in (b"\n", b"\r\n") or read > _MAX_HEADER_BLOCK:
+            break
+    return b"".join(lines)
 
 
 class MaildirMailbox:
@@ -42,10 +55,6 @@ class MaildirMailbox:
         """Every message; the pipeline skips those the state already knows."""
         return sorted(self._keys)
 
-    def candidates(self, uids: list[int], domains: list[str], thread_ids: list[str]) -> list[int] | None:
-        """A Maildir cannot search: every message is read for triage."""
-        return None
-
     def _read(self, uid: int) -> bytes:
         assert self._box is not None
         try:
@@ -53,18 +62,31 @@ class MaildirMailbox:
         except (KeyError, OSError) as exc:
             raise MailboxError(f"{self.path}: message vanished: {exc}") from None
 
-    def headers(self, uids: list[int]) -> dict[int, tuple[bytes, int]]:
-        """The header block and the size of each message."""
-        out = {}
+    def headers(self, uids: list[int]) -> Iterator[tuple[int, bytes, int]]:
+        """The header block and the size of each message, reading no further than the header."""
+        assert self._box is not None
         for uid in uids:
-            raw = self._read(uid)
-            end = _HEADER_END.search(raw)
-            out[uid] = (raw[: end.end()] if end else raw, len(raw))
-        return out
+            try:
+                with self._box.get_file(self._keys[uid]) as fh:
+                    header = _header_block(fh)
+                    fh.seek(0, os.SEEK_END)
+                    size = fh.tell()
+            except KeyError:
+                continue  # removed since open(): nothing to triage
+            except OSError as exc:
+                if isinstance(exc, FileNotFoundError):
+                    continue
+                raise MailboxError(f"{self.path}: cannot read a message: {exc}") from None
+            yield uid, header, size
 
-    def bodies(self, uids: list[int]) -> dict[int, bytes]:
-        """Whole messages; reading a Maildir file never changes its flags."""
-        return {uid: self._read(uid) for uid in uids}
+    def bodies(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        """Whole messages, one at a time; reading a Maildir file never changes its flags."""
+        for uid in uids:
+            try:
+                raw = self._read(uid)
+            except MailboxError:
+                continue
+            yield uid, raw
 
     def _folder(self, folder: str) -> mailbox.Maildir:
         name = _FOLDERS[folder]
@@ -79,7 +101,8 @@ class MaildirMailbox:
         parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
         box = self._folder(folder)
         for key in box.iterkeys():
-            headers = parser.parsebytes(box.get_bytes(key))
+            with box.get_file(key) as fh:
+                headers = parser.parsebytes(_header_block(fh))
             if str(headers.get("Message-ID", "")).strip() == message_id:
                 return True
         return False
@@ -90,6 +113,31 @@ class MaildirMailbox:
         msg.set_subdir("cur")
         msg.set_flags("DS" if draft else "S")
         self._folder(folder).add(msg)
+
+    def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
+        """Add several messages, one file each."""
+        for raw in raws:
+            self.append(folder, raw, draft=draft)
+
+    def read_sent(
+        self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
+    ) -> tuple[int, int, dict[int, bytes]]:
+        """The messages of .Sent whose headers `want` accepts (a Maildir has no UIDs: all of them, each time)."""
+        assert self._box is not None
+        try:
+            box = self._box.get_folder(_FOLDERS["sent"])
+        except mailbox.NoSuchMailboxError:
+            return 1, 0, {}
+        out: dict[int, bytes] = {}
+        for key in box.iterkeys():
+            try:
+                with box.get_file(key) as fh:
+                    header = _header_block(fh)
+                if want(header):
+                    out[_uid(key)] = box.get_bytes(key)
+            except (KeyError, OSError):
+                continue  # moved away while we read: the next scan sees it again
+        return 1, 0, out
 
     def close(self) -> None:
         """Nothing to close."""

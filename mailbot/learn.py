@@ -1,0 +1,166 @@
+"""The person's own teaching: messages filed under a category become local exemplars (state file, not rules/)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mailbot.classify import detect_language, operative_sentences
+from mailbot.errors import MailbotError
+from mailbot.models import Category, Message
+from mailbot.rules import VARIANTS, Exemplar, Ruleset
+
+FILE_NAME = "learned.json"
+MAX_SENTENCES = 12
+_DMARC = re.compile(r"\bdmarc\s*=\s*(\w+)", re.IGNORECASE)
+
+
+class TeachError(MailbotError):
+    """A message that cannot be taught, or a learned file that cannot be read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One taught message: its operative sentences and the category the person gave it."""
+
+    id: str
+    category: str
+    sentences: tuple[str, ...]
+    variant: str = ""
+    language: str = ""
+    subject: str = ""
+    sender: str = ""
+    message_id: str = ""
+    taught_at: str = ""
+
+
+def learned_path(state_path: Path) -> Path:
+    """The learned file: next to the state database, shared by every account that keeps its state there."""
+    return state_path.parent / FILE_NAME
+
+
+def dmarc_result(raw: bytes) -> str:
+    """The dmarc= result of the topmost Authentication-Results header (the one our own server added), or ""."""
+    headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=email.policy.compat32)
+    first = headers.get("Authentication-Results")
+    if first is None:
+        return ""
+    match = _DMARC.search(str(first))
+    return match.group(1).lower() if match else ""
+
+
+def lesson(message: Message, raw: bytes, category: Category, ruleset: Ruleset, *, variant: str = "") -> Lesson:
+    """Make a lesson of a message (pure).
+
+    Raises:
+        TeachError: the sender failed verification (DMARC), the category is not one a message can
+            have, or the message has no sentence that decides or asks anything.
+    """
+    if category is Category.UNKNOWN:
+        raise TeachError("'unknown' is what mailbot says when it cannot tell; teach a category")
+    if variant not in VARIANTS:
+        raise TeachError(f"unknown variant {variant!r}; one of {', '.join(sorted(VARIANTS - {''}))}")
+    if dmarc_result(raw) == "fail":
+        raise TeachError("the sender failed DMARC verification: nothing is learnt from a forged message")
+    sentences = tuple(operative_sentences(ruleset, message)[:MAX_SENTENCES])
+    if not sentences:
+        raise TeachError("the message has no sentence to learn from (only greetings, thanks or quotes)")
+    return Lesson(
+        id=secrets.token_hex(4),
+        category=category.value,
+        sentences=sentences,
+        variant=variant,
+        language=detect_language(" ".join(sentences))[0],
+        subject=message.subject[:200],
+        sender=message.sender.email if message.sender else "",
+        message_id=message.message_id,
+        taught_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def exemplars(lessons: list[Lesson]) -> tuple[Exemplar, ...]:
+    """The lessons as exemplars for `classify(..., learned=...)`."""
+    out = []
+    for item in lessons:
+        for sentence in item.sentences:
+            if len(sentence.split()) >= 4:
+                out.append(
+                    Exemplar(sentence, Category(item.category), item.language, f"taught:{item.id}", item.variant)
+                )
+    return tuple(out)
+
+
+def load(path: Path) -> list[Lesson]:
+    """The lessons in a learned file ([] when there is none yet)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise TeachError(f"{path}: cannot read the learned exemplars: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("lessons"), list):
+        raise TeachError(f"{path}: not a learned-exemplars file")
+    out = []
+    for entry in data["lessons"]:
+        try:
+            out.append(_lesson(entry))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TeachError(f"{path}: a lesson is malformed: {exc}") from None
+    return out
+
+
+def _lesson(entry: Any) -> Lesson:
+    Category(entry["category"])
+    if not isinstance(entry["sentences"], list) or not all(isinstance(s, str) for s in entry["sentences"]):
+        raise ValueError("sentences must be a list of strings")
+    fields = {k: str(entry.get(k, "")) for k in ("variant", "language", "subject", "sender", "message_id", "taught_at")}
+    return Lesson(str(entry["id"]), str(entry["category"]), tuple(entry["sentences"]), **fields)
+
+
+def save(path: Path, lessons: list[Lesson]) -> None:
+    """Write the lessons atomically, readable by the person only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    payload = {"version": 1, "lessons": [{**asdict(x), "sentences": list(x.sentences)} for x in lessons]}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".learned-", suffix=".json")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TeachError(f"{path}: cannot write the learned exemplars: {exc.strerror or exc}") from None
+
+
+def add(path: Path, item: Lesson) -> None:
+    """Store one lesson; a message taught again replaces its earlier lesson."""
+    lessons = [x for x in load(path) if not (item.message_id and x.message_id == item.message_id)]
+    save(path, [*lessons, item])
+
+
+def forget(path: Path, lesson_id: str) -> Lesson:
+    """Remove one lesson by id.
+
+    Raises:
+        TeachError: no lesson has that id.
+    """
+    lessons = load(path)
+    found = next((x for x in lessons if x.id == lesson_id), None)
+    if found is None:
+        raise TeachError(f"no taught message has the id {lesson_id!r} (see 'mailbot teach --list')")
+    save(path, [x for x in lessons if x is not found])
+    return found
+
+
+def exemplars_for(state_path: Path) -> tuple[Exemplar, ...]:
+    """The person's taught exemplars for an account's state path, for `classify(..., learned=...)`."""
+    return exemplars(load(learned_path(state_path)))

@@ -1,0 +1,34 @@
+"""Network helpers shared by IMAP and SMTP: a verifying TLS context and one-line connection errors."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """A verifying TLS context; `ca_file` adds a CA to trust (a private or self-signed server)."""
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
+def describe_connection_error(host: str, port: int, exc: BaseException) -> str:
+    """One line saying why a connection failed, never with credentials in it."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); "
+            "if this server uses a private CA, set ca_file to it"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake with {host}:{port} failed ({exc.reason or exc})"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve {host}: {exc.strerror}"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return f"{host}:{port} did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{host}:{port} refused the connection"
+    if isinstance(exc, OSError):
+        return f"cannot connect to {host}:{port}: {exc.strerror or exc}"
+    return f"{host}:{port}: {type(exc).__name__}"

@@ -1,0 +1,170 @@
+"""Learning from the person: `mailbot teach` keeps a message's own sentences as local exemplars."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import MESSAGES
+
+from mailbot import learn
+from mailbot.classify import classify
+from mailbot.cli import cli
+from mailbot.errors import RulesError
+from mailbot.models import Category
+from mailbot.parse import parse
+from mailbot.resources import data_dir
+from mailbot.rules import Ruleset, load_rules
+
+TAUGHT = b"""From: Service <service@shop.example.com>
+To: ada@example.org
+Subject: Re: Objection to marketing
+Message-ID: <taught-1@shop.example.com>
+Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=shop.example.com; dmarc=pass header.from=shop.example.com
+Content-Type: text/plain; charset=utf-8
+
+Hello Ada,
+
+Thank you for your message.
+Such matters are only dealt with at our head office counter, in person, during opening hours.
+
+Kind regards,
+The Shop team
+"""
+LIKE = b"""From: Service <service@shop.example.com>
+To: ada@example.org
+Subject: Re: Objection to marketing
+Message-ID: <later-2@shop.example.com>
+Content-Type: text/plain; charset=utf-8
+
+Dear customer,
+
+such matters are dealt with only at our head office counter in person during opening hours.
+
+Best regards
+"""
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner with its state and configuration in the temporary folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("MAILBOT_CONFIG", raising=False)
+    return CliRunner()
+
+
+def _learned(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "mailbot" / learn.FILE_NAME
+
+
+def test_teach_list_forget(runner: CliRunner, tmp_path: Path, ruleset: Ruleset) -> None:
+    """teach stores the operative sentences in the state directory; later like messages get the taught
+    category; --list shows the lesson; --forget removes it."""
+    eml = tmp_path / "taught.eml"
+    eml.write_bytes(TAUGHT)
+    before = classify(parse(LIKE), ruleset, known_thread=True)
+    assert before.category == Category.UNKNOWN
+    result = runner.invoke(cli, ["teach", str(eml), "rejection", "--variant", "medium"])
+    assert result.exit_code == 0, result.output
+    path = _learned(tmp_path)
+    data = json.loads(path.read_text())
+    (stored,) = data["lessons"]
+    assert stored["sentences"] == [
+        "Such matters are only dealt with at our head office counter, in person, during opening hours."
+    ]
+    assert path.stat().st_mode & 0o077 == 0
+    after = classify(parse(LIKE), ruleset, known_thread=True, learned=learn.exemplars(learn.load(path)))
+    assert (after.category, after.variant) == (Category.REJECTION, "medium")
+    listed = runner.invoke(cli, ["teach", "--list"])
+    assert stored["id"] in listed.output
+    assert "rejection" in listed.output
+    gone = runner.invoke(cli, ["teach", "--forget", stored["id"]])
+    assert gone.exit_code == 0, gone.output
+    assert learn.load(path) == []
+    assert runner.invoke(cli, ["teach", "--forget", stored["id"]]).exit_code == 1
+
+
+def test_teaching_again_replaces_the_lesson(runner: CliRunner, tmp_path: Path) -> None:
+    """The same message taught twice keeps one lesson, the latest."""
+    eml = tmp_path / "taught.eml"
+    eml.write_bytes(TAUGHT)
+    runner.invoke(cli, ["teach", str(eml), "rejection"])
+    runner.invoke(cli, ["teach", str(eml), "clarification"])
+    lessons = learn.load(_learned(tmp_path))
+    assert [x.category for x in lessons] == ["clarification"]
+
+
+def test_nothing_is_learnt_from_a_dmarc_failure(runner: CliRunner, tmp_path: Path) -> None:
+    """A message whose topmost Authentication-Results says dmarc=fail is refused."""
+    eml = tmp_path / "forged.eml"
+    eml.write_bytes(TAUGHT.replace(b"dmarc=pass", b"dmarc=fail"))
+    result = runner.invoke(cli, ["teach", str(eml), "acceptance"])
+    assert result.exit_code == 1
+    assert "DMARC" in result.output
+    assert not _learned(tmp_path).exists()
+
+
+def test_only_greetings_cannot_be_taught(runner: CliRunner, tmp_path: Path) -> None:
+    """A message with nothing but greetings and thanks has nothing to learn."""
+    eml = tmp_path / "hello.eml"
+    eml.write_bytes(TAUGHT.split(b"Hello Ada,")[0] + b"Hello Ada,\n\nThank you for your message.\n\nKind regards\n")
+    result = runner.invoke(cli, ["teach", str(eml), "rejection"])
+    assert result.exit_code == 1
+    assert "no sentence" in result.output
+
+
+def test_teach_needs_file_and_category(runner: CliRunner) -> None:
+    """Without FILE and CATEGORY (and no --list/--forget) teach is a usage error."""
+    assert runner.invoke(cli, ["teach"]).exit_code == 1  # usage errors exit 1 (DESIGN.md)
+
+
+def test_learned_sentences_skip_quotes_and_greetings(ruleset: Ruleset) -> None:
+    """Quoted history and sign-offs are not learnt."""
+    raw = (MESSAGES / "request_info/whatsapp-template-en.eml").read_bytes()
+    item = learn.lesson(parse(raw), raw, Category.REQUEST_INFO, ruleset)
+    assert item.sentences
+    assert not any(s.lower().startswith(("hi", "thanks", "i object")) for s in item.sentences)
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled rules."""
+    target = tmp_path / "rules"
+    shutil.copytree(data_dir("rules"), target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("tuning.toml", "tie = 0.051", "tie = 5", "'tie' must be in"),
+        ("tuning.toml", "tie = 0.051", "tye = 0.051", "unknown tuning value 'tye'"),
+        ("tuning.toml", "acknowledgement = 1\n", "", "does not rank acknowledgement"),
+        ("tuning.toml", "negation_window = 40", "negation_window = 4.5", "whole number"),
+        ("exemplars/rejection.toml", 'source = "https://github.com/mozilla', 'sauce = "x', "'source' is required"),
+        ("exemplars/rejection.toml", 'variant = "dead_mailbox"', 'variant = "ghost"', "unknown variant"),
+        ("categories/rejection.toml", 'variant = "medium"', 'variant = "ghost"', "'variant' must be one of"),
+    ],
+)
+def test_tuning_and_exemplars_are_validated(rules_copy: Path, file: str, old: str, new: str, expected: str) -> None:
+    """Tuning values, precedence and exemplar provenance are checked when the rules load; errors name the file."""
+    path = rules_copy / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(RulesError, match=expected):
+        load_rules(rules_copy)
+
+
+def test_every_exemplar_has_provenance() -> None:
+    """Every bundled exemplar names its source; written-here ones say 'synthetic'."""
+    ruleset = load_rules()
+    assert len(ruleset.exemplars) >= 40
+    assert {e.language for e in ruleset.exemplars} == {"en", "it", "de", "fr", "es"}
+    assert all(e.source for e in ruleset.exemplars)
+    assert any(e.source.startswith("synthetic") for e in ruleset.exemplars)
+    assert {e.category for e in ruleset.exemplars} >= {c for c in Category if c.gets_reply}
