@@ -63,14 +63,21 @@ DECIDE_CASES: list[tuple[Message, Verdict, Policy, CaseState | None, Action]] = 
         _verdict(Category.UNRELATED, rule="newsletter"),
         DRAFT,
         None,
-        Action(ActionKind.IGNORE, "not a platform's answer (newsletter)", language="en"),
+        Action(ActionKind.IGNORE, "not a controller's answer (newsletter)", language="en"),
     ),
     (
         _mail(),
         _verdict(Category.UNRELATED, rule=None),
         DRAFT,
         None,
-        Action(ActionKind.IGNORE, "not a platform's answer (no rule)", language="en"),
+        Action(ActionKind.IGNORE, "not a controller's answer (no rule)", language="en"),
+    ),
+    (
+        _mail(),
+        _verdict(Category.UNRELATED, rule=None, gate="gate-bulk"),
+        DRAFT,
+        None,
+        Action(ActionKind.IGNORE, "not a controller's answer (gate gate-bulk)", language="en"),
     ),
     (
         _mail(extra="From: other@example.org\r\n"),
