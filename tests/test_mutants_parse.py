@@ -316,3 +316,8 @@ def test_an_unreadable_body_is_a_defect(monkeypatch: pytest.MonkeyPatch) -> None
     message = parse(_mail())
     assert message.defects[0] == "body unreadable: ValueError"
     assert message.subject == "Your objection"
+
+
+def test_a_message_larger_than_one_parser_chunk_is_read_byte_for_byte() -> None:
+    body = "".join(f"line {i:06d}\n" for i in range(8_000))  # 96 KB: the parser is fed 64 KB at a time
+    assert parse(_mail(body=body)).full_text == body
