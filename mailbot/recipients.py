@@ -66,9 +66,20 @@ _ASKS_EMAIL_REPLY = re.compile(
 )
 
 
+# "Please do not reply to this e-mail" is the opposite of an ask: a negation just before the match.
+_NOT_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bnon|\bnicht|\bkeine?|\bne|\bpas|\bno|\bnunca)(?: \w+){0,2} ?$", re.IGNORECASE
+)
+
+
 def asks_email_reply(text: str) -> bool:
-    """True when the message asks to be answered by replying to it ("Rispondi direttamente a questa e-mail")."""
-    return bool(_ASKS_EMAIL_REPLY.search(" ".join(text.split())))
+    """True when the message asks to be answered by replying to it ("Rispondi direttamente a questa e-mail"),
+    not when it says not to ("Please do not reply to this e-mail", "Non rispondere a questa e-mail")."""
+    flat = " ".join(text.split())
+    for match in _ASKS_EMAIL_REPLY.finditer(flat):
+        if not _NOT_BEFORE.search(flat[max(0, match.start() - 30) : match.start()]):
+            return True
+    return False
 
 
 def reply_target(

@@ -284,7 +284,9 @@ def _raises(*_: object, **__: object) -> object:
 
 
 def test_mail_parser_failing_is_a_defect_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parse_module.mailparser, "parse_from_bytes", _raises)
+    import mailparser  # imported by parse only when needed (broken MIME)
+
+    monkeypatch.setattr(mailparser, "parse_from_bytes", _raises)
     defects: list[str] = []
     assert parse_module._recover_with_mailparser(_mail(), defects) == ("", "", False)
     assert defects == ["mail-parser failed: ValueError"]

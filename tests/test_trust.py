@@ -271,3 +271,51 @@ def test_no_reply_sender_that_asks_for_an_email_reply_is_answered_there(ruleset:
     )
     assert action.to == "noreply@tiktok.com"
     assert not action.form
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Please reply directly to this email with the information.", True),
+        ("Please do not reply to this email.", False),
+        ("Do not reply to this message: it is not monitored.", False),
+        ("Rispondi direttamente a questa e-mail.", True),
+        ("Non rispondere direttamente a questa e-mail.", False),
+        ("Bitte antworten Sie nicht direkt auf diese E-Mail.", False),
+        ("Antworten Sie bitte direkt auf diese E-Mail.", True),
+        ("Ne répondez pas directement à cet e-mail.", False),
+        ("No responda directamente a este correo.", False),
+    ],
+)
+def test_asking_for_an_email_reply_and_saying_not_to(text: str, asks: bool) -> None:
+    from mailbot.recipients import asks_email_reply
+
+    assert asks_email_reply(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Se ci invii il modulo, accoglieremo la tua obiezione.",
+        "Once your identity is verified, we will honour your objection.",
+    ],
+)
+def test_conditional_promises_found_by_mutation_testing_are_not_acceptance(ruleset: Ruleset, text: str) -> None:
+    from mailbot.classify import classify
+
+    raw = (
+        "From: Meta <privacy@facebook.com>\r\nTo: ada@example.org\r\nSubject: Re: objection\r\n"
+        f"Message-ID: <c1@facebook.com>\r\nIn-Reply-To: <o@example.org>\r\n\r\n{text}\r\n"
+    )
+    assert classify(parse(raw.encode()), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+def test_french_future_acceptance_is_acceptance(ruleset: Ruleset) -> None:
+    from mailbot.classify import classify
+
+    raw = (
+        "From: Meta <privacy@facebook.com>\r\nTo: ada@example.org\r\nSubject: Re: opposition\r\n"
+        "Message-ID: <f1@facebook.com>\r\nIn-Reply-To: <o@example.org>\r\n\r\n"
+        "Bonjour, nous accepterons votre opposition au traitement de vos données. Cordialement\r\n"
+    )
+    assert classify(parse(raw.encode()), ruleset, known_thread=True).category is Category.ACCEPTANCE
