@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mailbot.recipients import valid_address
+
 # Headers beyond this size or count are not results a server wrote; they are ignored.
 _MAX_HEADER = 4_096
 _MAX_HEADERS = 20
@@ -114,9 +116,6 @@ def verify_sender(results: Sequence[str], from_domain: str, authserv_id: str = "
     return Verification(SenderCheck.UNVERIFIED, f"{from_domain} not verified by {authserv}: {seen}")
 
 
-_ADDR_SPEC = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{2,63}$")
-
-
 def from_problem(values: Sequence[str]) -> str:
     """Why the From header is not exactly one syntactically valid mailbox ("" when it is).
 
@@ -144,7 +143,7 @@ def from_problem(values: Sequence[str]) -> str:
     if len(groups) != 1 or groups[0].display_name is not None or len(groups[0].addresses) != 1:
         return "From header does not hold exactly one mailbox"
     address = groups[0].addresses[0].addr_spec
-    if not _ADDR_SPEC.match(address):
+    if not valid_address(address):
         return "From address is not a plain mailbox"
     return ""
 

@@ -67,7 +67,7 @@ def teach_cmd(
             raw = file.read_bytes()
         except OSError as exc:
             raise learn.TeachError(f"{file}: cannot read: {exc.strerror or exc}") from None
-        item = learn.lesson(parse(raw), raw, Category(category), bundled_rules(), variant=variant)
+        item = learn.lesson(parse(raw), Category(category), bundled_rules(), variant=variant)
         learn.add(path, item)
     except MailbotError as exc:
         raise click.ClickException(str(exc)) from None

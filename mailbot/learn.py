@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
-import re
 import secrets
 import tempfile
 from dataclasses import asdict, dataclass
@@ -14,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mailbot.auth import SenderCheck, verify_sender
 from mailbot.classify import detect_language, operative_sentences
 from mailbot.errors import MailbotError
 from mailbot.models import Category, Message
@@ -21,7 +19,6 @@ from mailbot.rules import VARIANTS, Exemplar, Ruleset
 
 FILE_NAME = "learned.json"
 MAX_SENTENCES = 12
-_DMARC = re.compile(r"\bdmarc\s*=\s*(\w+)", re.IGNORECASE)
 
 
 class TeachError(MailbotError):
@@ -48,17 +45,9 @@ def learned_path(state_path: Path) -> Path:
     return state_path.parent / FILE_NAME
 
 
-def dmarc_result(raw: bytes) -> str:
-    """The dmarc= result of the topmost Authentication-Results header (the one our own server added), or ""."""
-    headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=email.policy.compat32)
-    first = headers.get("Authentication-Results")
-    if first is None:
-        return ""
-    match = _DMARC.search(str(first))
-    return match.group(1).lower() if match else ""
-
-
-def lesson(message: Message, raw: bytes, category: Category, ruleset: Ruleset, *, variant: str = "") -> Lesson:
+def lesson(
+    message: Message, category: Category, ruleset: Ruleset, *, variant: str = "", authserv_id: str = ""
+) -> Lesson:
     """Make a lesson of a message (pure).
 
     Raises:
@@ -69,8 +58,9 @@ def lesson(message: Message, raw: bytes, category: Category, ruleset: Ruleset, *
         raise TeachError("'unknown' is what mailbot says when it cannot tell; teach a category")
     if variant not in VARIANTS:
         raise TeachError(f"unknown variant {variant!r}; one of {', '.join(sorted(VARIANTS - {''}))}")
-    if dmarc_result(raw) == "fail":
-        raise TeachError("the sender failed DMARC verification: nothing is learnt from a forged message")
+    domain = message.sender.domain if message.sender else ""
+    if verify_sender(message.auth_results, domain, authserv_id).check is SenderCheck.FAILED:
+        raise TeachError("the sender failed verification (DMARC/DKIM): nothing is learnt from a forged message")
     sentences = tuple(operative_sentences(ruleset, message)[:MAX_SENTENCES])
     if not sentences:
         raise TeachError("the message has no sentence to learn from (only greetings, thanks or quotes)")

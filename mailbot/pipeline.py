@@ -500,14 +500,18 @@ class Pipeline:
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
         case = self._case(message, verdict)
-        total, by_recipient = self.store.sends_today_all(self.now().date())
-        state = CaseState(
-            known=case is not None,
-            sends_today=self.store.sends_today(case.id, self.now().date()) if case else 0,
-            sent_before=self.store.sent_before(case.id) if case else False,
-            sends_today_all=total,
-            sends_today_by_recipient=by_recipient,
-        )
+        state = CaseState(known=case is not None)
+        if self.settings.mode == "send":
+            # The send counts matter only to the no-relay rules of send mode: no queries otherwise.
+            today = self.now().date()
+            total, by_recipient = self.store.sends_today_all(today)
+            state = replace(
+                state,
+                sends_today=self.store.sends_today(case.id, today) if case else 0,
+                sent_before=self.store.sent_before(case.id) if case else False,
+                sends_today_all=total,
+                sends_today_by_recipient=by_recipient,
+            )
         action = decide(message, verdict, self.ruleset, self.policy(), state)
         if action.kind is ActionKind.REPLY and (why := self._not_to_answer(message, case)):
             action = Action(ActionKind.RECORD, why, language=action.language)

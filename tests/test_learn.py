@@ -125,7 +125,7 @@ def test_teach_needs_file_and_category(runner: CliRunner) -> None:
 def test_learned_sentences_skip_quotes_and_greetings(ruleset: Ruleset) -> None:
     """Quoted history and sign-offs are not learnt."""
     raw = (MESSAGES / "request_info/whatsapp-template-en.eml").read_bytes()
-    item = learn.lesson(parse(raw), raw, Category.REQUEST_INFO, ruleset)
+    item = learn.lesson(parse(raw), Category.REQUEST_INFO, ruleset)
     assert item.sentences
     assert not any(s.lower().startswith(("hi", "thanks", "i object")) for s in item.sentences)
 
