@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
-from tqdm import tqdm
-
 from mailbot import cases, learn
 from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
@@ -206,6 +204,8 @@ class Pipeline:
     def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
         if not self.settings.progress or total < 50:
             return items
+        from tqdm import tqdm  # only a long scan on a terminal shows progress
+
         return tqdm(items, desc=what, unit="msg", total=total, file=sys.stderr, disable=None, leave=False)
 
     # --- the scan ------------------------------------------------------------------------------
