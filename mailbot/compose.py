@@ -147,6 +147,7 @@ def template_environment(root: Path | None = None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(root or data_dir("templates"))),
         bytecode_cache=_bytecode_cache(),
+        auto_reload=False,  # templates do not change while mailbot runs: no stat() on every use
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
