@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import errno
 import gc
+import importlib
 import json
 import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, ClassVar, TypeVar
 
 import click
 
 from mailbot import __version__, logs
 from mailbot import cases as case_clock
 from mailbot.classify import classify
-from mailbot.cli_cases import case_group
 from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
     MODES,
@@ -35,12 +36,10 @@ from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
 from mailbot.errors import MailbotError, MailboxError, MessageFileError
 from mailbot.mailboxes import Mailbox
 from mailbot.mailboxes.imap import ImapMailbox
-from mailbot.mailboxes.maildir import MaildirMailbox
 from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Ruleset, bundled_rules
-from mailbot.service import serve
 from mailbot.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,6 +71,26 @@ class MailbotGroup(click.Group):
     status 1 (with --debug: the traceback); a usage error exits 1 too (click's own default is 2,
     which mailbot keeps for "some messages failed").
     """
+
+    # Commands defined in their own modules, imported only when used (or listed by --help):
+    # a scan need not load the code of the complaint, case or teach commands.
+    lazy_commands: ClassVar[dict[str, tuple[str, str]]] = {
+        "case": ("mailbot.cli_cases", "case_group"),
+        "complaint": ("mailbot.cli_complaint", "complaint_cmd"),
+        "teach": ("mailbot.cli_teach", "teach_cmd"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, the lazily imported ones included."""
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module on first use."""
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            module, name = self.lazy_commands[cmd_name]
+            command = getattr(importlib.import_module(module), name)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -108,11 +127,15 @@ class MailbotGroup(click.Group):
             ) from None
 
 
-def _rules() -> Ruleset:
+def _rules(*, warm: bool = False) -> Ruleset:
     ruleset = bundled_rules()
     # Rules, templates and imports live as long as the process: keep the cyclic garbage
     # collector from walking them again on every collection (~30 % faster classification).
     gc.freeze()
+    if warm:
+        # A scan first waits on the server (login, the header triage): compile the patterns
+        # meanwhile, instead of when the first message is classified.
+        threading.Thread(target=ruleset.compile_all, name="compile-rules", daemon=True).start()
     return ruleset
 
 
@@ -367,6 +390,8 @@ def open_mailbox(settings: Settings | None, maildir: Path | None) -> Mailbox:
     """The Maildir given on the command line, else the configured IMAP account."""
     if maildir is not None:
         complete_maildir(maildir)
+        from mailbot.mailboxes.maildir import MaildirMailbox  # only --maildir needs it
+
         return MaildirMailbox(maildir)
     if settings is None or settings.imap is None:
         raise Failure("no [imap] table in the configuration (or use --maildir PATH)")
@@ -411,7 +436,7 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
     store = Store(state_path)  # a dry run's pipeline works on a copy of it
     try:
         mailbox = open_mailbox(settings, maildir)
-        pipeline = Pipeline(psettings, _rules(), store, mailbox, echo=lambda line: click.echo(line, err=True))
+        pipeline = Pipeline(psettings, _rules(warm=True), store, mailbox, echo=lambda line: click.echo(line, err=True))
         try:
             report = pipeline.scan()
             report.outcomes += remind(pipeline, report)
@@ -568,22 +593,13 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     missing = [a.name for a in accounts if a.imap is None]
     if missing:
         raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
-    sys.exit(serve(accounts, _rules()))
+    from mailbot.service import serve  # only the service needs it
 
+    sys.exit(serve(accounts, _rules(warm=True)))
 
-cli.add_command(case_group)  # the case commands live in cli_cases
 
 
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
 
-
-# The Art. 77 complaint lives in its own module (issue 14).
-from mailbot.cli_complaint import complaint_cmd  # noqa: E402
-
-cli.add_command(complaint_cmd)
-
-from mailbot.cli_teach import teach_cmd  # noqa: E402 (registered last: the command lives in its own module)
-
-cli.add_command(teach_cmd)

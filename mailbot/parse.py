@@ -14,8 +14,6 @@ from email.header import decode_header, make_header
 from email.message import Message as EmailMessage
 from typing import Any
 
-from inscriptis import Inscriptis
-from inscriptis.model.config import ParserConfig
 from lxml import etree, html
 
 from mailbot.auth import from_problem
@@ -71,7 +69,6 @@ _HTML_QUOTES = (
     " | //div[contains(@class, 'moz-cite-prefix')] | //div[@class='yahoo_quoted']"
     " | //script | //style | //head"
 )
-_INSCRIPTIS_CONFIG = ParserConfig(display_links=False, display_images=False)
 _BOUNCE_SENDERS = re.compile(r"^(?:mailer-daemon|postmaster)@", re.IGNORECASE)
 _BOUNCE_SUBJECTS = re.compile(
     r"undeliver|delivery status notification|returned mail|delivery failure|mail delivery failed"
@@ -136,7 +133,11 @@ def html_to_text(markup: str) -> str:
     for node in tree.xpath(_HTML_QUOTES):
         if node.getparent() is not None:
             node.drop_tree()
-    return str(Inscriptis(tree, _INSCRIPTIS_CONFIG).get_text())
+    # Imported here: most scans meet no HTML-only mail, and inscriptis is slow to import.
+    from inscriptis import Inscriptis
+    from inscriptis.model.config import ParserConfig
+
+    return str(Inscriptis(tree, ParserConfig(display_links=False, display_images=False)).get_text())
 
 
 def strip_history(text: str) -> str:

@@ -68,14 +68,16 @@ class Platform:
 class CategoryRule:
     """A named check: regex patterns and exemplar phrases that point to one category.
 
-    `pattern` is compiled in lower case and must be matched against lower-cased text.
+    `pattern` is compiled in lower case and must be matched against lower-cased text. The patterns
+    are kept as source and compiled on first use: a scan meets few of the five languages, and
+    compiling all of them took most of the start-up (`load_rules(compile_now=True)` checks them all).
     """
 
     id: str
     category: Category
     description: str
     weight: float
-    pattern: re.Pattern[str] | None
+    pattern_source: str
     exemplars: tuple[str, ...]
     negatable: bool
     conditional_blocks: bool
@@ -84,15 +86,25 @@ class CategoryRule:
     cased: re.Pattern[str] | None = None
     in_subject: bool = True
     in_examples: bool = True
-    by_language: tuple[tuple[str, re.Pattern[str] | None], ...] = ()
+    language_sources: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """All the rule's patterns, of every language."""
+        return _compiled(self.pattern_source)
 
     def pattern_for(self, language: str) -> re.Pattern[str] | None:
         """The patterns to try on a message in `language`: its own and the language-neutral ones,
         or all of them when the language is not one of the five."""
-        for lang, pattern in self.by_language:
+        for lang, source in self.language_sources:
             if lang == language:
-                return pattern
+                return _compiled(source)
         return self.pattern
+
+    def compile_all(self) -> None:
+        """Compile every pattern of the rule now; RulesError names a bad one."""
+        for source in (self.pattern_source, *(s for _, s in self.language_sources)):
+            _compiled(source)
 
 
 VARIANTS = frozenset(
@@ -203,6 +215,11 @@ class Ruleset:
         """The platform with that id, if any."""
         return next((p for p in self.platforms if p.id == platform_id), None)
 
+    def compile_all(self) -> None:
+        """Compile every category pattern now (a warm-up while the mailbox is being read)."""
+        for rule in self.rules:
+            rule.compile_all()
+
 
 def _read(path: Path) -> dict[str, Any]:
     try:
@@ -222,22 +239,46 @@ def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _compile(patterns: list[str], where: str) -> re.Pattern[str] | None:
-    if not patterns:
+# Joined pattern source -> compiled pattern, for the life of the process (shared by equal sources).
+_COMPILED: dict[str, re.Pattern[str]] = {}
+_WHERE: dict[str, tuple[str, tuple[str, ...]]] = {}  # source -> (file [rule], its patterns), for errors
+
+
+def _compiled(source: str) -> re.Pattern[str] | None:
+    """The compiled pattern of a joined source ("" is no pattern); RulesError names a bad pattern."""
+    if not source:
         return None
+    pattern = _COMPILED.get(source)
+    if pattern is None:
+        try:
+            pattern = re.compile(source)
+        except re.error as joined_error:
+            # Only now each pattern on its own, to name the bad one (compiling each every start costs time).
+            where, patterns = _WHERE.get(source, ("rules", ()))
+            for one in patterns:
+                try:
+                    re.compile(one)
+                except re.error as exc:
+                    raise RulesError(f"{where}: bad pattern {one!r}: {exc}") from None
+            raise RulesError(f"{where}: patterns do not combine: {joined_error}") from None
+        _COMPILED[source] = pattern
+    return pattern
+
+
+def _source(patterns: list[str], where: str) -> str:
+    """The patterns joined into one lower-cased source, to be compiled when first used."""
+    if not patterns:
+        return ""
     joined = "|".join(f"(?:{p})" for p in patterns)
     # Case-insensitive matching is done by lower-casing both sides: three times faster than
     # re.IGNORECASE on these alternations. Escapes (\\B, \\S, \\W, \\D) keep their case.
-    try:
-        return re.compile(_ESCAPE_OR_UPPER.sub(lambda m: m.group(1) or m.group(2).lower(), joined))
-    except re.error as joined_error:
-        # Only now each pattern on its own, to name the bad one (compiling each every start costs time).
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise RulesError(f"{where}: bad pattern {pattern!r}: {exc}") from None
-        raise RulesError(f"{where}: patterns do not combine: {joined_error}") from None
+    source = _ESCAPE_OR_UPPER.sub(lambda m: m.group(1) or m.group(2).lower(), joined)
+    _WHERE.setdefault(source, (where, tuple(patterns)))
+    return source
+
+
+def _compile(patterns: list[str], where: str) -> re.Pattern[str] | None:
+    return _compiled(_source(patterns, where))
 
 
 def _by_language(value: Any, where: str, key: str) -> list[str]:
@@ -330,8 +371,8 @@ def load_category_file(path: Path) -> list[CategoryRule]:
         patterns = _by_language(entry.get("patterns"), where, "patterns")
         table = entry.get("patterns") if isinstance(entry.get("patterns"), dict) else {}
         neutral = list(_strings(table.get("any"), where, "patterns.any"))
-        by_language = tuple(
-            (lang, _compile([*neutral, *_strings(table.get(lang), where, f"patterns.{lang}")], where))
+        language_sources = tuple(
+            (lang, _source([*neutral, *_strings(table.get(lang), where, f"patterns.{lang}")], where))
             for lang in LANGUAGES
         )
         cased = _by_language(entry.get("cased_patterns"), where, "cased_patterns")
@@ -350,7 +391,7 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 category=category,
                 description=str(entry.get("description", "")),
                 weight=float(weight),
-                pattern=_compile(patterns, where),
+                pattern_source=_source(patterns, where),
                 exemplars=tuple(exemplars),
                 negatable=bool(entry.get("negatable", default_negatable)),
                 conditional_blocks=bool(entry.get("conditional_blocks", default_conditional)),
@@ -359,7 +400,7 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 cased=_compile_cased(cased, where),
                 in_subject=bool(entry.get("in_subject", True)),
                 in_examples=bool(entry.get("in_examples", default_examples)),
-                by_language=by_language,
+                language_sources=language_sources,
             )
         )
     return out
@@ -464,11 +505,13 @@ def load_exemplars(folder: Path) -> tuple[Exemplar, ...]:
     return tuple(out)
 
 
-def load_rules(root: Path | None = None) -> Ruleset:
+def load_rules(root: Path | None = None, *, compile_now: bool = True) -> Ruleset:
     """Load and validate every file under rules/.
 
     Args:
         root: the rules folder; the bundled one when None.
+        compile_now: compile (and so check) every category pattern now; when False they are
+            compiled on first use (the bundled rules, checked by `mailbot check` in CI).
 
     Raises:
         RulesError: naming the file and the rule id at fault.
@@ -497,6 +540,9 @@ def load_rules(root: Path | None = None) -> Ruleset:
             list(_strings(data.get("extension_reasons"), deadlines.name, "extension_reasons")),
             f"{deadlines.name} [extension_reasons]",
         )
+    if compile_now:
+        for rule in rules:
+            rule.compile_all()
     requests_file = root / "requests.toml"
     requests = load_requests(requests_file) if requests_file.exists() else None
     authorities, homes = load_authorities(root / "authorities.toml")
@@ -727,5 +773,5 @@ def load_authorities(path: Path) -> tuple[tuple[Authority, ...], tuple[tuple[str
 
 @cache
 def bundled_rules() -> Ruleset:
-    """The bundled rules, loaded once per process."""
-    return load_rules()
+    """The bundled rules, loaded once per process; their patterns are compiled on first use."""
+    return load_rules(compile_now=False)
