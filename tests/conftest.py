@@ -18,9 +18,12 @@ from servers import Dovecot, free_port, make_dovecot
 from mailbot.rules import Ruleset, bundled_rules
 
 # CI draws the same examples on every run (a failure there is reproducible, never a coin toss);
-# `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -k hypothesis_or_random` searches far wider, by hand.
+# `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -m hypothesis` (hypothesis marks its own tests) draws
+# new random examples, far more of them, by hand; a failure prints the blob that reproduces it.
 settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None, print_blob=True)
-settings.register_profile("explore", max_examples=5_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "explore", max_examples=5_000, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 T = TypeVar("T")
