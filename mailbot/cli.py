@@ -67,9 +67,9 @@ class Failure(click.ClickException):
 class MailbotGroup(click.Group):
     """The command group: the one place where errors become one line and an exit status.
 
-    A MailbotError, or any unexpected exception, ends the command with one line on stderr and exit
-    status 1 (with --debug: the traceback); a usage error exits 1 too (click's own default is 2,
-    which mailbot keeps for "some messages failed").
+    A MailbotError, a ClickException, or any unexpected exception ends the command with one line on
+    stderr and exit status 1 (with --debug: the traceback); command modules raise and never convert.
+    A usage error exits 1 too (click's own default is 2, which mailbot keeps for "some messages failed").
     """
 
     # Commands defined in their own modules, imported only when used (or listed by --help):
@@ -109,7 +109,11 @@ class MailbotGroup(click.Group):
         except click.UsageError as exc:
             setattr(exc, "exit_code", EXIT_USAGE)  # noqa: B010 - click types it as a class constant
             raise
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except Failure:
+            raise
+        except click.ClickException as exc:  # raised by a command module: the same one line, the same status
+            raise Failure(exc.format_message()) from None
+        except (click.exceptions.Exit, click.Abort):
             raise
         except MailbotError as exc:
             if ctx.params.get("debug"):
@@ -125,6 +129,33 @@ class MailbotGroup(click.Group):
             raise Failure(
                 f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback, and report it)"
             ) from None
+
+
+def help_values() -> dict[str, object]:
+    """What help texts state, taken from where each value is defined, so that the two cannot drift."""
+    from mailbot.config import DEFAULTS
+    from mailbot.retry import LOGIN_ATTEMPTS, MESSAGE_ATTEMPTS, MESSAGE_WAIT, seconds
+
+    return {
+        "idle_timeout": f"{DEFAULTS.idle_timeout:g}",
+        "poll_interval": f"{DEFAULTS.poll_interval:g}",
+        "login_attempts": LOGIN_ATTEMPTS,
+        "message_attempts": MESSAGE_ATTEMPTS,
+        "retry_minutes": ", ".join(f"{seconds(MESSAGE_WAIT, n) / 60:g}" for n in range(1, MESSAGE_ATTEMPTS)),
+    }
+
+
+class StatesDefaults(click.Command):
+    """A command whose help names defaults as {placeholders} (see help_values), filled in when shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The help text with every placeholder filled in."""
+        import inspect
+
+        text = inspect.cleandoc(self.help or "").partition("\f")[0].format_map(help_values())
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text)
 
 
 def _rules(*, warm: bool = False) -> Ruleset:
@@ -398,7 +429,7 @@ def open_mailbox(settings: Settings | None, maildir: Path | None) -> Mailbox:
     return ImapMailbox(settings.imap)
 
 
-@cli.command(name="scan", short_help="Process what is new in the mailbox once.")
+@cli.command(name="scan", cls=StatesDefaults, short_help="Process what is new in the mailbox once.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
 @click.option("--maildir", type=click.Path(path_type=Path), help="Use this local Maildir instead of IMAP.")
 @click.option(
@@ -413,8 +444,8 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
     Prints one row per processed message: sender, subject, category, action.
     Replies become drafts in the Drafts folder unless the mode says otherwise.
     A message that fails is tried again by later scans after a growing delay
-    (1, 4, 16, 64 minutes); after its fifth failure it is listed by
-    'mailbot cases' for you to look at.
+    ({retry_minutes} minutes); after {message_attempts} failed attempts it is
+    listed by 'mailbot cases' for you to look at.
 
     \b
     Examples:
@@ -495,14 +526,14 @@ def remind(pipeline: Pipeline, report: ScanReport) -> list[Outcome]:
         return [Outcome(0, "", "deadline reminders", "overdue", "error", str(exc))]
 
 
-@cli.command(name="cases", short_help="List the cases, their state and due date.")
+@cli.command(name="cases", cls=StatesDefaults, short_help="List the cases, their state and due date.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per case (and per failed message).")
 def cases_cmd(config: Path | None, as_json: bool) -> None:
     """List the cases with their state and Art. 12(3) due date, overdue first.
 
-    Then the messages mailbot gave up on after five failed attempts, with the
-    reason (in --json: objects with "failed": true).
+    Then the messages mailbot gave up on after {message_attempts} failed attempts, with
+    the reason (in --json: objects with "failed": true).
     """
     settings = _settings(config, required=False)
     path = settings.state_path if settings else default_state_path()
@@ -566,7 +597,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
             )
 
 
-@cli.command(name="run", short_help="Watch the mailbox and answer as mail arrives.")
+@cli.command(name="run", cls=StatesDefaults, short_help="Watch the mailbox and answer as mail arrives.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file.")
 @click.option("--log-json", is_flag=True, help="Log JSON Lines instead of text lines (stderr).")
 @click.pass_context
@@ -574,11 +605,11 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     """Watch the mailbox(es) and answer as messages arrive, until stopped.
 
     Uses IMAP IDLE when the server has it, re-issued every [service] idle_timeout
-    seconds (default 300) or sooner when a failed message is due again; else
-    polls every [service] poll_interval seconds (default 60).
+    seconds (default {idle_timeout}) or sooner when a failed message is due again; else
+    polls every [service] poll_interval seconds (default {poll_interval}).
     Every [[accounts]] entry runs on its own; a failing account does not stop the others.
     Connection failures are retried with exponential backoff and jitter; a login
-    refused 3 times in a row stops that account (a provider may lock it).
+    refused {login_attempts} times in a row stops that account (a provider may lock it).
 
     \b
     Signals and exit status:
@@ -598,8 +629,6 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
     sys.exit(serve(accounts, _rules(warm=True)))
 
 
-
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={})
-

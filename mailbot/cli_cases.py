@@ -12,7 +12,6 @@ import click
 
 from mailbot import cases
 from mailbot.config import default_config_path, default_state_path, load_config
-from mailbot.errors import MailbotError
 from mailbot.models import RequestType
 from mailbot.rules import bundled_rules
 from mailbot.store import CaseRow, Store
@@ -24,20 +23,14 @@ def _state_path(config: Path | None) -> Path:
     path = config or default_config_path()
     if config is None and not path.exists():
         return default_state_path()
-    try:
-        return load_config(path).state_path
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_config(path).state_path
 
 
 def _open_store(config: Path | None, *, create: bool) -> Store:
     path = _state_path(config)
     if not create and not path.exists():
         raise click.ClickException("no state yet: run 'mailbot scan' or 'mailbot case open' first")
-    try:
-        return Store(path)
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    return Store(path)
 
 
 class _CaseGroup(click.Group):

@@ -149,42 +149,37 @@ def complaint_cmd(
     text and the attachments for its web form. Nothing is sent.
     """
     path = config or default_config_path()
+    settings: Settings | None = load_config(path) if path.exists() or config else None
+    state = settings.state_path if settings else default_state_path()
+    identity = settings.identity if settings else Identity("", "")
+    if not identity.email:
+        raise MailbotError("the complaint needs your [identity] name and email: run 'mailbot init'")
+    if not state.exists():
+        raise MailbotError("no state yet: run 'mailbot scan' first")
+    ruleset = bundled_rules()
+    store = Store(state)
     try:
-        settings: Settings | None = load_config(path) if path.exists() or config else None
-        state = settings.state_path if settings else default_state_path()
-        identity = settings.identity if settings else Identity("", "")
-        if not identity.email:
-            raise MailbotError("the complaint needs your [identity] name and email: run 'mailbot init'")
-        if not state.exists():
-            raise MailbotError("no state yet: run 'mailbot scan' first")
-        ruleset = bundled_rules()
-        store = Store(state)
-        try:
-            case = store.case(case_id)
-            if case is None:
-                raise MailbotError(f"no case {case_id}: see 'mailbot cases'")
-            history = store.case_history(case.id)
-            wanted = {str(r["message_id"]) for r in history} | {str(r["message_id"]) for r in store.written(case.id)}
-            wanted.discard("")
-            found = find_messages(folders, wanted)
-            facts = case_facts(store, case, ruleset, found)
-            if settings and case.platform in settings.controller_accounts:
-                facts = replace(facts, account=settings.controller_accounts[case.platform])
-        finally:
-            store.close()
-        chosen = choose_authority(
-            authority, ruleset, facts.lead_authority, identity, settings.country if settings else ""
-        )
-        ordered = sorted(facts.events, key=lambda e: (e.when or date.min, not e.outgoing))
-        attachments = tuple(
-            (attachment_name(i, e, found[e.message_id]), found[e.message_id])
-            for i, e in enumerate((e for e in ordered if e.message_id in found), start=1)
-        )
-        today = datetime.now(UTC).date()
-        lead = ruleset.authority(facts.lead_authority) if facts.lead_authority else None
-        complaint = build_complaint(facts, identity, chosen, today=today, attachments=attachments, lead=lead)
-    except MailbotError as exc:
-        raise click.ClickException(str(exc)) from None
+        case = store.case(case_id)
+        if case is None:
+            raise MailbotError(f"no case {case_id}: see 'mailbot cases'")
+        history = store.case_history(case.id)
+        wanted = {str(r["message_id"]) for r in history} | {str(r["message_id"]) for r in store.written(case.id)}
+        wanted.discard("")
+        found = find_messages(folders, wanted)
+        facts = case_facts(store, case, ruleset, found)
+        if settings and case.platform in settings.controller_accounts:
+            facts = replace(facts, account=settings.controller_accounts[case.platform])
+    finally:
+        store.close()
+    chosen = choose_authority(authority, ruleset, facts.lead_authority, identity, settings.country if settings else "")
+    ordered = sorted(facts.events, key=lambda e: (e.when or date.min, not e.outgoing))
+    attachments = tuple(
+        (attachment_name(i, e, found[e.message_id]), found[e.message_id])
+        for i, e in enumerate((e for e in ordered if e.message_id in found), start=1)
+    )
+    today = datetime.now(UTC).date()
+    lead = ruleset.authority(facts.lead_authority) if facts.lead_authority else None
+    complaint = build_complaint(facts, identity, chosen, today=today, attachments=attachments, lead=lead)
     if complaint.by_email:
         target = out or Path(f"complaint-{case_id}.eml")
         target.write_bytes(complaint_message(complaint, identity, datetime.now(UTC)))

@@ -19,6 +19,7 @@ import platformdirs
 from mailbot.errors import ConfigError
 from mailbot.logs import register_secret
 from mailbot.models import Identity
+from mailbot.rules import LANGUAGES
 
 SECURITY = ("tls", "starttls", "none")
 MODES = ("draft", "send", "dry-run")
@@ -156,6 +157,11 @@ class Settings:
     controller_accounts: Mapping[str, str] = field(default_factory=_frozen_map)
     controllers: Mapping[str, ControllerSettings] = field(default_factory=_frozen_map)
     max_age_days: int = 60
+
+
+# Every optional setting at its default: the one place a default is written (parse_config reads it,
+# `mailbot run --help` and the other help texts state it, tests/test_help.py holds the starter file to it).
+DEFAULTS = Settings(identity=PLACEHOLDER_IDENTITY, imap=None, smtp=None, reply=ReplySettings(), state_path=Path())
 
 
 def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -405,7 +411,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
     identity = Identity(
         name=identity_t.text("name"),
         email=identity_t.text("email"),
-        language=identity_t.choice("language", ("en", "it", "de", "fr", "es"), "en"),
+        language=identity_t.choice("language", LANGUAGES, DEFAULTS.identity.language),
         statement=identity_t.text("statement", ""),
         sent_from_account=identity_t.flag("sent_from_account", False),
     )
@@ -426,14 +432,17 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         t = _Table("smtp", data["smtp"], where)
         smtp = _server(t, {"tls": 465, "starttls": 587, "none": 25}, login_required=False)
     reply_t = _Table("reply", data.get("reply", {}), where)
+    d = DEFAULTS.reply
     reply = ReplySettings(
-        mode=reply_t.choice("mode", MODES, "draft"),
-        quote_original=reply_t.flag("quote_original", True),
-        ask_erasure=reply_t.flag("ask_erasure", False),
-        max_sends_per_case_per_day=reply_t.count("max_sends_per_case_per_day", 2),
-        max_sends_per_day=reply_t.count("max_sends_per_day", 10),
-        max_sends_per_recipient_per_day=reply_t.count("max_sends_per_recipient_per_day", 2),
-        allow_unverified_send=reply_t.flag("allow_unverified_send", False),
+        mode=reply_t.choice("mode", MODES, d.mode),
+        quote_original=reply_t.flag("quote_original", d.quote_original),
+        ask_erasure=reply_t.flag("ask_erasure", d.ask_erasure),
+        max_sends_per_case_per_day=reply_t.count("max_sends_per_case_per_day", d.max_sends_per_case_per_day),
+        max_sends_per_day=reply_t.count("max_sends_per_day", d.max_sends_per_day),
+        max_sends_per_recipient_per_day=reply_t.count(
+            "max_sends_per_recipient_per_day", d.max_sends_per_recipient_per_day
+        ),
+        allow_unverified_send=reply_t.flag("allow_unverified_send", d.allow_unverified_send),
     )
     if reply.mode == "send" and smtp is None:
         raise reply_t._err("mode", '= "send" needs an [smtp] table')
@@ -441,7 +450,7 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
     state_path = state_t.text("path", "")
     limits_t = _Table("limits", data.get("limits", {}), where)
     service_t = _Table("service", data.get("service", {}), where)
-    idle = service_t.integer("idle_timeout", 5 * 60)
+    idle = service_t.integer("idle_timeout", int(DEFAULTS.idle_timeout))
     if not 10 <= idle <= 29 * 60:
         raise service_t._err("idle_timeout", "must be between 10 and 1740 seconds (RFC 2177: under 29 minutes)")
     return Settings(
@@ -451,14 +460,14 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         reply=reply,
         state_path=Path(state_path).expanduser() if state_path else default_state_path(environ),
         objection=identity_t.text("objection", ""),
-        max_message_bytes=limits_t.integer("max_message_bytes", 10_000_000),
-        draft_batch=max(1, limits_t.integer("draft_batch", 50)),
-        poll_interval=float(service_t.integer("poll_interval", 60)),
+        max_message_bytes=limits_t.integer("max_message_bytes", DEFAULTS.max_message_bytes),
+        draft_batch=max(1, limits_t.integer("draft_batch", DEFAULTS.draft_batch)),
+        poll_interval=float(service_t.integer("poll_interval", int(DEFAULTS.poll_interval))),
         idle_timeout=float(idle),
         country=identity_t.text("country", "").upper(),
         controller_accounts=_frozen_map(identity_t.data.get("accounts", {})),
         controllers=_frozen_map(_controllers(data.get("controllers", {}), where)),
-        max_age_days=_Table("scan", data.get("scan", {}), where).count("max_age_days", 60),
+        max_age_days=_Table("scan", data.get("scan", {}), where).count("max_age_days", DEFAULTS.max_age_days),
     )
 
 

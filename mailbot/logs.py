@@ -1,16 +1,19 @@
-"""Log output for the service: readable lines or JSON on stderr, with known secrets masked."""
+"""Log output for the service: readable lines or JSON Lines on stderr (structlog), known secrets masked."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import threading
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from structlog.typing import EventDict, Processor, WrappedLogger
 
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
-_STANDARD = set(vars(logging.makeLogRecord({})))
+_NOISY = ("imapclient", "aiosmtplib", "asyncio", "mailparser_reply", "mailparser")
 
 
 def register_secret(value: str) -> None:
@@ -28,36 +31,62 @@ def mask(text: str) -> str:
     return text
 
 
-class _Text(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        extra = " ".join(f"{k}={v}" for k, v in vars(record).items() if k not in _STANDARD and k != "message")
-        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        line = f"{stamp} {record.levelname:<7} {record.getMessage()}" + (f" [{extra}]" if extra else "")
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return mask(line)
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Mapping):
+        return {_masked(k): _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_masked(v) for v in value]
+    # Anything else is rendered as text anyway: mask that text (an exception may carry a secret).
+    return mask(str(value))
 
 
-class _Json(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        data = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            **{k: v for k, v in vars(record).items() if k not in _STANDARD and k != "message"},
-        }
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
-        return mask(json.dumps(data, ensure_ascii=False, default=str))
+def mask_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """structlog processor: every value of the event, tracebacks included, with registered secrets masked.
+
+    It runs before rendering, so a secret is caught before JSON escaping could disguise it.
+    """
+    return {key: _masked(value) for key, value in event_dict.items()}
 
 
 def setup(*, json_lines: bool = False, debug: bool = False) -> None:
-    """Send mailbot's logs to stderr, as text lines or JSON Lines."""
+    """Send all logs (mailbot's stdlib loggers included) to stderr, as text lines or JSON Lines.
+
+    JSON Lines carry the keys `time` (ISO 8601, UTC), `level`, `logger`, `message`, any `extra=` keys
+    (e.g. `account`) and, after a failure, `exception` (the traceback as text).
+    """
+    # Imported here: only `mailbot run` logs this way, and every other command's start stays fast.
+    import structlog
+
+    last: list[Processor] = (
+        [
+            structlog.processors.EventRenamer("message"),
+            mask_secrets,
+            structlog.processors.JSONRenderer(ensure_ascii=False, default=str),
+        ]
+        if json_lines
+        else [mask_secrets, structlog.dev.ConsoleRenderer(colors=False, timestamp_key="time")]
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.ExtraAdder(),
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            *last,
+        ],
+    )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Json() if json_lines else _Text())
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    for noisy in ("imapclient", "aiosmtplib", "asyncio", "mailparser_reply", "mailparser"):
+    for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)

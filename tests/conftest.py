@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import imapclient
 import pytest
@@ -17,10 +18,15 @@ from servers import Dovecot, free_port, make_dovecot
 from mailbot.rules import Ruleset, bundled_rules
 
 # CI draws the same examples on every run (a failure there is reproducible, never a coin toss);
-# `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -k hypothesis_or_random` searches far wider, by hand.
+# `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -m hypothesis` (hypothesis marks its own tests) draws
+# new random examples, far more of them, by hand; a failure prints the blob that reproduces it.
 settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None, print_blob=True)
-settings.register_profile("explore", max_examples=5_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "explore", max_examples=5_000, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+T = TypeVar("T")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MESSAGES = FIXTURES / "messages"
@@ -147,3 +153,16 @@ def drafts_count(server: Dovecot) -> int:
         return int(client.folder_status("Drafts", [b"MESSAGES"])[b"MESSAGES"])
     finally:
         client.logout()
+
+
+def wait_until(predicate: Callable[[], T], what: str, ceiling: float = 60.0, every: float = 0.05) -> T:
+    """Poll until `predicate()` is true and return its value; AssertionError naming `what` after `ceiling` s.
+
+    The ceiling only bounds a hang (it is generous for a loaded 2-core CI machine): nothing is timed.
+    """
+    deadline = time.monotonic() + ceiling
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not {what} after {ceiling:g} s")
+        time.sleep(every)
+    return value

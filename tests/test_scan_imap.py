@@ -308,7 +308,7 @@ def test_sigkill_during_delivery_never_duplicates_or_loses(dovecot: Dovecot, env
     config.write_text(config.read_text() + "[limits]\ndraft_batch = 3\n")
     # A first kill before anything is delivered (during start-up, triage or classification).
     proc = _scan_process(config)
-    time.sleep(0.3)
+    time.sleep(0.3)  # a kill point early in the run, not a wait for an event: any moment before delivery will do
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     counts = [drafts_count(dovecot)]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES, drafts_count, imap_client, write_config, written_kind
+from conftest import MESSAGES, drafts_count, imap_client, wait_until, write_config, written_kind
 from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
@@ -52,7 +52,7 @@ class Service:
         for line in self.proc.stderr:
             self.lines.put(line)
 
-    def wait_for(self, pattern: str, timeout: float = 20) -> str:
+    def wait_for(self, pattern: str, timeout: float = 60) -> str:
         """Block until a log line (read so far, or still to come) matches."""
         for line in self.log:
             if re.search(pattern, line):
@@ -75,14 +75,9 @@ class Service:
         return self.proc.wait(timeout)
 
 
-def wait_drafts(server: Dovecot, count: int, timeout: float) -> None:
+def wait_drafts(server: Dovecot, count: int, timeout: float = 60) -> None:
     """Poll until Drafts holds `count` messages; AssertionError after the (generous) `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if drafts_count(server) >= count:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"Drafts did not reach {count} in {timeout} s (has {drafts_count(server)})")
+    wait_until(lambda: drafts_count(server) >= count, f"{count} drafts", ceiling=timeout)
 
 
 def test_message_arriving_during_idle_is_drafted_without_waiting_for_a_poll(dovecot: Dovecot, env: Path) -> None:
@@ -111,11 +106,12 @@ def test_dovecot_restart_loses_nothing_duplicates_nothing(dovecot: Dovecot, env:
         assert drafts_count(dovecot) == 1
         dovecot.stop()
         service.wait_for("reconnecting in")
-        time.sleep(1.0)
         dovecot.start()
         seed(dovecot, {"acceptance": SEED["acceptance"], "clarification": SEED["clarification"]}, n=1)
-        wait_drafts(dovecot, 3, timeout=30)
-        time.sleep(1.0)
+        wait_drafts(dovecot, 3)
+        # The rounds that drafted them are over (a duplicate would have been written by then).
+        service.wait_for(r"reply from .*: acceptance")
+        service.wait_for(r"reply from .*: clarification")
     finally:
         assert service.stop() == 0
     drafts = folder_messages(dovecot, "Drafts")
@@ -252,9 +248,7 @@ def test_refused_login_ends_run_with_exit_1_after_three_tries(
     line = service.wait_for(r"account stopped")
     assert "IMAP login refused for ada at 127.0.0.1 (3 times in a row)" in line
     assert not any("Traceback" in entry for entry in service.log)
-    deadline = time.monotonic() + 10
-    while _auth_failures(dovecot) < 3 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: _auth_failures(dovecot) >= 3, "3 failures in Dovecot's log")
     assert _auth_failures(dovecot) == 3
     assert drafts_count(dovecot) == 0
 
