@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ MAX_SENTENCES = 12
 # the Maildir++ subfolder .FOLDER_ROOT.<category>; one for every category a message can have.
 FOLDER_ROOT = TEACH_ROOT
 FOLDER_CATEGORIES = tuple(c.value for c in Category if c is not Category.UNKNOWN)
+# `mailbot run` learns in one thread per account, all into one file: one read-modify-write at a time.
+_WRITING = threading.Lock()
 
 
 class TeachError(MailbotError):
@@ -166,8 +169,9 @@ def save(path: Path, lessons: list[Lesson]) -> None:
 
 def add(path: Path, item: Lesson) -> None:
     """Store one lesson; a message taught again replaces its earlier lesson."""
-    lessons = [x for x in load(path) if not (item.message_id and x.message_id == item.message_id)]
-    save(path, [*lessons, item])
+    with _WRITING:
+        lessons = [x for x in load(path) if not (item.message_id and x.message_id == item.message_id)]
+        save(path, [*lessons, item])
 
 
 def forget(path: Path, lesson_id: str) -> Lesson:
@@ -176,11 +180,12 @@ def forget(path: Path, lesson_id: str) -> Lesson:
     Raises:
         TeachError: no lesson has that id.
     """
-    lessons = load(path)
-    found = next((x for x in lessons if x.id == lesson_id), None)
-    if found is None:
-        raise TeachError(f"no taught message has the id {lesson_id!r} (see 'mailbot teach --list')")
-    save(path, [x for x in lessons if x is not found])
+    with _WRITING:
+        lessons = load(path)
+        found = next((x for x in lessons if x.id == lesson_id), None)
+        if found is None:
+            raise TeachError(f"no taught message has the id {lesson_id!r} (see 'mailbot teach --list')")
+        save(path, [x for x in lessons if x is not found])
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import imap_client, write_config, written_kind
-from servers import Dovecot, make_dovecot
+from servers import Dovecot, ImapProxy, make_dovecot
 from test_scan_imap import folder_messages, scan
 
 from mailbot import learn
@@ -139,6 +140,37 @@ def test_filed_message_is_learnt_and_answered_once_and_teaches_later_mail(doveco
     assert f"{taught.id}\trejection\t-\tprivacy@google.com\tfolder Mailbot/rejection\t{FILED[:80]}" in listing.output
     assert runner.invoke(cli, ["teach", "--forget", taught.id, "--config", str(config)]).exit_code == 0
     assert lessons(env) == []
+
+
+def test_teaching_folders_cost_a_status_each_when_nothing_is_filed(dovecot: Dovecot, env: Path) -> None:
+    """A server that refuses CREATE leaves the scan working (the folders are tried again next time); once
+    they exist, a scan with nothing newly filed opens none of them (STATUS answers), and a filing is read."""
+    config = write_config(env / "config.toml", dovecot)
+    refusing = ImapProxy(upstream=dovecot.port, refuse=("CREATE",)).start()
+    proxy = ImapProxy(upstream=dovecot.port).start()
+    try:
+        text = config.read_text()
+        config.write_text(text.replace(f"port = {dovecot.port}\n", f"port = {refusing.port}\n"))
+        code, _out, err = scan(config)
+        assert code == 0, err
+        assert not any("Mailbot" in name for name in folders(dovecot))
+        config.write_text(text.replace(f"port = {dovecot.port}\n", f"port = {proxy.port}\n"))
+        assert scan(config)[0] == 0
+        assert {f"Mailbot/{c}" for c in CATEGORIES} <= set(folders(dovecot))
+        proxy.commands.clear()
+        assert scan(config)[0] == 0
+        opened = [c for c in proxy.commands if re.search(rb"^\S+ (SELECT|EXAMINE) .*Mailbot", c)]
+        statuses = [c for c in proxy.commands if re.search(rb"^\S+ STATUS .*Mailbot", c)]
+        assert (opened, len(statuses)) == ([], len(CATEGORIES))
+        file_into(dovecot, "Mailbot/rejection", message("filed", FILED))
+        proxy.commands.clear()
+        assert scan(config)[0] == 0
+        opened = [c for c in proxy.commands if re.search(rb"^\S+ (SELECT|EXAMINE) .*Mailbot", c)]
+        assert opened == [b'%s EXAMINE "Mailbot/rejection"' % opened[0].split()[0]]
+        assert [x.category for x in lessons(env)] == ["rejection"]
+    finally:
+        refusing.stop()
+        proxy.stop()
 
 
 def test_courier_layout_folders_are_made_in_the_namespace(courier: Dovecot, env: Path) -> None:

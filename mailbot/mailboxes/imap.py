@@ -471,6 +471,12 @@ class ImapMailbox:
         """The folder's UIDVALIDITY, its UIDs above `above(UIDVALIDITY)`, and the picked messages
         (BODY.PEEK: nothing is marked read; None for one larger than max_bytes)."""
         out: dict[int, bytes | None] = {}
+        with contextlib.suppress(IMAPClientError):
+            # Nothing above the position: STATUS says so without opening the folder (the usual case).
+            status = self.client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT"])
+            validity, uidnext = int(status.get(b"UIDVALIDITY", 0) or 0), int(status.get(b"UIDNEXT", 0) or 0)
+            if validity and uidnext and uidnext - 1 <= above(validity):
+                return validity, [], out
         try:
             # Inside the try: a failed SELECT leaves no folder selected, and the inbox is selected again below.
             uidvalidity = self._select(folder)
