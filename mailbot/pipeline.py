@@ -692,18 +692,21 @@ class Pipeline:
         """Learn from what the person filed into the folders Mailbot/<category> since the last scan, and
         answer each filed message as that category (if it was not answered already).
 
-        The folders are created when the account has none of them (not in a dry run). A filed message
-        is never moved, changed or marked read; its sentences become a lesson unless its sender failed
-        verification; it then goes through decide, compose and deliver like any message, recorded under
-        its folder so that it is learnt and answered once. Folders of other names are never read.
+        The folders are created by the first scan that can (not a dry run); one the person deletes
+        later is not made again. A filed message is never moved, changed or marked read; its sentences
+        become a lesson unless its sender failed verification; it then goes through decide, compose and
+        deliver like any message, recorded under its folder so that it is learnt and answered once.
+        Folders of other names are never read.
         """
-        folders = self.mailbox.teaching_folders(learn.FOLDER_CATEGORIES, create=False)
-        if not folders and self.settings.mode != "dry-run":
-            try:
-                folders = self.mailbox.teaching_folders(learn.FOLDER_CATEGORIES, create=True)
-            except MailboxError as exc:  # the inbox is still answered; creating is tried again next scan
-                log.warning("teaching folders not created: %s", exc)
-                return
+        made = f"{self.mailbox.name}#teach"  # its position 1 (under UIDVALIDITY 0): the folders were made
+        create = self.settings.mode != "dry-run" and not self.store.last_uid(made, 0)
+        try:
+            folders = self.mailbox.teaching_folders(learn.FOLDER_CATEGORIES, create=create)
+        except (MailbotError, OSError) as exc:  # the inbox is still answered; tried again next scan
+            log.warning("teaching folders not %s: %s", "created" if create else "listed", exc)
+            return
+        if create:
+            self.store.set_last_uid(made, 0, 1)
         for name, folder in folders.items():
             if self.should_stop():
                 return

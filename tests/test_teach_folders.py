@@ -194,7 +194,8 @@ def _maildir(root: Path) -> Path:
 
 def test_maildir_folders_learn_once_and_forged_mail_teaches_nothing(tmp_path: Path, env: Path) -> None:
     """A Maildir gets the Maildir++ subfolders .Mailbot.<category>; a message filed there is learnt and
-    drafted once over two scans, and the file is left as it was; a forged one teaches nothing."""
+    drafted once over two scans, and the file is left as it was; a forged one teaches nothing; a folder
+    the person deletes is not made again."""
     maildir = _maildir(tmp_path / "Maildir")
     runner = CliRunner()
     assert runner.invoke(cli, ["scan", "--maildir", str(maildir)]).exit_code == 0
@@ -217,6 +218,9 @@ def test_maildir_folders_learn_once_and_forged_mail_teaches_nothing(tmp_path: Pa
     assert draft["In-Reply-To"] == "<filed@mail.example.net>"
     assert written_kind(state / "state.sqlite3", draft) == "rejection"
     assert filed.read_bytes() == raw
+    shutil.rmtree(maildir / ".Mailbot.unrelated")  # the person does not want this one
+    assert runner.invoke(cli, ["scan", "--maildir", str(maildir)]).exit_code == 0
+    assert not (maildir / ".Mailbot.unrelated").exists()
 
 
 def test_dry_run_learns_nothing_and_creates_nothing(tmp_path: Path, env: Path) -> None:
