@@ -29,7 +29,7 @@ def _state_path(config: Path | None) -> Path:
 @click.option(
     "--variant", default="", type=click.Choice(sorted(VARIANTS)), help="The kind of answer within the category."
 )
-@click.option("--list", "as_list", is_flag=True, help="List what was taught (id, category, first sentence).")
+@click.option("--list", "as_list", is_flag=True, help="List what was taught (id, category, where, first sentence).")
 @click.option("--forget", "forget_id", metavar="ID", help="Forget one taught message by its id.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for the state path).")
 def teach_cmd(
@@ -40,6 +40,12 @@ def teach_cmd(
     The message's own sentences (not greetings, thanks or quoted text) are kept as local
     exemplars next to the state database (learned.json), never in the bundled rules.
     Nothing is learnt from a message whose sender failed DMARC verification.
+
+    A message you file into the mail folder Mailbot/<category> (mailbot creates
+    them, under your IMAP account's namespace or as Maildir++ .Mailbot.<category>)
+    is learnt and answered as that category by the next scan. --list shows
+    every lesson (id, category, variant, sender, where taught, first sentence);
+    --forget ID removes one, whichever way it was taught.
 
     \b
     Examples:
@@ -53,7 +59,10 @@ def teach_cmd(
         if as_list:
             for item in learn.load(path):
                 first = item.sentences[0] if item.sentences else ""
-                click.echo(f"{item.id}\t{item.category}\t{item.variant or '-'}\t{item.sender or '-'}\t{first[:80]}")
+                source = item.source or "teach"
+                click.echo(
+                    f"{item.id}\t{item.category}\t{item.variant or '-'}\t{item.sender or '-'}\t{source}\t{first[:80]}"
+                )
             return
         if forget_id:
             gone = learn.forget(path, forget_id)

@@ -6,7 +6,8 @@ import json
 import os
 import secrets
 import tempfile
-from dataclasses import asdict, dataclass
+import threading
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,18 @@ from typing import Any
 from mailbot.auth import SenderCheck, verify_sender
 from mailbot.classify import detect_language, operative_sentences
 from mailbot.errors import MailbotError
-from mailbot.models import Category, Message
+from mailbot.mailboxes import TEACH_ROOT
+from mailbot.models import Category, Message, Verdict
 from mailbot.rules import VARIANTS, Exemplar, Ruleset
 
 FILE_NAME = "learned.json"
 MAX_SENTENCES = 12
+# The person's teaching folders: FOLDER_ROOT/<category> in the account's personal namespace (IMAP), or
+# the Maildir++ subfolder .FOLDER_ROOT.<category>; one for every category a message can have.
+FOLDER_ROOT = TEACH_ROOT
+FOLDER_CATEGORIES = tuple(c.value for c in Category if c is not Category.UNKNOWN)
+# `mailbot run` learns in one thread per account, all into one file: one read-modify-write at a time.
+_WRITING = threading.Lock()
 
 
 class TeachError(MailbotError):
@@ -38,6 +46,7 @@ class Lesson:
     sender: str = ""
     message_id: str = ""
     taught_at: str = ""
+    source: str = ""  # where it was taught: "" for `mailbot teach FILE`, else the folder it was filed in
 
 
 def learned_path(state_path: Path) -> Path:
@@ -46,7 +55,13 @@ def learned_path(state_path: Path) -> Path:
 
 
 def lesson(
-    message: Message, category: Category, ruleset: Ruleset, *, variant: str = "", authserv_id: str = ""
+    message: Message,
+    category: Category,
+    ruleset: Ruleset,
+    *,
+    variant: str = "",
+    authserv_id: str = "",
+    source: str = "",
 ) -> Lesson:
     """Make a lesson of a message (pure).
 
@@ -59,8 +74,11 @@ def lesson(
     if variant not in VARIANTS:
         raise TeachError(f"unknown variant {variant!r}; one of {', '.join(sorted(VARIANTS - {''}))}")
     domain = message.sender.domain if message.sender else ""
-    if verify_sender(message.auth_results, domain, authserv_id).check is SenderCheck.FAILED:
-        raise TeachError("the sender failed verification (DMARC/DKIM): nothing is learnt from a forged message")
+    check = verify_sender(message.auth_results, domain, authserv_id)
+    if check.check is SenderCheck.FAILED:
+        raise TeachError(
+            f"the sender failed verification (DMARC/DKIM: {check.reason}): nothing is learnt from a forged message"
+        )
     sentences = tuple(operative_sentences(ruleset, message)[:MAX_SENTENCES])
     if not sentences:
         raise TeachError("the message has no sentence to learn from (only greetings, thanks or quotes)")
@@ -74,6 +92,21 @@ def lesson(
         sender=message.sender.email if message.sender else "",
         message_id=message.message_id,
         taught_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        source=source,
+    )
+
+
+def taught_verdict(verdict: Verdict, category: Category, lesson_id: str = "") -> Verdict:
+    """The verdict for a message the person filed under a category (pure): the person's category decides,
+    the classifier's platform, language and ticket stay; its variant only when it agrees."""
+    return replace(
+        verdict,
+        category=category,
+        confidence=1.0,
+        rule=f"taught:{lesson_id}" if lesson_id else "taught",
+        evidence=(f"filed by you under {category}", *verdict.evidence),
+        variant=verdict.variant if verdict.category is category else "",
+        gate="",
     )
 
 
@@ -108,11 +141,14 @@ def load(path: Path) -> list[Lesson]:
     return out
 
 
+_FIELDS = ("variant", "language", "subject", "sender", "message_id", "taught_at", "source")
+
+
 def _lesson(entry: Any) -> Lesson:
     Category(entry["category"])
     if not isinstance(entry["sentences"], list) or not all(isinstance(s, str) for s in entry["sentences"]):
         raise ValueError("sentences must be a list of strings")
-    fields = {k: str(entry.get(k, "")) for k in ("variant", "language", "subject", "sender", "message_id", "taught_at")}
+    fields = {k: str(entry.get(k, "")) for k in _FIELDS}
     return Lesson(str(entry["id"]), str(entry["category"]), tuple(entry["sentences"]), **fields)
 
 
@@ -133,8 +169,9 @@ def save(path: Path, lessons: list[Lesson]) -> None:
 
 def add(path: Path, item: Lesson) -> None:
     """Store one lesson; a message taught again replaces its earlier lesson."""
-    lessons = [x for x in load(path) if not (item.message_id and x.message_id == item.message_id)]
-    save(path, [*lessons, item])
+    with _WRITING:
+        lessons = [x for x in load(path) if not (item.message_id and x.message_id == item.message_id)]
+        save(path, [*lessons, item])
 
 
 def forget(path: Path, lesson_id: str) -> Lesson:
@@ -143,11 +180,12 @@ def forget(path: Path, lesson_id: str) -> Lesson:
     Raises:
         TeachError: no lesson has that id.
     """
-    lessons = load(path)
-    found = next((x for x in lessons if x.id == lesson_id), None)
-    if found is None:
-        raise TeachError(f"no taught message has the id {lesson_id!r} (see 'mailbot teach --list')")
-    save(path, [x for x in lessons if x is not found])
+    with _WRITING:
+        lessons = load(path)
+        found = next((x for x in lessons if x.id == lesson_id), None)
+        if found is None:
+            raise TeachError(f"no taught message has the id {lesson_id!r} (see 'mailbot teach --list')")
+        save(path, [x for x in lessons if x is not found])
     return found
 
 

@@ -53,6 +53,7 @@ def header_may_matter(domains: frozenset[bytes]) -> Callable[[bytes], bool]:
 
 
 QUIET_DAYS = 7
+TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,7 @@ class Pipeline:
         except (MailbotError, OSError) as exc:  # the inbox is still answered; Sent is read next time
             log.warning("Sent folder not read: %s", exc)
         self._open_controllers = self.store.open_controllers()
+        self.learn_from_folders(report)  # before the inbox: what is learnt counts for this scan's mail
         fresh = self.mailbox.new_uids(last)
         retry = self.store.failed_messages(box, uidvalidity, now=self.now())
         report.retried = len(retry)
@@ -691,6 +693,113 @@ class Pipeline:
                 key[2], _sender(message) if message else "?", message.subject if message else "", "-", "error", reason
             )
         )
+
+    # --- the person's teaching folders ---------------------------------------------------------
+
+    def learn_from_folders(self, report: ScanReport) -> None:
+        """Learn from what the person filed into the folders Mailbot/<category> since the last scan, and
+        answer each filed message as that category (if it was not answered already).
+
+        The folders are created by the first scan that can (not a dry run); one the person deletes
+        later is not made again. A filed message is never moved, changed or marked read; its sentences
+        become a lesson unless its sender failed verification; it then goes through decide, compose and
+        deliver like any message, recorded under its folder so that it is learnt and answered once.
+        Folders of other names are never read.
+        """
+        made = f"{self.mailbox.name}#teach"  # its position 1 (under UIDVALIDITY 0): the folders were made
+        create = self.settings.mode != "dry-run" and not self.store.last_uid(made, 0)
+        try:
+            folders = self.mailbox.teaching_folders(learn.FOLDER_CATEGORIES, create=create)
+        except (MailbotError, OSError) as exc:  # the inbox is still answered; tried again next scan
+            log.warning("teaching folders not %s: %s", "created" if create else "listed", exc)
+            return
+        if create:
+            self.store.set_last_uid(made, 0, 1)
+        for name, folder in folders.items():
+            if self.should_stop():
+                return
+            try:
+                self._learn_from(report, Category(name), folder)
+            except (MailbotError, OSError) as exc:  # one folder that cannot be read never stops the scan
+                log.warning("teaching folder %s not read: %s", folder, exc)
+
+    def _learn_from(self, report: ScanReport, category: Category, folder: str) -> None:
+        box = f"{self.mailbox.name}#teach/{category}"
+
+        def pick(uidvalidity: int, present: list[int]) -> list[int]:
+            handled = self.store.handled_uids(box, uidvalidity)
+            retry = set(self.store.failed_messages(box, uidvalidity, now=self.now()))
+            return [u for u in present if u not in handled or u in retry][:TEACH_BATCH]
+
+        uidvalidity, present, raws = self.mailbox.read_folder(
+            folder,
+            pick,
+            above=lambda validity: self.store.last_uid(box, validity),
+            max_bytes=self.settings.max_message_bytes,
+        )
+        for uid in sorted(raws):
+            if self.should_stop():
+                break
+            key = (box, uidvalidity, uid)
+            raw = raws.pop(uid)
+            if raw is None:
+                reason = f"not learnt: larger than {self.settings.max_message_bytes} bytes"
+                self.store.record_message(key, status=HELD, action=str(ActionKind.HOLD), reason=reason)
+                report.outcomes.append(Outcome(uid, "", "", str(category), str(ActionKind.HOLD), reason))
+                continue
+            message: Message | None = None
+            try:
+                message = parse(raw, max_bytes=self.settings.max_message_bytes)
+                del raw
+                self._learn_one(report, key, message, category, folder)
+            except Exception as exc:  # one bad message never stops the run
+                self._failed(report, key, message, exc)
+        if self.mailbox.has_uids and present:
+            # Remember the position below the first message still to do (not read yet, or to retry).
+            handled = self.store.handled_uids(box, uidvalidity)
+            retry = set(self.store.failed_messages(box, uidvalidity, now=datetime.max.replace(tzinfo=UTC)))
+            todo = [u for u in present if u not in handled or u in retry]
+            self.store.set_last_uid(box, uidvalidity, min(todo) - 1 if todo else max(present))
+
+    def _learn_one(
+        self, report: ScanReport, key: tuple[str, int, int], message: Message, category: Category, folder: str
+    ) -> None:
+        """Learn one filed message (unless its sender failed verification) and answer it as `category`."""
+        lesson_id = ""
+        try:
+            item = learn.lesson(
+                message, category, self.ruleset, authserv_id=self.settings.authserv_id, source=f"folder {folder}"
+            )
+        except learn.TeachError as exc:
+            note = f"not learnt: {exc}"
+            log.warning("%s in %s from %s: %s", message.message_id or "a message", folder, _sender(message), note)
+        else:
+            lesson_id = item.id
+            if self._lessons is not None and self.settings.mode != "dry-run":
+                learn.add(learn.learned_path(self._lessons), item)
+                self.learned = learn.exemplars_for(self._lessons)
+            else:  # a dry run learns for this scan only; nothing is written
+                self.learned = (*self.learned, *learn.exemplars([item]))
+            note = f"learnt from {folder} as lesson {item.id} ({len(item.sentences)} sentences)"
+        report.outcomes.append(Outcome(key[2], _sender(message), message.subject, str(category), "learn", note))
+        if not self._relevant(message):
+            # Never answered: list mail, bounces, the person's own, or a stranger outside any case.
+            self.store.record_message(
+                key,
+                status=DONE,
+                message_id=message.message_id,
+                sender=_sender(message),
+                subject=message.subject,
+                category=str(category),
+                action="learn",
+                reason=f"{note}; not answered: not a platform's or a case's message",
+            )
+            return
+        case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        found = classify(
+            message, self.ruleset, own_addresses=self.own, known_thread=case is not None, learned=self.learned
+        )
+        self._process(report, key, message, learn.taught_verdict(found, category, lesson_id), superseded=False)
 
 
 def _sender(message: Message | None) -> str:

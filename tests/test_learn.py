@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,33 @@ def test_nothing_is_learnt_from_a_dmarc_failure(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 1
     assert "DMARC" in result.output
     assert not _learned(tmp_path).exists()
+
+
+def test_a_filed_message_gets_the_persons_category(ruleset: Ruleset) -> None:
+    """The verdict of a filed message is the person's category; platform and language stay the
+    classifier's, its variant only where it agrees, and the lesson is named as the rule."""
+    found = classify(parse(TAUGHT), ruleset, known_thread=True)
+    taught = learn.taught_verdict(replace(found, variant="medium"), Category.ACCEPTANCE, "ab12cd34")
+    assert (taught.category, taught.rule, taught.confidence, taught.variant) == (
+        Category.ACCEPTANCE,
+        "taught:ab12cd34",
+        1.0,
+        "",
+    )
+    assert (taught.platform, taught.language) == (found.platform, found.language)
+    agreeing = learn.taught_verdict(replace(found, category=Category.REJECTION, variant="medium"), Category.REJECTION)
+    assert (agreeing.variant, agreeing.rule) == ("medium", "taught")
+
+
+def test_where_a_lesson_was_taught_is_kept(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A lesson's source (the folder it was filed in) survives saving and loading; the verification
+    failure that refuses a lesson is named."""
+    path = tmp_path / learn.FILE_NAME
+    item = learn.lesson(parse(TAUGHT), Category.REJECTION, ruleset, source="folder Mailbot/rejection")
+    learn.add(path, item)
+    assert [x.source for x in learn.load(path)] == ["folder Mailbot/rejection"]
+    with pytest.raises(learn.TeachError, match=r"dmarc=fail"):
+        learn.lesson(parse(TAUGHT.replace(b"dmarc=pass", b"dmarc=fail")), Category.REJECTION, ruleset)
 
 
 def test_only_greetings_cannot_be_taught(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+# The person's teaching folders are TEACH_ROOT/<category> (mailbot.learn).
+TEACH_ROOT = "Mailbot"
 # Headers fetched first to decide whether a message can matter, before any body is fetched.
 TRIAGE_HEADERS = (
     "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
@@ -55,3 +57,15 @@ class Mailbox(Protocol):
     ) -> tuple[int, int, dict[int, bytes]]:
         """The Sent folder's UIDVALIDITY, the highest UID looked at, and the messages above
         `last_uid(UIDVALIDITY)` whose headers `want` takes."""
+
+    def teaching_folders(self, names: Sequence[str], *, create: bool) -> dict[str, str]:
+        """name -> folder of each of the person's teaching folders `Mailbot/<name>` that exists (IMAP: in
+        the personal namespace; Maildir: the Maildir++ subfolder .Mailbot.<name>); with `create`, the
+        missing ones are created first."""
+
+    def read_folder(
+        self, folder: str, pick: Callable[[int, list[int]], list[int]], *, above: Callable[[int], int], max_bytes: int
+    ) -> tuple[int, list[int], dict[int, bytes | None]]:
+        """Read a teaching folder without changing it: its UIDVALIDITY, the UIDs above
+        `above(UIDVALIDITY)` (a Maildir: all), and the messages `pick(UIDVALIDITY, uids)` chooses
+        (None for one larger than max_bytes). The inbox is selected again afterwards."""

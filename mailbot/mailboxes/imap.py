@@ -7,7 +7,7 @@ import imaplib
 import logging
 import re
 import socket
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -19,7 +19,7 @@ from imapclient.imapclient import DRAFT, SEEN
 
 from mailbot.config import ImapSettings
 from mailbot.errors import LoginError, MailboxError
-from mailbot.mailboxes import TRIAGE_HEADERS
+from mailbot.mailboxes import TEACH_ROOT, TRIAGE_HEADERS
 from mailbot.net import describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
@@ -441,6 +441,63 @@ class ImapMailbox:
         self._listing = None
         log.info("created the %s folder %r", kind, name)
         return name
+
+    # --- the person's teaching folders ----------------------------------------------------------
+
+    def teaching_folders(self, names: Sequence[str], *, create: bool) -> dict[str, str]:
+        """The folders Mailbot/<name> in the personal namespace that exist; with `create`, the missing
+        ones are created (and subscribed, so that mail clients show them) first."""
+        by_name = {name.casefold(): name for _flags, name in self._folder_list()}
+        found: dict[str, str] = {}
+        for name in names:
+            path = self.folder_path(TEACH_ROOT, name)
+            if path.casefold() in by_name:
+                found[name] = by_name[path.casefold()]
+            elif create:
+                try:
+                    self.client.create_folder(path)
+                except IMAPClientError as exc:
+                    raise MailboxError(f"IMAP: cannot create the folder {path!r}: {_text(exc).strip()}") from None
+                with contextlib.suppress(IMAPClientError):
+                    self.client.subscribe_folder(path)
+                self._listing = None
+                log.info("created the teaching folder %r", path)
+                found[name] = path
+        return found
+
+    def read_folder(
+        self, folder: str, pick: Callable[[int, list[int]], list[int]], *, above: Callable[[int], int], max_bytes: int
+    ) -> tuple[int, list[int], dict[int, bytes | None]]:
+        """The folder's UIDVALIDITY, its UIDs above `above(UIDVALIDITY)`, and the picked messages
+        (BODY.PEEK: nothing is marked read; None for one larger than max_bytes)."""
+        out: dict[int, bytes | None] = {}
+        with contextlib.suppress(IMAPClientError):
+            # Nothing above the position: STATUS says so without opening the folder (the usual case).
+            status = self.client.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT"])
+            validity, uidnext = int(status.get(b"UIDVALIDITY", 0) or 0), int(status.get(b"UIDNEXT", 0) or 0)
+            if validity and uidnext and uidnext - 1 <= above(validity):
+                return validity, [], out
+        try:
+            # Inside the try: a failed SELECT leaves no folder selected, and the inbox is selected again below.
+            uidvalidity = self._select(folder)
+            start = above(uidvalidity)
+            present = sorted(int(u) for u in self.client.search(["UID", f"{start + 1}:*"]) if int(u) > start)
+            for chunk in _chunks(pick(uidvalidity, present), 20):
+                sizes = self._fetch(chunk, ["RFC822.SIZE"])
+                small = []
+                for uid, data in sizes.items():
+                    if int(data.get(b"RFC822.SIZE", 0) or 0) > max_bytes:
+                        out[uid] = None
+                    else:
+                        small.append(uid)
+                for uid, data in self._fetch(small, ["BODY.PEEK[]"]).items() if small else ():
+                    out[uid] = bytes(data.get(b"BODY[]") or b"")
+        except IMAPClientError as exc:
+            raise MailboxError(f"IMAP: cannot read the folder {folder!r}: {exc}") from None
+        finally:
+            with contextlib.suppress(IMAPClientError, MailboxError):
+                self._select(self.settings.mailbox)
+        return uidvalidity, present, out
 
     # --- own messages --------------------------------------------------------------------------
 

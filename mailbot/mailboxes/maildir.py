@@ -7,11 +7,11 @@ import email.policy
 import hashlib
 import mailbox
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from mailbot.errors import MailboxError
-from mailbot.mailboxes import TRIAGE_HEADERS
+from mailbot.mailboxes import TEACH_ROOT, TRIAGE_HEADERS
 
 _FOLDERS = {"drafts": "Drafts", "sent": "Sent"}
 _MAX_HEADER_BLOCK = 1_000_000
@@ -139,6 +139,41 @@ class MaildirMailbox:
             except (KeyError, OSError):
                 continue  # moved away while we read: the next scan sees it again
         return 1, 0, out
+
+    def teaching_folders(self, names: Sequence[str], *, create: bool) -> dict[str, str]:
+        """The Maildir++ subfolders .Mailbot.<name> that exist (created first with `create`)."""
+        assert self._box is not None
+        found: dict[str, str] = {}
+        for name in names:
+            folder = f"{TEACH_ROOT}.{name}"
+            if (self.path / f".{folder}").is_dir():
+                found[name] = folder
+            elif create:
+                self._box.add_folder(folder)
+                found[name] = folder
+        return found
+
+    def read_folder(
+        self, folder: str, pick: Callable[[int, list[int]], list[int]], *, above: Callable[[int], int], max_bytes: int
+    ) -> tuple[int, list[int], dict[int, bytes | None]]:
+        """Every message of the subfolder (a Maildir has no UIDs: `above` is not used), those picked read."""
+        assert self._box is not None
+        try:
+            box = self._box.get_folder(folder)
+            keys = {_uid(k): k for k in box.iterkeys()}
+        except (mailbox.NoSuchMailboxError, OSError) as exc:
+            raise MailboxError(f"{self.path}: cannot read the folder {folder!r}: {exc}") from None
+        present = sorted(keys)
+        out: dict[int, bytes | None] = {}
+        for uid in pick(1, present):
+            try:
+                with box.get_file(keys[uid]) as fh:
+                    fh.seek(0, os.SEEK_END)
+                    size = fh.tell()
+                out[uid] = None if size > max_bytes else box.get_bytes(keys[uid])
+            except (KeyError, OSError):
+                continue  # moved away while we read: nothing to learn from
+        return 1, present, out
 
     def close(self) -> None:
         """Nothing to close."""
