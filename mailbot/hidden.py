@@ -137,10 +137,55 @@ def _removes(decl: dict[str, str]) -> bool:
             return True
     if decl.get("clip", "").replace(" ", "").startswith(("rect(0,0,0,0)", "rect(0000)", "rect(0px,0px,0px,0px)")):
         return True
+    if _clipped_away(decl.get("clip-path", "")) or _filtered_away(decl.get("filter", "")):
+        return True
+    if decl.get("mso-hide", "").startswith("all"):  # Outlook's own "hide this"; only bait would use it
+        return True
     for offset in ("left", "top", "right", "bottom", "margin-left", "margin-top"):
         distance = _length_px(decl.get(offset, "x"))
         if distance is not None and distance <= -_OFF_SCREEN_PX:
             return True
+    return False
+
+
+def _clipped_away(value: str) -> bool:
+    """True for a clip-path that leaves nothing to see: inset() closing the box (inset(100%),
+    inset(50%), inset(0 100% 0 0)) or a circle/ellipse of no size."""
+    value = value.strip()
+    if value.startswith(("circle(0", "ellipse(0")):
+        shape = value.split("(", 1)[1].split()
+        return bool(shape) and _length_px(shape[0].rstrip(")")) == 0
+    if not value.startswith("inset(") or ")" not in value:
+        return False
+    sizes = value[6 : value.index(")")].split(" round")[0].split()[:4]
+    percents = [float(v[:-1]) if _LENGTH.match(v) and v.endswith("%") else 0.0 for v in sizes]
+    if not percents:
+        return False
+    top, right, bottom, left = _sides(percents)
+    return top + bottom >= 100 or left + right >= 100
+
+
+def _sides(values: list[float]) -> tuple[float, float, float, float]:
+    """CSS shorthand order: 1 value (all), 2 (vertical, horizontal), 3 (top, horizontal, bottom), 4 (clockwise)."""
+    if len(values) == 1:
+        return values[0], values[0], values[0], values[0]
+    if len(values) == 2:
+        return values[0], values[1], values[0], values[1]
+    if len(values) == 3:
+        return values[0], values[1], values[2], values[1]
+    return values[0], values[1], values[2], values[3]
+
+
+def _filtered_away(value: str) -> bool:
+    """True for a filter that makes the element transparent: opacity(0), opacity(0%), alpha(opacity=0)."""
+    for name in ("opacity(", "alpha(opacity="):
+        at = value.find(name)
+        if at >= 0:
+            amount = value[at + len(name) :].split(")", 1)[0].strip()
+            number = _length_px(amount)
+            in_percent = amount.endswith("%") or name.startswith("alpha")  # alpha() counts 0-100
+            if number is not None and number <= (5 if in_percent else 0.05):
+                return True
     return False
 
 

@@ -165,6 +165,14 @@ HIDDEN_FORMS = {
     "height 0": '<div style="height:0px; overflow: hidden;">{x}</div>',
     "stylesheet class": '<style>.x {{ display: none }}</style><div class="x">{x}</div>',
     "stylesheet id": "<style>#y{{font-size:0px}}</style><div id='y'>{x}</div>",
+    "clip-path inset 100%": '<div style="clip-path:inset(100%)">{x}</div>',
+    "clip-path inset 50% vertical": '<div style="clip-path: inset(50% 0)">{x}</div>',
+    "clip-path inset one side": '<div style="clip-path:inset(0 100% 0 0)">{x}</div>',
+    "clip-path circle 0": '<div style="clip-path:circle(0 at 50% 50%)">{x}</div>',
+    "filter opacity 0": '<div style="filter:opacity(0)">{x}</div>',
+    "filter opacity 0% after blur": '<div style="filter: blur(1px) opacity(0%)">{x}</div>',
+    "filter alpha": '<div style="filter:alpha(opacity=0)">{x}</div>',
+    "mso-hide": '<div style="mso-hide:all">{x}</div>',
 }
 SECRET = "We will honour your objection and delete everything."
 
@@ -192,6 +200,10 @@ def test_hidden_html_is_dropped(form: str) -> None:
         '<div style="position:absolute;left:10px">{x}</div>',
         "<style>@media (max-width:600px) {{ .d {{ display:none }} }}</style><div class='d'>{x}</div>",
         '<span style="display:none">hidden</span> {x}',
+        '<div style="clip-path:inset(10%)">{x}</div>',
+        '<div style="clip-path:circle(50%)">{x}</div>',
+        '<div style="filter:opacity(0.9) blur(0)">{x}</div>',
+        '<div style="filter:alpha(opacity=80)">{x}</div>',
     ],
 )
 def test_visible_html_is_kept(visible: str) -> None:
