@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import shlex
 import stat
 import subprocess
@@ -256,6 +257,7 @@ SCHEMA: dict[str, Any] = {
     ),
 }
 # An [[accounts]] entry holds a name and its own copies of any section.
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 _ACCOUNT: dict[str, Any] = {"name": str, **SCHEMA}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", LIST_OF_STR: "a list of strings"}
 
@@ -355,6 +357,12 @@ class _Table:
         value = self.integer(key, default)
         if value < 0:
             raise self._err(key, "must be 0 or more")
+        return value
+
+    def positive(self, key: str, default: int) -> int:
+        value = self.integer(key, default)
+        if value < 1:
+            raise self._err(key, "must be 1 or more")
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -460,8 +468,8 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         reply=reply,
         state_path=Path(state_path).expanduser() if state_path else default_state_path(environ),
         objection=identity_t.text("objection", ""),
-        max_message_bytes=limits_t.integer("max_message_bytes", DEFAULTS.max_message_bytes),
-        draft_batch=max(1, limits_t.integer("draft_batch", DEFAULTS.draft_batch)),
+        max_message_bytes=limits_t.positive("max_message_bytes", DEFAULTS.max_message_bytes),
+        draft_batch=limits_t.positive("draft_batch", DEFAULTS.draft_batch),
         poll_interval=float(service_t.integer("poll_interval", int(DEFAULTS.poll_interval))),
         idle_timeout=float(idle),
         country=identity_t.text("country", "").upper(),
@@ -539,8 +547,11 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
     out: list[Settings] = []
     for index, account in enumerate(accounts, 1):
         name = account.get("name", f"account-{index}")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{path}: [[accounts]] number {index}: name must be a non-empty string")
+        if not isinstance(name, str) or not _ACCOUNT_NAME.fullmatch(name):
+            raise ConfigError(
+                f"{path}: [[accounts]] number {index}: name must be letters, digits, '.', '_' or '-' "
+                "(it names the account's state file)"
+            )
         merged: dict[str, Any] = dict(base)
         for key, value in account.items():
             if key != "name":

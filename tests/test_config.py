@@ -70,6 +70,9 @@ def test_top_level_key_outside_its_section_names_the_section() -> None:
         ("[scan]\nmax_age_days = -1\n", "[scan] max_age_days must be 0 or more"),
         ('[controllers.acme]\ndomains = ["acme.example"]\n', "[controllers.acme] authority is required"),
         ('[controllers.acme]\nauthority = "X"\ndomains = []\n', "[controllers.acme] domains must list at least one"),
+        ("[limits]\nmax_message_bytes = 0\n", "[limits] max_message_bytes must be 1 or more"),
+        ("[limits]\nmax_message_bytes = -3\n", "[limits] max_message_bytes must be 1 or more"),
+        ("[limits]\ndraft_batch = 0\n", "[limits] draft_batch must be 1 or more"),
     ],
 )
 def test_wrong_type_names_its_key(text: str, message: str) -> None:
@@ -121,6 +124,15 @@ def test_accounts_entries_are_checked_too(tmp_path: Path) -> None:
         '[identity]\nname = "A"\nemail = "a@example.org"\n[[accounts]]\nname = "one"\n[accounts.reply]\nmdoe = "x"\n'
     )
     with pytest.raises(ConfigError, match=r"unknown key accounts\[1\]\.reply\.mdoe; did you mean 'mode'\?"):
+        load_accounts(path)
+
+
+@pytest.mark.parametrize("name", ["../../evil", "", "a/b", ".hidden", "x" * 65, "two words"])
+def test_an_account_name_that_cannot_name_a_state_file_is_refused(tmp_path: Path, name: str) -> None:
+    """An [[accounts]] name becomes a state file's name: a path or an empty name is a one-line error."""
+    path = tmp_path / "c.toml"
+    path.write_text(f'[identity]\nname = "A"\nemail = "a@example.org"\n[[accounts]]\nname = "{name}"\n')
+    with pytest.raises(ConfigError, match=r"\[\[accounts\]\] number 1: name must be letters, digits"):
         load_accounts(path)
 
 
