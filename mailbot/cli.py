@@ -18,7 +18,7 @@ from typing import IO, Any, ClassVar, TypeVar
 
 import click
 
-from mailbot import __version__, logs
+from mailbot import __version__, learn, logs
 from mailbot import cases as case_clock
 from mailbot.classify import classify
 from mailbot.compose import ReplyOptions, compose
@@ -39,7 +39,7 @@ from mailbot.mailboxes.imap import ImapMailbox
 from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
-from mailbot.rules import Ruleset, bundled_rules
+from mailbot.rules import Exemplar, Ruleset, bundled_rules
 from mailbot.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -247,7 +247,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="JSON Lines: file, category, platform, language, confidence, rule, evidence.",
 )
 @click.option("--explain", is_flag=True, help="Show every rule considered, with its score.")
-def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons).")
+def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: Path | None) -> None:
     """Classify .eml files: category, platform, language, confidence.
 
     \b
@@ -256,9 +257,12 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
       mailbot classify --json inbox/*.eml
       mailbot classify --explain message.eml
 
+    What you taught (mailbot teach, the Mailbot/<category> folders) counts, as in a scan.
+
     Exit status 0 when every file was read, 1 when any could not be.
     """
     ruleset = _rules()
+    learned = _learned(_settings(config, required=False))
     failed = False
     for path in files:
         try:
@@ -267,7 +271,7 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool) -> None:
             _fail(str(exc))
             failed = True
             continue
-        verdict = classify(message, ruleset, explain=explain)
+        verdict = classify(message, ruleset, explain=explain, learned=learned)
         if as_json:
             data = verdict_json(str(path), verdict)
             if explain:
@@ -308,6 +312,11 @@ def _settings(config: Path | None, *, required: bool) -> Settings | None:
     return settings
 
 
+def _learned(settings: Settings | None) -> tuple[Exemplar, ...]:
+    """The person's lessons for the account's state (none before any was taught)."""
+    return learn.exemplars_for(settings.state_path if settings else default_state_path())
+
+
 @cli.command(name="reply", short_help="Print the reply that would be drafted for an .eml file.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), help="Write the reply in this language.")
@@ -334,7 +343,7 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
             err=True,
         )
     own = frozenset({identity.email.lower()}) if settings else frozenset()
-    verdict = classify(message, ruleset, own_addresses=own)
+    verdict = classify(message, ruleset, own_addresses=own, learned=_learned(settings))
     authserv = settings.imap.authserv_id if settings and settings.imap else ""
     policy = Policy(mode="draft", default_language=identity.language, authserv_id=authserv, person=identity.email)
     action = decide(message, verdict, ruleset, policy, language=lang)

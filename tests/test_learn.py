@@ -196,3 +196,20 @@ def test_every_exemplar_has_provenance() -> None:
     assert all(e.source for e in ruleset.exemplars)
     assert any(e.source.startswith("synthetic") for e in ruleset.exemplars)
     assert {e.category for e in ruleset.exemplars} >= {c for c in Category if c.gets_reply}
+
+
+def test_classify_and_reply_use_what_was_taught(runner: CliRunner, tmp_path: Path) -> None:
+    """`mailbot classify` and `mailbot reply` on a file count the person's lessons, as a scan does."""
+    eml = tmp_path / "taught.eml"
+    eml.write_bytes(TAUGHT)
+    before = runner.invoke(cli, ["classify", str(eml)])
+    assert before.exit_code == 0
+    assert "\trejection\t" not in before.output
+    assert runner.invoke(cli, ["teach", str(eml), "rejection", "--variant", "medium"]).exit_code == 0
+    after = runner.invoke(cli, ["classify", str(eml)])
+    assert after.exit_code == 0
+    assert "\trejection\t" in after.output
+    reply = runner.invoke(cli, ["reply", str(eml)])
+    assert reply.exit_code == 0
+    # No case is open with the shop, so no reply; the reason names the taught category.
+    assert "no reply: rejection:" in reply.stderr
