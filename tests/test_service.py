@@ -296,8 +296,8 @@ def test_failed_message_is_retried_on_a_timed_backoff_then_shown_in_cases(
     clock[0] += timedelta(days=30)
     assert pipeline.scan().examined == 0
     [given_up] = store.given_up()
-    assert given_up["attempts"] == 5
-    assert "NotADirectoryError" in given_up["error"]
+    assert given_up.attempts == 5
+    assert "NotADirectoryError" in (given_up.error or "")
     store.close()
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
     config = tmp_path / "c.toml"
