@@ -673,6 +673,7 @@ class Store:
         recipient: str = "",
     ) -> None:
         """Record the attempt before delivering (so a crash leaves a trace to check against)."""
+        mode = DeliveryMode(mode)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO replies (reply_message_id, original_message_id, case_id, template, mode, status, "
@@ -692,6 +693,7 @@ class Store:
 
     def finish_reply(self, reply_message_id: str, status: DeliveryStatus, error: str = "") -> None:
         """Record the result right after delivering: delivered, failed or interrupted."""
+        status = DeliveryStatus(status)  # a value outside the enum is refused, never stored
         delivered = status is DeliveryStatus.DELIVERED
         with self.transaction() as db:
             db.execute(
