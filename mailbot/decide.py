@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from mailbot.auth import SenderCheck, Verification, verify_sender
+from mailbot.cases import message_time
 from mailbot.compose import identifier_placeholder, message_date, reply_message_id, template_for
 from mailbot.models import Action, ActionKind, Category, Message, ReminderTarget, Verdict
 from mailbot.recipients import asks_email_reply, recipient, reply_address, reply_target, takes_replies, valid_address
@@ -235,7 +236,8 @@ def _not_to_answer(message: Message, case: CaseState, policy: Policy) -> str:
     person answered it already, or, on the first scan of a mailbox with history, it is too old."""
     if case.answered_by_person:
         return "you already answered it (a later message of yours is in Sent)"
-    received = message_date(message)
+    when = message_time(message)
+    received = when.date() if when else None
     limit = policy.max_age_days
     if case.first_scan and limit > 0 and received and case.today and received < case.today - timedelta(days=limit):
         return f"older than {limit} days on the first scan: filed into its case, not answered"

@@ -440,7 +440,7 @@ class Pipeline:
         outcomes: list[Outcome] = []
         for case in self.store.cases(today):
             if not cases.overdue(case, today) or case.reminded:
-                continue  # most cases: no further queries
+                continue  # remind() says no to these too: spare the queries below
             # Never right after fresh correspondence: the controller's last word, and the person's.
             days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
             days += [d for d in [self.store.last_event_day(case.id)] if d]
