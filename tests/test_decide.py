@@ -69,6 +69,9 @@ def test_another_reply_written_to_the_message_means_no_second_one(ruleset: Rules
     state = replace(KNOWN, replies=(_reply_id(message, "clarification.en"),))
     got = decide(message, _verdict(), ruleset, DRAFT, state)
     assert got == Action(ActionKind.RECORD, "already answered by another reply", language="en")
+    italian = replace(KNOWN, replies=(_reply_id(message, "clarification.it"),))
+    got = decide(message, _verdict(language="it"), ruleset, DRAFT, italian)
+    assert got == Action(ActionKind.RECORD, "already answered by another reply", language="it")
 
 
 def test_the_same_reply_pending_goes_on_to_the_delivery_protocol(ruleset: Ruleset) -> None:
@@ -101,7 +104,9 @@ def test_a_message_with_a_newer_one_in_its_thread_is_superseded(ruleset: Ruleset
     ("first_scan", "age_days", "limit", "kind"),
     [
         (True, 61, 60, ActionKind.RECORD),
+        (True, 60, 60, ActionKind.REPLY),
         (True, 59, 60, ActionKind.REPLY),
+        (True, 2, 1, ActionKind.RECORD),
         (False, 400, 60, ActionKind.REPLY),
         (True, 400, 0, ActionKind.REPLY),
     ],
@@ -116,7 +121,7 @@ def test_old_mail_on_a_first_scan_is_filed(
     got = decide(message, _verdict(), ruleset, replace(DRAFT, max_age_days=limit), state)
     assert got.kind is kind
     if kind is ActionKind.RECORD:
-        assert got.reason == "older than 60 days on the first scan: filed into its case, not answered"
+        assert got.reason == f"older than {limit} days on the first scan: filed into its case, not answered"
 
 
 def test_superseded_keeps_the_newest_of_each_thread() -> None:
@@ -128,14 +133,16 @@ def test_superseded_keeps_the_newest_of_each_thread() -> None:
     same_day = _mail(msgid="<c@facebook.com>", dated="Tue, 17 Jun 2025 10:00:00 +0000", refs=root)
     ack = _mail(msgid="<d@facebook.com>", dated="Wed, 18 Jun 2025 10:00:00 +0000", refs=root)
     alone = _mail(msgid="<e@facebook.com>")
+    oldest_late = _mail(msgid="<f@facebook.com>", dated="Tue, 10 Jun 2025 10:00:00 +0000", refs=root)
     batch = [
+        (8, oldest_late, _verdict()),
         (5, newer, _verdict()),
         (3, older, _verdict(Category.ACCEPTANCE)),
         (7, same_day, _verdict()),
         (9, ack, _verdict(Category.ACKNOWLEDGEMENT)),
         (2, alone, _verdict()),
     ]
-    assert superseded(batch) == {3, 5}
+    assert superseded(batch) == {3, 5, 8}
     assert superseded([(5, newer, _verdict())]) == set()
 
 
@@ -154,10 +161,15 @@ def test_an_identifier_nobody_configured_is_a_placeholder_never_sent(ruleset: Ru
     message = _mail(body="What is the phone number linked to your account?")
     got = decide(message, _verdict(), ruleset, SEND, KNOWN)
     assert got.kind is ActionKind.REPLY
-    assert not got.send
+    assert got.send is False
     assert got.fill_in.startswith("[")
     assert "phone" in got.fill_in
     assert "drafted, not sent: fill in" in got.reason
+    italian = decide(
+        replace(message, new_text="Qual è il numero di telefono?"), _verdict(language="it"), ruleset, SEND, KNOWN
+    )
+    assert italian.fill_in
+    assert italian.fill_in != got.fill_in
     configured = decide(message, _verdict(), ruleset, SEND, replace(KNOWN, account="+39 333 0000000"))
     assert (configured.fill_in, configured.send) == ("", True)
 
@@ -212,6 +224,15 @@ def test_a_week_of_quiet_is_enough_and_the_language_falls_back(ruleset: Ruleset)
     got = remind(case, ruleset.platform("facebook"), replace(DRAFT, default_language="de"), TODAY)
     assert (got.kind, got.template) == (ActionKind.REPLY, "reminder.de")
     assert remind(DUE, None, DRAFT, TODAY) == Action(ActionKind.IGNORE, "the controller is unknown")
+    unsupported = remind(case, ruleset.platform("facebook"), replace(DRAFT, default_language="nl"), TODAY)
+    assert (unsupported.template, unsupported.language) == ("reminder.en", "en")
+
+
+def test_a_privacy_team_writing_from_a_noreply_address_is_reminded_there(ruleset: Ruleset) -> None:
+    """The platform's own privacy sender takes replies even when its name says no-reply."""
+    target = replace(TARGET, sender="noreply@facebookmail.com")
+    got = remind(replace(DUE, target=target), ruleset.platform("facebook"), DRAFT, TODAY)
+    assert (got.kind, got.to) == (ActionKind.REPLY, "noreply@facebookmail.com")
 
 
 def test_the_reminder_is_threaded_and_keeps_its_message_id(ruleset: Ruleset) -> None:
