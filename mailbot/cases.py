@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -378,13 +378,6 @@ def pick_case(
     return max(open_cases, key=lambda c: (request_day(c), c.id), default=None)
 
 
-def needs_reminder(case: CaseRow, today: date, last_word: date | None, quiet_days: int = 7) -> bool:
-    """Whether an overdue case gets its one reminder: not closed, not refused, not reminded, quiet for a week."""
-    if not overdue(case, today) or case.reminded or case.last_category == "rejection":
-        return False
-    return last_word is None or last_word <= today - timedelta(days=quiet_days)
-
-
 @dataclass(frozen=True, slots=True)
 class NewCase:
     """A case to open for a controller's message when no request of the person's is known for it."""
@@ -417,21 +410,6 @@ def new_case_for(
         thread_key=thread_key,
         subject=message.subject,
     )
-
-
-def not_to_answer(
-    received: date | None, today: date, *, answered: bool, first_scan: bool, max_age_days: int
-) -> str | None:
-    """Why a reply-worthy message gets no draft (filed into its case only), or None when it may be answered.
-
-    The person already answered it (a later message of theirs in the case), or, on the first scan of
-    a mailbox with history, it is older than `max_age_days` (0: no limit).
-    """
-    if answered:
-        return "you already answered it (a later message of yours is in Sent)"
-    if first_scan and max_age_days > 0 and received is not None and received < today - timedelta(days=max_age_days):
-        return f"older than {max_age_days} days on the first scan: filed into its case, not answered"
-    return None
 
 
 def controller_platform(

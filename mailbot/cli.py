@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import importlib
@@ -583,7 +584,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "request_date": case_clock.request_day(case).isoformat(),
                         "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
-                        "replies": written[case.id],
+                        "replies": [dataclasses.asdict(w) for w in written[case.id]],
                         "not_answered": unanswered[case.id],
                         "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
                     },
@@ -599,11 +600,9 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
             )
     for row in given_up:
         if as_json:
-            click.echo(json.dumps({"failed": True, **row}, ensure_ascii=False))
+            click.echo(json.dumps({"failed": True, **dataclasses.asdict(row)}, ensure_ascii=False))
         else:
-            click.echo(
-                f"FAILED\t{row['sender'] or '-'}\t{row['subject']!r}\t{row['attempts']} attempts\t{row['error']}"
-            )
+            click.echo(f"FAILED\t{row.sender or '-'}\t{row.subject!r}\t{row.attempts} attempts\t{row.error}")
 
 
 @cli.command(name="run", cls=StatesDefaults, short_help="Watch the mailbox and answer as mail arrives.")

@@ -83,9 +83,9 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
         if row["category"] == "rejection":
             reasons = parse(raw).new_text if raw else "; ".join(json.loads(row["evidence"] or "[]"))
     for reply in store.written(case.id):
-        raw = found.get(str(reply["message_id"]))
-        when = _date(raw) or _iso(str(reply["at"] or ""))
-        events.append(Event(when, True, str(reply["kind"]), "", str(reply["message_id"])))
+        raw = found.get(reply.message_id)
+        when = _date(raw) or _iso(reply.at or "")
+        events.append(Event(when, True, reply.kind, "", reply.message_id))
     types = tuple(RequestType(t) for t in getattr(case, "types", ()) or () if t in set(RequestType))
     return CaseFacts(
         case_id=case.id,
@@ -163,7 +163,7 @@ def complaint_cmd(
         if case is None:
             raise MailbotError(f"no case {case_id}: see 'mailbot cases'")
         history = store.case_history(case.id)
-        wanted = {str(r["message_id"]) for r in history} | {str(r["message_id"]) for r in store.written(case.id)}
+        wanted = {str(r["message_id"]) for r in history} | {r.message_id for r in store.written(case.id)}
         wanted.discard("")
         found = find_messages(folders, wanted)
         facts = case_facts(store, case, ruleset, found)

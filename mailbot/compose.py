@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,10 +23,20 @@ import jinja2
 import platformdirs
 from jinja2.sandbox import SandboxedEnvironment
 
-from mailbot.decide import reply_address, valid_address
 from mailbot.errors import TemplateError
-from mailbot.models import Action, CaseInfo, Category, Identity, Message, Reply, RequestType, Verdict
+from mailbot.models import (
+    Action,
+    CaseInfo,
+    Category,
+    Identity,
+    Message,
+    ReminderTarget,
+    Reply,
+    RequestType,
+    Verdict,
+)
 from mailbot.parse import clean_header
+from mailbot.recipients import reply_address, valid_address
 from mailbot.resources import data_dir
 from mailbot.rules import Authority, IdentifierRules, Platform, bundled_rules
 
@@ -137,6 +147,10 @@ def reply_message_id(message: Message, template: str, domain: str) -> str:
     basis = message.message_id or "|".join(
         [message.sender.email if message.sender else "", message.subject, message.date, message.new_text[:2000]]
     )
+    return _derived_id(basis, template, domain)
+
+
+def _derived_id(basis: str, template: str, domain: str) -> str:
     digest = hashlib.sha256(f"{basis}\0{template}".encode()).hexdigest()[:32]
     return f"<mailbot.{digest}@{domain or 'mailbot.invalid'}>"
 
@@ -236,7 +250,7 @@ def template_context(
     *,
     identity: Identity,
     platform: Platform | None,
-    verdict: Verdict,
+    verdict: Verdict | None,
     lang: str,
     received: date,
     options: ReplyOptions,
@@ -245,6 +259,7 @@ def template_context(
     case: CaseInfo | None = None,
     authority: Authority | None = None,
     today: date | None = None,
+    ticket: str = "",
 ) -> dict[str, Any]:
     """The variables every template may use.
 
@@ -268,8 +283,8 @@ def template_context(
         "platform_name": platform.name if platform else (case.controller or ""),
         "authority": authority_with,
         "authority_name": authority_name,
-        "ticket": verdict.ticket,
-        "variant": verdict.variant or "grounds",
+        "ticket": verdict.ticket if verdict else ticket,
+        "variant": (verdict.variant if verdict else "") or "grounds",
         "request": types[0],
         "requests": types,
         "request_date": format_date(request_date, lang) if request_date else "",
@@ -414,11 +429,79 @@ def compose(
     if options.quote_original and not options.auto_submitted and message.full_text.strip():
         text += "\n" + _quote(message, action.language)
     to = action.to or reply_address(message)
+    msgid = reply_message_id(message, template, identity.email.rpartition("@")[2])
+    thread = (message.message_id, message.references)
+    return _write(text, to, message.subject, msgid, thread, identity, now, options, verdict.category, template, action)
+
+
+def compose_reminder(
+    action: Action,
+    target: ReminderTarget,
+    identity: Identity,
+    platform: Platform | None,
+    *,
+    now: datetime,
+    ticket: str = "",
+    options: ReplyOptions | None = None,
+    case: CaseInfo | None = None,
+    templates: Path | None = None,
+    authorities: tuple[Authority, ...] | None = None,
+) -> Reply:
+    """Compose the deadline reminder `decide.remind` chose, threaded under `target`, which it never quotes.
+
+    Args:
+        action: the reminder decision (its template, language and recipient).
+        target: the message reminded under: the controller's last, or the person's request.
+        identity: the person the reminder is written for.
+        platform: the controller, for its name and supervisory authority.
+        now: the reminder's Date.
+        ticket: the controller's ticket number, when known.
+        options: statement and Auto-Submitted (quoting and the erasure request never apply).
+        case: the case: request types, date, deadline, account.
+        templates: another templates folder (tests).
+        authorities: the supervisory authorities; None: the bundled.
+    """
+    if action.template is None:
+        raise TemplateError(f"action {action.kind} has no template to compose")
+    options = replace(options or ReplyOptions(), quote_original=False, ask_erasure=False)
+    context = template_context(
+        identity=identity,
+        platform=platform,
+        verdict=None,
+        ticket=ticket,
+        lang=action.language,
+        received=now.date(),
+        options=options,
+        case=case,
+        authority=lead_authority(platform, bundled_rules().authorities if authorities is None else authorities),
+        today=now.date(),
+    )
+    text = render(action.template, context, templates)
+    msgid = _derived_id(target.message_id, action.template, identity.email.rpartition("@")[2])
+    thread = (target.message_id, target.references)
+    return _write(
+        text, action.to, target.subject, msgid, thread, identity, now, options, target.category, action.template, action
+    )
+
+
+def _write(
+    text: str,
+    to: str,
+    subject: str,
+    msgid: str,
+    thread: tuple[str, tuple[str, ...]],
+    identity: Identity,
+    now: datetime,
+    options: ReplyOptions,
+    category: Category | str,
+    template: str,
+    action: Action,
+) -> Reply:
+    """The reply message: headers (threaded under `thread`: the answered Message-ID and its References) and
+    the flowed body."""
     if not valid_address(to):
         raise TemplateError(f"no valid address to reply to ({to[:80]!r})")
-    domain = identity.email.rpartition("@")[2]
-    msgid = reply_message_id(message, template, domain)
-    subject = reply_subject(message.subject)
+    subject = reply_subject(subject)
     headers = [
         ("From", _address(identity.name, identity.email)),
         ("To", to),
@@ -426,9 +509,10 @@ def compose(
         ("Date", email.utils.format_datetime(now)),
         ("Message-ID", msgid),
     ]
-    if message.message_id:
-        refs = [*message.references[-20:], message.message_id]
-        headers += [("In-Reply-To", message.message_id), ("References", " ".join(dict.fromkeys(refs)))]
+    answered, references = thread
+    if answered:
+        refs = [*references[-20:], answered]
+        headers += [("In-Reply-To", answered), ("References", " ".join(dict.fromkeys(refs)))]
     if options.auto_submitted:
         headers.append(("Auto-Submitted", "auto-replied"))
     # compat32 builds the message several times faster than the modern policy; every value was
@@ -444,7 +528,7 @@ def compose(
         to=to,
         subject=subject,
         raw=reply.as_bytes(policy=_WIRE),
-        category=Category(verdict.category),
+        category=Category(category),
         template=template,
         language=action.language,
     )

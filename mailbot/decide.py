@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from mailbot.auth import SenderCheck, Verification, verify_sender
-from mailbot.models import Action, ActionKind, Category, Message, Verdict
+from mailbot.cases import message_time
+from mailbot.compose import identifier_placeholder, message_date, reply_message_id, template_for
+from mailbot.models import Action, ActionKind, Category, Message, ReminderTarget, Verdict
 from mailbot.recipients import asks_email_reply, recipient, reply_address, reply_target, takes_replies, valid_address
 from mailbot.rules import Platform, Ruleset
 
-__all__ = ["CaseState", "Policy", "decide", "recipient", "reply_address", "takes_replies", "valid_address"]
+__all__ = [
+    "CaseState",
+    "Overdue",
+    "Policy",
+    "decide",
+    "recipient",
+    "remind",
+    "reply_address",
+    "superseded",
+    "takes_replies",
+    "thread_key",
+    "valid_address",
+]
 
 SUPPORTED_LANGUAGES = ("en", "it", "de", "fr", "es")
 # The form of every Message-ID mailbot writes (compose.reply_message_id), whoever's instance wrote it.
@@ -31,19 +46,45 @@ class Policy:
     authserv_id: str = ""
     allow_unverified_send: bool = False
     person: str = ""
+    max_age_days: int = 60  # on a first scan, older reply-worthy messages are filed, not answered (0: no limit)
+    quiet_days: int = 7  # no reminder within this many days of the case's last message or reply
 
 
 @dataclass(frozen=True, slots=True)
 class CaseState:
-    """What the store knows about the message's case and today's automatic sends."""
+    """What the state knows of the message before deciding: its case, its answers, today's automatic sends.
+
+    The pipeline fills it from the store; decide reads nothing else.
+    """
 
     known: bool = False
     sends_today: int = 0
-    already_answered: bool = False
+    # The person answered it: a reply of theirs in Sent, or a later message of theirs in its case.
+    answered_by_person: bool = False
+    # Message-IDs of mailbot's replies to it that were written, or may have been (pending, interrupted).
+    replies: tuple[str, ...] = ()
+    # A newer reply-worthy message of the same thread arrived in the same scan: that one is answered.
+    newer_in_thread: bool = False
+    first_scan: bool = False
+    today: date | None = None
+    # The identifier configured for the controller ([identity.accounts]); "" when none is.
+    account: str = ""
     sent_before: bool = False
     controller_domains: tuple[str, ...] = ()
     sends_today_all: int = 0
     sends_today_by_recipient: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """What decide needs of a case to choose its deadline reminder; the pipeline fills it from the store."""
+
+    overdue: bool  # open, and its Art. 12(3) deadline has passed
+    reminded: bool  # it already had its one reminder
+    refused: bool  # the controller's last word was a rejection (whose reply announced a complaint)
+    last_word: date | None  # the day of the case's newest message, the controller's or the person's
+    replied_since: bool  # mailbot delivered a reply in it within the quiet days
+    target: ReminderTarget | None  # what to remind under: the controller's last message, or the request
 
 
 def automatic(message: Message) -> str:
@@ -112,15 +153,36 @@ def decide(
     Args:
         message: the parsed message.
         verdict: the classifier's verdict.
-        ruleset: rules (the platforms' privacy teams and domains).
+        ruleset: rules (the platforms' privacy teams and domains, the identifiers controllers ask for).
         policy: mode and safety limits.
-        case: the case history and today's sends; None when unknown.
+        case: what the state knows: the case, the message's answers, today's sends; None when unknown.
         language: force the reply language.
 
     Returns:
-        The Action: reply (drafted, or sent when every no-relay rule allows), record, hold or ignore.
+        The Action: reply (drafted, or sent when every no-relay rule allows), record (answered already,
+        too old, an acknowledgement), superseded, hold or ignore.
     """
     case = case or CaseState()
+    action = _reply(message, verdict, ruleset, policy, case, language)
+    if action.kind is not ActionKind.REPLY:
+        return action
+    if why := _not_to_answer(message, case, policy):
+        return Action(ActionKind.RECORD, why, language=action.language)
+    if case.newer_in_thread:
+        return Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
+    if verdict.category is Category.REQUEST_INFO and not case.account:
+        placeholder = identifier_placeholder(message.new_text, ruleset.identifiers, action.language)
+        if placeholder:
+            action = to_fill_in(action, placeholder)
+    if set(case.replies) - {_reply_id(message, verdict, action, policy)}:
+        return Action(ActionKind.RECORD, "already answered by another reply", language=action.language)
+    return action
+
+
+def _reply(
+    message: Message, verdict: Verdict, ruleset: Ruleset, policy: Policy, case: CaseState, language: str | None
+) -> Action:
+    """The answer the message and its sender call for, before what the state says of its answers."""
     lang = reply_language(verdict, policy.default_language, language)
     if message.truncated:
         why = message.defects[-1] if message.defects else "larger than the size limit"
@@ -137,8 +199,6 @@ def decide(
         return Action(ActionKind.HOLD, "no rule was confident: left for you to read", language=lang)
     if verdict.category is Category.ACKNOWLEDGEMENT and verdict.variant != "extension_no_reasons":
         return Action(ActionKind.RECORD, "acknowledgement: ticket recorded, the clock runs", language=lang)
-    if case.already_answered:
-        return Action(ActionKind.RECORD, "already answered", language=lang)
     platform = ruleset.platform(verdict.platform)
     sender = message.sender.email if message.sender else ""
     if not case.known:
@@ -171,6 +231,78 @@ def decide(
     return Action(ActionKind.REPLY, reason, template=template, language=lang, to=to, send=True)
 
 
+def _not_to_answer(message: Message, case: CaseState, policy: Policy) -> str:
+    """Why a reply-worthy message is filed into its case without a reply ("" when it is answered): the
+    person answered it already, or, on the first scan of a mailbox with history, it is too old."""
+    if case.answered_by_person:
+        return "you already answered it (a later message of yours is in Sent)"
+    when = message_time(message)
+    received = when.date() if when else None
+    limit = policy.max_age_days
+    if case.first_scan and limit > 0 and received and case.today and received < case.today - timedelta(days=limit):
+        return f"older than {limit} days on the first scan: filed into its case, not answered"
+    return ""
+
+
+def _reply_id(message: Message, verdict: Verdict, action: Action, policy: Policy) -> str:
+    """The Message-ID compose gives this reply (deterministic), to tell it from other replies to the message."""
+    template = action.template or ""
+    if template == f"{verdict.category}.{action.language}":
+        template = template_for(verdict.category, verdict.variant, action.language)
+    return reply_message_id(message, template, policy.person.rpartition("@")[2])
+
+
+def thread_key(message: Message) -> str:
+    """The id of the thread's first message: the root of References, else In-Reply-To, else its own."""
+    return (message.references[0] if message.references else "") or message.in_reply_to or message.message_id
+
+
+def superseded(batch: Iterable[tuple[int, Message, Verdict]]) -> set[int]:
+    """Of the messages that arrived together, the UIDs of reply-worthy ones with a newer reply-worthy
+    message in the same thread (by Date, then UID): only the newest of a thread is answered."""
+    newest: dict[str, tuple[tuple[date, int], int]] = {}
+    replyable = [(uid, m) for uid, m, v in batch if v.category.gets_reply]
+    for uid, message in replyable:
+        order = (message_date(message) or date.min, uid)
+        key = thread_key(message)
+        if key not in newest or order > newest[key][0]:
+            newest[key] = (order, uid)
+    keep = {uid for _, uid in newest.values()}
+    return {uid for uid, _ in replyable if uid not in keep}
+
+
+def remind(case: Overdue, platform: Platform | None, policy: Policy, today: date) -> Action:
+    """Whether an overdue case gets its one reminder (Art. 12(3), 12(4), the authority), and to whom.
+
+    A case closed or answered with a rejection (whose reply already announced a complaint) gets none,
+    nor one already reminded, nor one with fresh correspondence (a message or a reply of mailbot's
+    within `policy.quiet_days`); an acknowledgement does not stop the clock.
+    """
+    quiet_since = today - timedelta(days=policy.quiet_days)
+    if not case.overdue:
+        return Action(ActionKind.IGNORE, "not overdue")
+    if case.reminded:
+        return Action(ActionKind.IGNORE, "already reminded")
+    if case.refused:
+        return Action(ActionKind.IGNORE, "refused: the complaint is the next step")
+    if (case.last_word is not None and case.last_word > quiet_since) or case.replied_since:
+        return Action(ActionKind.IGNORE, f"correspondence within the last {policy.quiet_days} days")
+    target = case.target
+    if target is None:
+        return Action(ActionKind.IGNORE, "nothing to remind under")
+    if platform is None:
+        return Action(ActionKind.IGNORE, "the controller is unknown")
+    if not takes_replies(target.sender, platform):
+        return Action(ActionKind.IGNORE, f"{target.sender} takes no replies")
+    lang = target.language if target.language in SUPPORTED_LANGUAGES else policy.default_language
+    lang = lang if lang in SUPPORTED_LANGUAGES else "en"
+    return Action(
+        ActionKind.REPLY, "Art. 12(3) deadline passed", template=f"reminder.{lang}", language=lang, to=target.sender
+    )
+
+
 def to_fill_in(action: Action, placeholder: str) -> Action:
     """A reply whose draft carries a placeholder for the person to fill in: drafted, never sent by itself."""
-    return replace(action, reason=f"{action.reason}; drafted, not sent: fill in {placeholder}", send=False)
+    return replace(
+        action, reason=f"{action.reason}; drafted, not sent: fill in {placeholder}", send=False, fill_in=placeholder
+    )

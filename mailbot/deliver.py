@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from mailbot.config import ServerSettings
 from mailbot.errors import DeliveryError
 from mailbot.mailboxes import Mailbox
-from mailbot.models import Action, Message, Reply
+from mailbot.models import Action, DeliveryMode, DeliveryStatus, Message, Reply
 from mailbot.store import Store
 
 Key = tuple[str, int, int]
@@ -63,15 +63,15 @@ class Delivery:
     def draft(self, reply: Reply, original: str, case_id: int | None) -> str:
         """Write the reply as a draft (or queue it in the batch); returns what was done."""
         existing = self.store.reply(reply.message_id)
-        if existing and existing["status"] == "delivered" and existing["mode"] == "draft":
+        if existing and existing.status is DeliveryStatus.DELIVERED and existing.mode is DeliveryMode.DRAFT:
             return "draft already written"
-        self.store.begin_reply(reply.message_id, original, case_id, reply.template, "draft")
+        self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.DRAFT)
         if self.mailbox.has_message_id("drafts", reply.message_id):
-            self.store.finish_reply(reply.message_id, "delivered")
+            self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
             return "draft already in Drafts"
         if self.mode == "dry-run":
             # Recorded as written in the dry run's copy of the state; the mailbox is left alone.
-            self.store.finish_reply(reply.message_id, "delivered")
+            self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
             self.echo(f"would draft to {reply.to}: {reply.subject} [{reply.template}] {reply.message_id}")
             return f"dry-run: would draft {reply.message_id} for {reply.to}"
         if self.batch is not None:
@@ -81,7 +81,7 @@ class Delivery:
             self.queued = True
             return f"draft {reply.message_id} for {reply.to}"
         self.mailbox.append("drafts", reply.raw, draft=True)
-        self.store.finish_reply(reply.message_id, "delivered")
+        self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
         return f"draft {reply.message_id} for {reply.to}"
 
     def defer(self, key: Key, message: Message, record: Callable[[], None]) -> bool:
@@ -109,7 +109,7 @@ class Delivery:
         except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
             return [(key, message, exc) for key, message, _ in batch.after]
         for reply_id in batch.ids:
-            self.store.finish_reply(reply_id, "delivered")
+            self.store.finish_reply(reply_id, DeliveryStatus.DELIVERED)
         for _, _, record in batch.after:
             record()
         return []
@@ -128,32 +128,32 @@ class Delivery:
             why = action.reason.partition("; drafted, not sent: ")[2]
             return self.draft(reply, original, case_id) + (f" (not sent: {why})" if why else ""), False
         existing = self.store.reply(reply.message_id)
-        if existing and existing["status"] == "delivered":
+        if existing and existing.status is DeliveryStatus.DELIVERED:
             return "already sent", False
-        if existing and existing["status"] == "pending" and existing["mode"] == "send":
+        if existing and existing.status is DeliveryStatus.PENDING and existing.mode is DeliveryMode.SEND:
             if self.mailbox.has_message_id("sent", reply.message_id):
-                self.store.finish_reply(reply.message_id, "delivered")
+                self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
                 return "already sent (copy found in Sent)", False
             # Sent or not? SMTP cannot tell. Never risk a second copy: keep it as a draft for the person.
-            self.store.finish_reply(reply.message_id, "interrupted", "interrupted send")
+            self.store.finish_reply(reply.message_id, DeliveryStatus.INTERRUPTED, "interrupted send")
             detail = self.draft(redraft(), original, case_id)
             return detail + " (an earlier send was interrupted: check and send it yourself)", True
         if self.mailbox.has_message_id("sent", reply.message_id):
-            self.store.begin_reply(reply.message_id, original, case_id, reply.template, "send")
-            self.store.finish_reply(reply.message_id, "delivered")
+            self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.SEND)
+            self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
             return "already in Sent", False
         if self.smtp is None:
             raise DeliveryError("send mode without an [smtp] server", permanent=True)
-        self.store.begin_reply(reply.message_id, original, case_id, reply.template, "send", reply.to)
+        self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.SEND, reply.to)
         try:
             from mailbot import smtp  # asyncio and aiosmtplib: only send mode pays for them
 
             smtp.send(reply.raw, reply.to, self.smtp, sender=self.sender)
         except DeliveryError as exc:
-            self.store.finish_reply(reply.message_id, "failed", str(exc))
+            self.store.finish_reply(reply.message_id, DeliveryStatus.FAILED, str(exc))
             if not exc.permanent:
                 raise
             return f"{exc}; kept as a draft: " + self.draft(redraft(), original, case_id), True
-        self.store.finish_reply(reply.message_id, "delivered")
+        self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
         self.mailbox.append("sent", reply.raw, draft=False)
         return f"sent {reply.message_id} to {reply.to}", False

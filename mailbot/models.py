@@ -191,6 +191,49 @@ class Action:
     to: str = ""
     send: bool = False
     form: str = ""
+    # A placeholder the person fills in for an identifier the controller asks for and mailbot does not know.
+    fill_in: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTarget:
+    """The message a deadline reminder is threaded under: the controller's last, or the person's own request."""
+
+    message_id: str
+    sender: str
+    subject: str
+    language: str
+    category: Category = Category.UNKNOWN
+    references: tuple[str, ...] = ()
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a reply stands in the exactly-once protocol; the values are what the state file stores."""
+
+    PENDING = "pending"  # recorded before writing or sending: looked for in Drafts or Sent on the next run
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # a send that may or may not have gone out: left as a draft for the person
+
+    @property
+    def counts(self) -> bool:
+        """True for a reply that was, or may have been, written: it answers its message."""
+        return self is not DeliveryStatus.FAILED
+
+
+class DeliveryMode(enum.StrEnum):
+    """How a reply was delivered: a draft for the person, or sent by mailbot itself."""
+
+    DRAFT = "draft"
+    SEND = "send"
+
+
+class MessageStatus(enum.StrEnum):
+    """What became of a message in the state: handled, held for a human, or failed (to be retried)."""
+
+    DONE = "done"
+    HELD = "held"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,19 +14,30 @@ from mailbot import cases, learn
 from mailbot.auth import SenderCheck
 from mailbot.cases import due_date
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, compose, identifier_placeholder, message_date
+from mailbot.compose import ReplyOptions, compose, compose_reminder, message_date
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
-from mailbot.decide import SUPPORTED_LANGUAGES, CaseState, Policy, decide, takes_replies, to_fill_in, verification
+from mailbot.decide import CaseState, Overdue, Policy, decide, remind, superseded, thread_key, verification
 from mailbot.deliver import Delivery
 from mailbot.errors import MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
-from mailbot.models import Action, ActionKind, Address, CaseInfo, Category, Identity, Message, Reply, Verdict
+from mailbot.models import (
+    Action,
+    ActionKind,
+    CaseInfo,
+    Category,
+    Identity,
+    Message,
+    MessageStatus,
+    ReminderTarget,
+    Reply,
+    Verdict,
+)
 from mailbot.parse import parse
 from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
 from mailbot.rules import Platform, Ruleset
 from mailbot.sent import read_sent
-from mailbot.store import DONE, FAILED, HELD, CaseRow, Store
+from mailbot.store import CaseRow, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +65,16 @@ def header_may_matter(domains: frozenset[bytes]) -> Callable[[bytes], bool]:
 
 QUIET_DAYS = 7
 TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
+DONE, FAILED, HELD = MessageStatus.DONE, MessageStatus.FAILED, MessageStatus.HELD
+__all__ = [
+    "Outcome",
+    "Pipeline",
+    "PipelineSettings",
+    "ScanReport",
+    "header_may_matter",
+    "pipeline_settings",
+    "thread_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +155,6 @@ def pipeline_settings(settings: Settings | None, *, mode: str | None = None, pro
         controllers=dict(settings.controllers) if settings else {},
         country=settings.country if settings else "",
     )
-
-
-def thread_key(message: Message) -> str:
-    """The id of the thread's first message: the root of References, else In-Reply-To, else its own."""
-    return (message.references[0] if message.references else "") or message.in_reply_to or message.message_id
 
 
 class Pipeline:
@@ -302,7 +318,7 @@ class Pipeline:
         for uid in sorted(unanswered):
             # Recorded as failed, so that it is fetched again next time rather than passed over.
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
-        superseded = self._superseded(parsed)
+        newer = superseded(parsed)
         unfinished: list[int] = []
         self.delivery.start_batch()
         try:
@@ -313,7 +329,7 @@ class Pipeline:
                     continue
                 key = (box, uidvalidity, uid)
                 try:
-                    self._process(report, key, message, verdict, superseded=uid in superseded)
+                    self._process(report, key, message, verdict, superseded=uid in newer)
                 except Exception as exc:  # one bad message never stops the run
                     self._failed(report, key, message, exc)
         finally:
@@ -324,18 +340,6 @@ class Pipeline:
             if done_up_to > last:
                 self.store.set_last_uid(box, uidvalidity, done_up_to)
         return report
-
-    def _superseded(self, parsed: list[tuple[int, Message, Verdict]]) -> set[int]:
-        """UIDs of reply-worthy messages with a newer reply-worthy message in the same thread."""
-        newest: dict[str, tuple[tuple[date, int], int]] = {}
-        replyable = [(uid, m) for uid, m, v in parsed if v.category.gets_reply]
-        for uid, message in replyable:
-            order = (message_date(message) or date.min, uid)
-            key = thread_key(message)
-            if key not in newest or order > newest[key][0]:
-                newest[key] = (order, uid)
-        keep = {uid for _, uid in newest.values()}
-        return {uid for uid, _ in replyable if uid not in keep}
 
     # --- one message ---------------------------------------------------------------------------
 
@@ -394,19 +398,27 @@ class Pipeline:
         limit = self.settings.max_age_days
         return bool(limit) and cases.case_due(case) < today - timedelta(days=limit)
 
-    def _unanswered_request(self, case: CaseRow, today: date) -> dict[str, str] | None:
+    def _unanswered_request(self, case: CaseRow, today: date) -> ReminderTarget | None:
         """A request the controller never answered, to remind it under: the person's own sent request
         (not when its deadline expired longer ago than [scan] max_age_days: a Sent folder's old history)."""
         if not case.request_message_id or not case.request_to or self._history(case, today):
             return None
         lang, _ = detect(case.request_text)
-        return {
-            "sender": case.request_to,
-            "subject": case.subject,
-            "message_id": case.request_message_id,
-            "language": lang,
-            "category": str(Category.UNKNOWN),
-        }
+        return ReminderTarget(case.request_message_id, case.request_to, case.subject, lang)
+
+    def _reminder_target(self, case: CaseRow, today: date) -> ReminderTarget | None:
+        """What a reminder is threaded under: the controller's newest message in the case, else the request."""
+        last = self.store.last_platform_message(case.id)
+        if last is None:
+            return self._unanswered_request(case, today)
+        return ReminderTarget(
+            message_id=last.message_id,
+            sender=last.sender,
+            subject=last.subject or case.subject,
+            language=last.language,
+            category=Category(last.category),
+            references=(case.thread_key,) if case.thread_key != last.message_id else (),
+        )
 
     def _controller(self, case: CaseRow | None) -> Platform | None:
         """A case's controller that is no built-in platform, with the authority replies name."""
@@ -438,62 +450,46 @@ class Pipeline:
         return platform.is_privacy_team(message.sender.email)
 
     def remind_overdue(self, today: date | None = None) -> list[Outcome]:
-        """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date.
-
-        A case answered with a rejection (whose reply already announced a complaint) or closed by an
-        acceptance gets none; an acknowledgement does not stop the clock. Only one reminder is ever
-        drafted per case: a platform reply that arrives later is answered on its own merits.
-        """
+        """One reminder draft (Art. 12(3), 12(4), the authority) per open case past its due date, as
+        `decide.remind` chooses: only one is ever drafted per case; a platform reply that arrives later
+        is answered on its own merits."""
         today = today or self.now().date()
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
         for case in self.store.cases(today):
-            # Never right after fresh correspondence: the controller's last word, and the person's, are a week old.
+            if not cases.overdue(case, today) or case.reminded:
+                continue  # remind() says no to these too: spare the queries below
+            # Never right after fresh correspondence: the controller's last word, and the person's.
             days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
             days += [d for d in [self.store.last_event_day(case.id)] if d]
-            if not cases.needs_reminder(case, today, max(days, default=None), QUIET_DAYS):
-                continue
-            if self.store.replied_since(case.id, quiet_since):
-                continue
-            last = self.store.last_platform_message(case.id) or self._unanswered_request(case, today)
+            state = Overdue(
+                overdue=True,
+                reminded=case.reminded,
+                refused=case.last_category == Category.REJECTION,
+                last_word=max(days, default=None),
+                replied_since=self.store.replied_since(case.id, quiet_since),
+                target=self._reminder_target(case, today),
+            )
             platform = self.ruleset.platform(case.platform) or self._controller(case)
-            if last is None or platform is None or not takes_replies(last["sender"], platform):
+            action = remind(state, platform, self.policy(), today)
+            if action.kind is not ActionKind.REPLY or state.target is None:
                 continue
-            lang = last["language"] if last["language"] in SUPPORTED_LANGUAGES else self.settings.identity.language
-            message = Message(
-                sender=Address("", last["sender"]),
-                reply_to=(),
-                to=(),
-                cc=(),
-                subject=last["subject"] or case.subject,
-                message_id=last["message_id"],
-                in_reply_to="",
-                references=(case.thread_key,) if case.thread_key != last["message_id"] else (),
-                date="",
-                new_text="",
-                full_text="",
-            )
-            verdict = Verdict(
-                Category(last["category"]), case.platform, lang, 1.0, "deadline-overdue", ticket=case.ticket
-            )
-            action = Action(ActionKind.REPLY, "Art. 12(3) deadline passed", template=f"reminder.{lang}", language=lang)
-            opts = self.settings.options
-            reply = compose(
+            reply = compose_reminder(
                 action,
-                message,
-                verdict,
+                state.target,
                 self.settings.identity,
                 platform,
                 now=self.now(),
-                options=replace(opts, quote_original=False, ask_erasure=False),
+                ticket=case.ticket,
+                options=self.settings.options,
                 case=self.case_info(case),
             )
-            detail = self.delivery.draft(reply, message.message_id, case.id if case else None)
+            detail = self.delivery.draft(reply, state.target.message_id, case.id)
             self.store.set_case(case.id, reminded=1)
             outcomes.append(
                 Outcome(
                     0,
-                    last["sender"],
+                    state.target.sender,
                     reply.subject,
                     "overdue",
                     "reminder",
@@ -501,7 +497,7 @@ class Pipeline:
                     reply.message_id,
                     reply.to,
                     reply.template,
-                    message.message_id,
+                    state.target.message_id,
                 )
             )
         return outcomes
@@ -510,25 +506,7 @@ class Pipeline:
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
         case = self._case(message, verdict)
-        state = CaseState(known=case is not None)
-        if self.settings.mode == "send":
-            # The send counts matter only to the no-relay rules of send mode: no queries otherwise.
-            today = self.now().date()
-            total, by_recipient = self.store.sends_today_all(today)
-            state = replace(
-                state,
-                sends_today=self.store.sends_today(case.id, today) if case else 0,
-                sent_before=self.store.sent_before(case.id) if case else False,
-                sends_today_all=total,
-                sends_today_by_recipient=by_recipient,
-            )
-        action = decide(message, verdict, self.ruleset, self.policy(), state)
-        if action.kind is ActionKind.REPLY and (why := self._not_to_answer(message, case)):
-            action = Action(ActionKind.RECORD, why, language=action.language)
-        if superseded and action.kind is ActionKind.REPLY:
-            action = Action(ActionKind.SUPERSEDED, "a newer message in this thread is answered instead")
-        if action.kind is ActionKind.REPLY and (fill := self._fill_in(message, verdict, case, action.language)):
-            action = to_fill_in(action, fill)
+        action = decide(message, verdict, self.ruleset, self.policy(), self._state(message, verdict, case, superseded))
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
@@ -537,19 +515,15 @@ class Pipeline:
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
-            if self.store.answered_by_other(message.message_id, reply.message_id):
-                action = Action(ActionKind.RECORD, "already answered by another reply")
-                detail = action.reason
-            else:
-                detail, held = self.delivery.deliver(
-                    reply,
-                    action,
-                    message.message_id,
-                    case.id if case else None,
-                    redraft=lambda: self._compose(action, message, verdict, auto=False, case=case),
-                )
-                status = HELD if held else DONE
-                written = reply
+            detail, held = self.delivery.deliver(
+                reply,
+                action,
+                message.message_id,
+                case.id if case else None,
+                redraft=lambda: self._compose(action, message, verdict, auto=False, case=case),
+            )
+            status = HELD if held else DONE
+            written = reply
 
         def record() -> None:
             self.store.record_message(
@@ -608,28 +582,37 @@ class Pipeline:
             authserv_id=s.authserv_id,
             allow_unverified_send=s.allow_unverified_send,
             person=s.identity.email,
+            max_age_days=s.max_age_days,
+            quiet_days=QUIET_DAYS,
         )
 
-    def _not_to_answer(self, message: Message, case: CaseRow | None) -> str | None:
+    def _state(self, message: Message, verdict: Verdict, case: CaseRow | None, newer: bool) -> CaseState:
+        """What decide needs from the state: the case, the message's answers, and (in send mode only,
+        for the no-relay rules) today's automatic sends."""
         when = cases.message_time(message)
-        answered = self.store.answered_by_person(
-            message.message_id, case.id if case else None, when.isoformat() if when else ""
-        )
-        return cases.not_to_answer(
-            when.date() if when else None,
-            self.now().date(),
-            answered=answered,
+        case_id = case.id if case else None
+        state = CaseState(
+            known=case is not None,
+            answered_by_person=self.store.answered_by_person(
+                message.message_id, case_id, when.isoformat() if when else ""
+            ),
+            replies=self.store.replies_to(message.message_id),
+            newer_in_thread=newer,
             first_scan=self._first_scan,
-            max_age_days=self.settings.max_age_days,
+            today=self.now().date(),
+            account=self.settings.accounts.get(case.controller if case else verdict.platform, ""),
         )
-
-    def _fill_in(self, message: Message, verdict: Verdict, case: CaseRow | None, lang: str) -> str:
-        """The placeholder for an identifier the controller asks for that mailbot does not know, else ""."""
-        if verdict.category is not Category.REQUEST_INFO:
-            return ""
-        if self.settings.accounts.get(case.controller if case else verdict.platform):
-            return ""
-        return identifier_placeholder(message.new_text, self.ruleset.identifiers, lang)
+        if self.settings.mode != "send":
+            return state
+        today = self.now().date()
+        total, by_recipient = self.store.sends_today_all(today)
+        return replace(
+            state,
+            sends_today=self.store.sends_today(case.id, today) if case else 0,
+            sent_before=self.store.sent_before(case.id) if case else False,
+            sends_today_all=total,
+            sends_today_by_recipient=by_recipient,
+        )
 
     def _compose(
         self, action: Action, message: Message, verdict: Verdict, *, auto: bool, case: CaseRow | None = None
@@ -637,8 +620,8 @@ class Pipeline:
         opts = self.settings.options
         options = replace(opts, auto_submitted=auto)
         info = self.case_info(case)
-        if fill := self._fill_in(message, verdict, case, action.language):
-            info = replace(info or CaseInfo(), account=fill)
+        if action.fill_in:
+            info = replace(info or CaseInfo(), account=action.fill_in)
         return compose(
             action,
             message,

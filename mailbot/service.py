@@ -8,8 +8,6 @@ import signal
 import socket
 import ssl
 import threading
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -140,22 +138,8 @@ class AccountWorker(threading.Thread):
         # NOOP before it nor IDLE itself (Dovecot then waits for its own 30 s re-check): so IDLE
         # briefly, look once more with NOOP, and only then IDLE for long.
         for span in (SETTLE_SECONDS, max(SETTLE_SECONDS, min(self.settings.idle_timeout, until_retry))):
-            if mailbox.has_news() or self._idle(mailbox, span):
+            if self.stop.is_set() or mailbox.has_news() or mailbox.idle(span, should_stop=self.stop.is_set):
                 return
-
-    def _idle(self, mailbox: ImapMailbox, span: float) -> bool:
-        """IDLE for up to `span` seconds; True on news."""
-        started = time.monotonic()
-        if mailbox.idle_start():
-            mailbox.idle_stop()
-            return True
-        try:
-            while not self.stop.is_set() and time.monotonic() - started < span:
-                if mailbox.idle_poll(min(1.0, span)):
-                    return True
-        finally:
-            mailbox.idle_stop()
-        return self.stop.is_set()
 
     def _pause(self, why: str, account: str) -> None:
         self.failures += 1
@@ -164,28 +148,20 @@ class AccountWorker(threading.Thread):
         self.stop.wait(delay)
 
 
-def serve(
-    accounts: list[Settings],
-    ruleset: Ruleset,
-    *,
-    stop: threading.Event | None = None,
-    install_signals: bool = True,
-    on_ready: Callable[[], None] | None = None,
-) -> int:
+def serve(accounts: list[Settings], ruleset: Ruleset) -> int:
     """Run every account until SIGTERM or SIGINT, or until none is left running.
 
     Returns the exit status: 0 after a clean stop, 1 when an account stopped because its login was
     refused (the others ran on until then).
     """
-    stop = stop or threading.Event()
-    if install_signals:
+    stop = threading.Event()
 
-        def handle(signum: int, frame: FrameType | None) -> None:
-            log.info("%s received: finishing the message in hand, then stopping", signal.Signals(signum).name)
-            stop.set()
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s received: finishing the message in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
 
-        signal.signal(signal.SIGTERM, handle)
-        signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
     workers = [AccountWorker(settings, ruleset, stop) for settings in accounts]
     for worker in workers:
         log.info(
@@ -194,8 +170,6 @@ def serve(
             extra={"account": worker.settings.name},
         )
         worker.start()
-    if on_ready:
-        on_ready()
     while not stop.is_set() and any(w.is_alive() for w in workers):
         stop.wait(0.5)
     for worker in workers:

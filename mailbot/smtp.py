@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import re
 from collections.abc import Mapping
@@ -100,8 +99,3 @@ async def send_async(
 def send(raw: bytes, recipient: str, server: ServerSettings, *, sender: str, **kwargs: object) -> None:
     """Blocking wrapper around send_async."""
     asyncio.run(send_async(raw, recipient, server, sender=sender, **kwargs))  # type: ignore[arg-type]
-
-
-def envelope_sender(from_header: str) -> str:
-    """The address part of a From header."""
-    return email.utils.parseaddr(from_header)[1]

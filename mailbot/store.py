@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.errors import StateError
+from mailbot.models import DeliveryMode, DeliveryStatus, MessageStatus
 
 _MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -97,8 +98,8 @@ _MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 
-# Statuses of a message row: the reply is written only once 'done'; 'failed' rows are retried.
-DONE, FAILED, HELD = "done", "failed", "held"
+# Replies that answer their message: written, or perhaps written (DeliveryStatus.counts).
+_ANSWERING = tuple(s.value for s in DeliveryStatus if s.counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,64 @@ class CaseRow:
     def overdue(self, today: date) -> bool:
         """True when the platform has not closed the case and its due date has passed."""
         return self.status == "open" and date.fromisoformat(self.due) < today
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRow:
+    """One reply mailbot wrote or set out to write, as recorded by the delivery protocol."""
+
+    reply_message_id: str
+    original_message_id: str
+    case_id: int | None
+    template: str
+    mode: DeliveryMode
+    status: DeliveryStatus
+    attempted_at: str
+    delivered_at: str | None = None
+    error: str | None = None
+    recipient: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReply:
+    """A reply as `mailbot cases --json` lists it: ids, kind (reply or reminder), template, category, rule."""
+
+    message_id: str
+    in_reply_to: str
+    case: int | None
+    kind: str
+    template: str
+    category: str | None
+    rule: str | None
+    mode: DeliveryMode
+    status: DeliveryStatus
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformMessage:
+    """The newest controller's message of a case: what a reminder is threaded under."""
+
+    message_id: str
+    sender: str
+    subject: str
+    language: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class GivenUp:
+    """A message mailbot stopped retrying, with the reason: it needs the person."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    message_id: str
+    sender: str
+    subject: str
+    error: str | None
+    attempts: int
+    seen_at: str
 
 
 def _refuse_links(path: Path) -> None:
@@ -240,7 +299,7 @@ class Store:
         through `failed_messages` when its retry is due, never as new mail)."""
         rows = self.db.execute(
             "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND uid>? AND status IN (?, ?, ?)",
-            (mailbox, uidvalidity, above, DONE, HELD, FAILED),
+            (mailbox, uidvalidity, above, MessageStatus.DONE, MessageStatus.HELD, MessageStatus.FAILED),
         )
         return {int(r[0]) for r in rows}
 
@@ -249,7 +308,8 @@ class Store:
         if not message_id:
             return False
         row = self.db.execute(
-            "SELECT 1 FROM messages WHERE message_id=? AND status IN (?, ?) LIMIT 1", (message_id, DONE, HELD)
+            "SELECT 1 FROM messages WHERE message_id=? AND status IN (?, ?) LIMIT 1",
+            (message_id, MessageStatus.DONE, MessageStatus.HELD),
         ).fetchone()
         return row is not None
 
@@ -260,7 +320,7 @@ class Store:
         rows = self.db.execute(
             "SELECT uid FROM messages WHERE mailbox=? AND uidvalidity=? AND status=? AND attempts < ? "
             "AND retry_at IS NOT NULL AND retry_at <= ? ORDER BY uid",
-            (mailbox, uidvalidity, FAILED, max_attempts, _stamp(now)),
+            (mailbox, uidvalidity, MessageStatus.FAILED, max_attempts, _stamp(now)),
         )
         return [int(r[0]) for r in rows]
 
@@ -282,18 +342,18 @@ class Store:
     def next_retry(self, after: datetime | None = None) -> datetime | None:
         """The earliest time after `after` (default now) that a failed message is due to be tried again."""
         row = self.db.execute(
-            "SELECT min(retry_at) FROM messages WHERE status=? AND retry_at > ?", (FAILED, _stamp(after))
+            "SELECT min(retry_at) FROM messages WHERE status=? AND retry_at > ?", (MessageStatus.FAILED, _stamp(after))
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    def given_up(self) -> list[dict[str, Any]]:
+    def given_up(self) -> list[GivenUp]:
         """Messages mailbot stopped retrying, with the reason: they need the person."""
         rows = self.db.execute(
             "SELECT mailbox, uidvalidity, uid, message_id, sender, subject, error, attempts, seen_at FROM messages "
             "WHERE status=? AND retry_at IS NULL ORDER BY seen_at, uid",
-            (FAILED,),
+            (MessageStatus.FAILED,),
         )
-        return [dict(r) for r in rows]
+        return [GivenUp(**dict(r)) for r in rows]
 
     def record_message(self, key: tuple[str, int, int], **fields: Any) -> None:
         """Insert or update the row of one message; `evidence` may be a list."""
@@ -302,7 +362,7 @@ class Store:
         fields.setdefault("seen_at", _now())
         updates = ", ".join(f"{c}=excluded.{c}" for c in fields if c != "seen_at")
         attempts = ""
-        if fields.get("status") == FAILED:  # a failure is one attempt more (the first one is 1)
+        if fields.get("status") == MessageStatus.FAILED:  # a failure is one attempt more (the first one is 1)
             fields["attempts"] = 1
             attempts = ", attempts=attempts+1"
         columns = ", ".join(fields)
@@ -501,21 +561,21 @@ class Store:
         ]
         known = {e["message_id"] for e in events}
         for w in self.written(case_id):
-            if w["message_id"] in known:
+            if w.message_id in known:
                 continue
             events.append(
                 {
                     "direction": "out",
-                    "date": str(w["at"] or "")[:10],
-                    "message_id": w["message_id"],
+                    "date": str(w.at or "")[:10],
+                    "message_id": w.message_id,
                     "sender": "mailbot",
                     "subject": "",
-                    "category": w["category"],
-                    "rule": w["rule"],
-                    "action": f"{w['mode']} {w['status']}",
-                    "kind": w["kind"],
-                    "template": w["template"],
-                    "in_reply_to": w["in_reply_to"],
+                    "category": w.category,
+                    "rule": w.rule,
+                    "action": f"{w.mode} {w.status}",
+                    "kind": w.kind,
+                    "template": w.template,
+                    "in_reply_to": w.in_reply_to,
                 }
             )
         return sorted(events, key=lambda e: (e["date"], e["direction"] == "out"))
@@ -548,8 +608,8 @@ class Store:
         """True when a reply of mailbot's in this case was delivered on or after `since` (a failed
         attempt does not count: it must not hold a reminder back)."""
         row = self.db.execute(
-            "SELECT 1 FROM replies WHERE case_id=? AND status='delivered' AND substr(delivered_at, 1, 10)>=? LIMIT 1",
-            (case_id, since.isoformat()),
+            "SELECT 1 FROM replies WHERE case_id=? AND status=? AND substr(delivered_at, 1, 10)>=? LIMIT 1",
+            (case_id, DeliveryStatus.DELIVERED, since.isoformat()),
         ).fetchone()
         return row is not None
 
@@ -559,25 +619,17 @@ class Store:
         with self.transaction() as db:
             db.execute(f"UPDATE cases SET {sets} WHERE id=?", (*fields.values(), case_id))
 
-    def last_platform_message(self, case_id: int) -> dict[str, Any] | None:
+    def last_platform_message(self, case_id: int) -> PlatformMessage | None:
         """The newest platform message recorded in a case (for threading a reminder under it)."""
         row = self.db.execute(
-            "SELECT m.message_id, m.sender, m.subject, m.language, m.platform, m.category FROM messages m "
+            "SELECT m.message_id, m.sender, m.subject, m.language, m.category FROM messages m "
             "WHERE m.case_id=? AND m.category IS NOT NULL AND m.message_id<>'' ORDER BY m.seen_at DESC, m.uid DESC "
             "LIMIT 1",
             (case_id,),
         ).fetchone()
-        return dict(row) if row else None
-
-    def open_thread_ids(self, limit: int = 200) -> list[str]:
-        """Message-IDs that mark the threads of open cases (roots and replies written), newest first."""
-        rows = self.db.execute(
-            "SELECT thread_key FROM cases WHERE status='open' UNION "
-            "SELECT r.reply_message_id FROM replies r JOIN cases c ON c.id=r.case_id WHERE c.status='open' "
-            "LIMIT ?",
-            (limit,),
-        )
-        return [str(r[0]) for r in rows]
+        if row is None:
+            return None
+        return PlatformMessage(*(str(value or "") for value in row))
 
     def cases(self, today: date | None = None) -> list[CaseRow]:
         """All cases, overdue ones first, then by due date."""
@@ -587,53 +639,79 @@ class Store:
 
     # --- replies -----------------------------------------------------------------------------
 
-    def reply(self, reply_message_id: str) -> dict[str, Any] | None:
+    def reply(self, reply_message_id: str) -> ReplyRow | None:
         """The reply row for a deterministic Message-ID."""
-        row = self.db.execute("SELECT * FROM replies WHERE reply_message_id=?", (reply_message_id,)).fetchone()
-        return dict(row) if row else None
-
-    def answered_by_other(self, original_message_id: str, reply_message_id: str) -> bool:
-        """True when another reply than this one was delivered, or is in flight, for the message."""
-        if not original_message_id:
-            return False
         row = self.db.execute(
-            "SELECT 1 FROM replies WHERE original_message_id=? AND reply_message_id<>? "
-            "AND status IN ('pending', 'delivered', 'interrupted') LIMIT 1",
-            (original_message_id, reply_message_id),
+            "SELECT reply_message_id, original_message_id, case_id, template, mode, status, attempted_at, "
+            "delivered_at, error, recipient FROM replies WHERE reply_message_id=?",
+            (reply_message_id,),
         ).fetchone()
-        return row is not None
+        if row is None:
+            return None
+        values = dict(row)
+        return ReplyRow(**{**values, "mode": DeliveryMode(values["mode"]), "status": DeliveryStatus(values["status"])})
+
+    def replies_to(self, original_message_id: str) -> tuple[str, ...]:
+        """The Message-IDs of the replies written, or perhaps written, to a message (not failed ones)."""
+        if not original_message_id:
+            return ()
+        marks = ", ".join("?" for _ in _ANSWERING)
+        rows = self.db.execute(
+            f"SELECT reply_message_id FROM replies WHERE original_message_id=? AND status IN ({marks}) "
+            "ORDER BY reply_message_id",
+            (original_message_id, *_ANSWERING),
+        )
+        return tuple(str(r[0]) for r in rows)
 
     def begin_reply(
-        self, reply_message_id: str, original: str, case_id: int | None, template: str, mode: str, recipient: str = ""
+        self,
+        reply_message_id: str,
+        original: str,
+        case_id: int | None,
+        template: str,
+        mode: DeliveryMode,
+        recipient: str = "",
     ) -> None:
         """Record the attempt before delivering (so a crash leaves a trace to check against)."""
+        mode = DeliveryMode(mode)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO replies (reply_message_id, original_message_id, case_id, template, mode, status, "
-                "attempted_at, recipient) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(reply_message_id) "
+                "attempted_at, recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reply_message_id) "
                 "DO UPDATE SET attempted_at=excluded.attempted_at, mode=excluded.mode, recipient=excluded.recipient",
-                (reply_message_id, original, case_id, template, mode, _now(), recipient.lower()),
+                (
+                    reply_message_id,
+                    original,
+                    case_id,
+                    template,
+                    mode,
+                    DeliveryStatus.PENDING,
+                    _now(),
+                    recipient.lower(),
+                ),
             )
 
-    def finish_reply(self, reply_message_id: str, status: str, error: str = "") -> None:
-        """Record the result right after delivering: 'delivered', 'failed' or 'interrupted'."""
+    def finish_reply(self, reply_message_id: str, status: DeliveryStatus, error: str = "") -> None:
+        """Record the result right after delivering: delivered, failed or interrupted."""
+        status = DeliveryStatus(status)  # a value outside the enum is refused, never stored
+        delivered = status is DeliveryStatus.DELIVERED
         with self.transaction() as db:
             db.execute(
                 "UPDATE replies SET status=?, delivered_at=?, error=? WHERE reply_message_id=?",
-                (status, _now() if status == "delivered" else None, error or None, reply_message_id),
+                (status, _now() if delivered else None, error or None, reply_message_id),
             )
 
     def sends_today(self, case_id: int, today: date | None = None) -> int:
         """Replies that mailbot sent by itself in this case today (for the loop guard)."""
         day = (today or datetime.now(UTC).date()).isoformat()
         row = self.db.execute(
-            "SELECT count(*) FROM replies WHERE case_id=? AND mode='send' AND status IN ('pending', 'delivered') "
+            "SELECT count(*) FROM replies WHERE case_id=? AND mode=? AND status IN (?, ?) "
             "AND substr(attempted_at, 1, 10)=?",
-            (case_id, day),
+            (case_id, DeliveryMode.SEND, DeliveryStatus.PENDING, DeliveryStatus.DELIVERED, day),
         ).fetchone()
         return int(row[0])
 
-    def written(self, case_id: int | None = None) -> list[dict[str, Any]]:
+    def written(self, case_id: int | None = None) -> list[WrittenReply]:
         """What mailbot wrote (drafted or sent), oldest first: ids, kind, template, category, rule."""
         where, args = ("WHERE r.case_id=?", (case_id,)) if case_id is not None else ("", ())
         rows = self.db.execute(
@@ -648,18 +726,18 @@ class Store:
             template = str(row["template"])
             kind = "reminder" if template.startswith("reminder.") else "reply"
             out.append(
-                {
-                    "message_id": row["reply_message_id"],
-                    "in_reply_to": row["original_message_id"],
-                    "case": row["case_id"],
-                    "kind": kind,
-                    "template": template,
-                    "category": row["category"] if kind == "reply" else None,
-                    "rule": row["rule"] if kind == "reply" else None,
-                    "mode": row["mode"],
-                    "status": row["status"],
-                    "at": row["delivered_at"] or row["attempted_at"],
-                }
+                WrittenReply(
+                    message_id=row["reply_message_id"],
+                    in_reply_to=row["original_message_id"],
+                    case=row["case_id"],
+                    kind=kind,
+                    template=template,
+                    category=row["category"] if kind == "reply" else None,
+                    rule=row["rule"] if kind == "reply" else None,
+                    mode=DeliveryMode(row["mode"]),
+                    status=DeliveryStatus(row["status"]),
+                    at=row["delivered_at"] or row["attempted_at"],
+                )
             )
         return out
 
@@ -667,9 +745,9 @@ class Store:
         """Replies mailbot sent by itself today across all cases: the total, and the count per recipient."""
         day = (today or datetime.now(UTC).date()).isoformat()
         rows = self.db.execute(
-            "SELECT recipient, count(*) FROM replies WHERE mode='send' AND status IN ('pending', 'delivered') "
+            "SELECT recipient, count(*) FROM replies WHERE mode=? AND status IN (?, ?) "
             "AND attempted_at >= ? AND substr(attempted_at, 1, 10)=? GROUP BY recipient",
-            (day, day),
+            (DeliveryMode.SEND, DeliveryStatus.PENDING, DeliveryStatus.DELIVERED, day, day),
         ).fetchall()
         by_recipient = {str(r[0]): int(r[1]) for r in rows}
         return sum(by_recipient.values()), by_recipient
@@ -677,7 +755,8 @@ class Store:
     def sent_before(self, case_id: int) -> bool:
         """True when mailbot has already sent a reply by itself in this case (the thread is established)."""
         row = self.db.execute(
-            "SELECT 1 FROM replies WHERE case_id=? AND mode='send' AND status='delivered' LIMIT 1", (case_id,)
+            "SELECT 1 FROM replies WHERE case_id=? AND mode=? AND status=? LIMIT 1",
+            (case_id, DeliveryMode.SEND, DeliveryStatus.DELIVERED),
         ).fetchone()
         return row is not None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -135,7 +136,7 @@ def written(state: Path) -> dict[str, dict[str, Any]]:
 
     store = Store(state)
     try:
-        return {row["message_id"]: row for row in store.written()}
+        return {row.message_id: dataclasses.asdict(row) for row in store.written()}
     finally:
         store.close()
 

@@ -105,8 +105,8 @@ DECIDE_CASES: list[tuple[Message, Verdict, Policy, CaseState | None, Action]] = 
         _mail(),
         _verdict(Category.REQUEST_INFO),
         DRAFT,
-        CaseState(known=True, already_answered=True),
-        Action(ActionKind.RECORD, "already answered", language="en"),
+        CaseState(known=True, answered_by_person=True),
+        Action(ActionKind.RECORD, "you already answered it (a later message of yours is in Sent)", language="en"),
     ),
     (
         _mail("Someone <someone@example.net>", results=f"{MX}; dmarc=pass header.from=example.net"),

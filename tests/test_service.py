@@ -24,6 +24,7 @@ from mailbot.cli import cli
 from mailbot.compose import unflow
 from mailbot.config import PLACEHOLDER_IDENTITY
 from mailbot.mailboxes.maildir import MaildirMailbox
+from mailbot.models import DeliveryMode, DeliveryStatus
 from mailbot.pipeline import Pipeline, PipelineSettings
 from mailbot.rules import Ruleset
 from mailbot.store import Store
@@ -290,8 +291,8 @@ def test_failed_message_is_retried_on_a_timed_backoff_then_shown_in_cases(
     clock[0] += timedelta(days=30)
     assert pipeline.scan().examined == 0
     [given_up] = store.given_up()
-    assert given_up["attempts"] == 5
-    assert "NotADirectoryError" in given_up["error"]
+    assert given_up.attempts == 5
+    assert "NotADirectoryError" in (given_up.error or "")
     store.close()
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
     config = tmp_path / "c.toml"
@@ -319,11 +320,11 @@ def test_failed_reminder_attempt_does_not_hold_the_reminder_back(tmp_path: Path)
         due=date(2025, 2, 1),
     )
     today = datetime.now(UTC).date()
-    store.begin_reply("<r1@example.org>", "<m@example.org>", case.id, "reminder.en", "draft")
+    store.begin_reply("<r1@example.org>", "<m@example.org>", case.id, "reminder.en", DeliveryMode.DRAFT)
     assert not store.replied_since(case.id, today)
-    store.finish_reply("<r1@example.org>", "failed", "server said no")
+    store.finish_reply("<r1@example.org>", DeliveryStatus.FAILED, "server said no")
     assert not store.replied_since(case.id, today)
-    store.finish_reply("<r1@example.org>", "delivered")
+    store.finish_reply("<r1@example.org>", DeliveryStatus.DELIVERED)
     assert store.replied_since(case.id, today)
 
 

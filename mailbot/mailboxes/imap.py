@@ -6,7 +6,6 @@ import contextlib
 import imaplib
 import logging
 import re
-import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from imapclient.imapclient import DRAFT, SEEN
 
 from mailbot.config import ImapSettings
 from mailbot.errors import LoginError, MailboxError
-from mailbot.mailboxes import TEACH_ROOT, TRIAGE_HEADERS
+from mailbot.mailboxes import TEACH_ROOT, TRIAGE_HEADERS, idle
 from mailbot.net import describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
@@ -160,63 +159,10 @@ class ImapMailbox:
         uidnext = int(info.get(b"UIDNEXT", 0) or 0)
         return uidnext > self._highest_uid + 1
 
-    def idle_start(self) -> bool:
-        """Enter IDLE on the inbox; True when the server announced news right away.
-
-        Dovecot may send `* n EXISTS` in the same packet as `+ idling`; imaplib then holds it in
-        its read buffer, where imapclient's idle_check (which polls the socket) never sees it.
-        """
+    def idle(self, timeout: float, should_stop: Callable[[], bool] = lambda: False) -> bool:
+        """IDLE on the inbox for up to `timeout` seconds (mailboxes.idle); True when a message arrived."""
         self._ensure_inbox()
-        self.client.idle()
-        lines = self._buffered_lines()
-        if lines:
-            log.debug("IDLE started with: %s", lines)
-        return any(b"EXISTS" in line or b"RECENT" in line for line in lines)
-
-    def _buffered_lines(self) -> list[bytes]:
-        """Lines already read from the socket into imaplib's buffer, without waiting for more."""
-        imap = self.client._imap
-        sock = self.client.socket()
-        lines: list[bytes] = []
-        sock.setblocking(False)
-        try:
-            while imap.file.peek(1):
-                lines.append(imap._get_line())
-        except (OSError, ValueError):
-            pass
-        finally:
-            sock.setblocking(True)
-            sock.settimeout(self.settings.server.timeout)
-        return lines
-
-    def idle_poll(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds in IDLE; True when the inbox changed (EXISTS, not keep-alives)."""
-        responses = self.client.idle_check(timeout=timeout)
-        if any(isinstance(r, tuple) and r and r[0] == b"BYE" for r in responses):
-            raise MailboxError("IMAP server ended the session (BYE)")
-        # imapclient reports a closed connection as "no news": look at the socket itself.
-        if not responses and self._peer_closed():
-            raise MailboxError("IMAP connection closed by the server")
-        return _has_exists(responses)
-
-    def _peer_closed(self) -> bool:
-        sock = self.client.socket()
-        try:
-            sock.setblocking(False)
-            return bool(sock.recv(1, socket.MSG_PEEK) == b"")
-        except BlockingIOError:
-            return False
-        except OSError:
-            return True
-        finally:
-            with contextlib.suppress(OSError):
-                sock.setblocking(True)
-                sock.settimeout(self.settings.server.timeout)
-
-    def idle_stop(self) -> None:
-        """Leave IDLE; never raises on a connection that already died."""
-        with contextlib.suppress(Exception):
-            self.client.idle_done()
+        return idle.idle(self.client, timeout, should_stop=should_stop)
 
     def supports_idle(self) -> bool:
         """True when the server announces IDLE."""
@@ -657,10 +603,6 @@ def _uid_set(uids: list[int]) -> str:
     if ordered:
         parts.append(f"{start}:{prev}" if prev > start else str(start))
     return ",".join(parts)
-
-
-def _has_exists(responses: Iterable[Any]) -> bool:
-    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

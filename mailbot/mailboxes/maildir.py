@@ -56,19 +56,25 @@ class MaildirMailbox:
         """Every message; the pipeline skips those the state already knows."""
         return sorted(self._keys)
 
+    def _opened(self) -> mailbox.Maildir:
+        """The Maildir that open() opened; an error, not an assert (which `python -O` removes), before that."""
+        if self._box is None:
+            raise MailboxError(f"{self.path}: the Maildir is not open")
+        return self._box
+
     def _read(self, uid: int) -> bytes:
-        assert self._box is not None
+        box = self._opened()
         try:
-            return self._box.get_bytes(self._keys[uid])
+            return box.get_bytes(self._keys[uid])
         except (KeyError, OSError) as exc:
             raise MailboxError(f"{self.path}: message vanished: {exc}") from None
 
     def headers(self, uids: list[int]) -> Iterator[tuple[int, bytes, int]]:
         """The header block and the size of each message, reading no further than the header."""
-        assert self._box is not None
+        box = self._opened()
         for uid in uids:
             try:
-                with self._box.get_file(self._keys[uid]) as fh:
+                with box.get_file(self._keys[uid]) as fh:
                     header = _header_block(fh)
                     fh.seek(0, os.SEEK_END)
                     size = fh.tell()
@@ -91,11 +97,11 @@ class MaildirMailbox:
 
     def _folder(self, folder: str) -> mailbox.Maildir:
         name = _FOLDERS[folder]
-        assert self._box is not None
+        box = self._opened()
         try:
-            return self._box.get_folder(name)
+            return box.get_folder(name)
         except mailbox.NoSuchMailboxError:
-            return self._box.add_folder(name)
+            return box.add_folder(name)
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Scan the folder's headers for the Message-ID."""
@@ -124,9 +130,8 @@ class MaildirMailbox:
         self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
     ) -> tuple[int, int, dict[int, bytes]]:
         """The messages of .Sent whose headers `want` accepts (a Maildir has no UIDs: all of them, each time)."""
-        assert self._box is not None
         try:
-            box = self._box.get_folder(_FOLDERS["sent"])
+            box = self._opened().get_folder(_FOLDERS["sent"])
         except mailbox.NoSuchMailboxError:
             return 1, 0, {}
         out: dict[int, bytes] = {}

@@ -1,0 +1,65 @@
+"""What decide learns from the state: typed reply rows, delivery states stored as their plain names."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mailbot.models import DeliveryMode, DeliveryStatus
+from mailbot.store import ReplyRow, Store
+
+
+def test_reply_rows_are_typed_and_stored_as_plain_names(tmp_path: Path) -> None:
+    """Store.reply gives a frozen ReplyRow with enum states; the file holds 'pending', 'send', 'delivered'."""
+    path = tmp_path / "state.db"
+    store = Store(path)
+    try:
+        store.begin_reply("<r@example.org>", "<m@example.org>", None, "request_info.en", DeliveryMode.SEND, "A@X.org")
+        row = store.reply("<r@example.org>")
+        assert isinstance(row, ReplyRow)
+        assert (row.status, row.mode, row.recipient, row.delivered_at) == (
+            DeliveryStatus.PENDING,
+            DeliveryMode.SEND,
+            "a@x.org",
+            None,
+        )
+        store.finish_reply("<r@example.org>", DeliveryStatus.DELIVERED)
+        done = store.reply("<r@example.org>")
+        assert done is not None
+        assert done.status is DeliveryStatus.DELIVERED
+        assert done.delivered_at
+        assert store.reply("<other@example.org>") is None
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT mode, status FROM replies").fetchall() == [("send", "delivered")]
+
+
+def test_an_unknown_state_is_refused() -> None:
+    """A delivery state outside the enum is never written."""
+    store = Store(":memory:")
+    store.begin_reply("<r@example.org>", "<m@example.org>", None, "request_info.en", DeliveryMode.DRAFT)
+    with pytest.raises(ValueError, match="sent"):
+        store.finish_reply("<r@example.org>", "sent")  # type: ignore[arg-type]
+    row = store.reply("<r@example.org>")
+    assert row is not None
+    assert row.status is DeliveryStatus.PENDING
+
+
+def test_replies_to_lists_what_answers_a_message() -> None:
+    """Pending, delivered and interrupted replies answer their message (decide's `replies`); failed ones do not."""
+    store = Store(":memory:")
+    for reply, status in [
+        ("<a@x>", DeliveryStatus.PENDING),
+        ("<b@x>", DeliveryStatus.DELIVERED),
+        ("<c@x>", DeliveryStatus.INTERRUPTED),
+        ("<d@x>", DeliveryStatus.FAILED),
+    ]:
+        store.begin_reply(reply, "<m@example.org>", None, "t.en", DeliveryMode.DRAFT)
+        if status is not DeliveryStatus.PENDING:
+            store.finish_reply(reply, status)
+    store.begin_reply("<e@x>", "<elsewhere@example.org>", None, "t.en", DeliveryMode.DRAFT)
+    assert store.replies_to("<m@example.org>") == ("<a@x>", "<b@x>", "<c@x>")
+    assert store.replies_to("") == ()
