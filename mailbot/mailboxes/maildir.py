@@ -147,14 +147,14 @@ class MaildirMailbox:
 
     def teaching_folders(self, names: Sequence[str], *, create: bool) -> dict[str, str]:
         """The Maildir++ subfolders .Mailbot.<name> that exist (created first with `create`)."""
-        assert self._box is not None
+        maildir = self._opened()
         found: dict[str, str] = {}
         for name in names:
             folder = f"{TEACH_ROOT}.{name}"
             if (self.path / f".{folder}").is_dir():
                 found[name] = folder
             elif create:
-                self._box.add_folder(folder)
+                maildir.add_folder(folder)
                 found[name] = folder
         return found
 
@@ -162,9 +162,8 @@ class MaildirMailbox:
         self, folder: str, pick: Callable[[int, list[int]], list[int]], *, above: Callable[[int], int], max_bytes: int
     ) -> tuple[int, list[int], dict[int, bytes | None]]:
         """Every message of the subfolder (a Maildir has no UIDs: `above` is not used), those picked read."""
-        assert self._box is not None
         try:
-            box = self._box.get_folder(folder)
+            box = self._opened().get_folder(folder)
             keys = {_uid(k): k for k in box.iterkeys()}
         except (mailbox.NoSuchMailboxError, OSError) as exc:
             raise MailboxError(f"{self.path}: cannot read the folder {folder!r}: {exc}") from None
