@@ -617,3 +617,26 @@ def test_notification_keyword_does_not_outweigh_a_decision_in_a_reply(ruleset: R
     assert classify(reply, ruleset).category == Category.ACCEPTANCE
     notice = replace(reply, in_reply_to="", references=(), subject="Your newsletter settings")
     assert classify(notice, ruleset).category == Category.UNRELATED
+
+
+def test_replies_from_people_who_are_not_the_controller_get_no_reply(ruleset: Ruleset) -> None:
+    """Item 5: a colleague discussing what a controller "should reply", or a mailing that only reminds the person
+    they can manage their data, is never answered, even when it replies to the person's mail."""
+    colleague = replace(
+        _msg("Secondo me il titolare dovrebbe rispondere che i dati sono stati cancellati."),
+        sender=Address("Marco Bianchi", "marco.bianchi@studio.example"),
+        in_reply_to="<q@example.org>",
+    )
+    assert not classify(colleague, ruleset).category.gets_reply
+    mailing = replace(
+        _msg("Recuerda que puedes gestionar tus datos y preferencias desde tu cuenta en cualquier momento."),
+        sender=Address("Novedades", "novedades@libreria.example"),
+        in_reply_to="<q@example.org>",
+    )
+    assert not classify(mailing, ruleset).category.gets_reply
+
+
+def test_out_of_office_is_a_receipt(ruleset: Ruleset) -> None:
+    """An out-of-office auto-reply from the privacy contact decides nothing: a receipt, never a reply."""
+    text = "I am out of the office until 3 December with limited access to email."
+    assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
