@@ -534,10 +534,15 @@ def classify(
     # A reply to the person's own mail is about it: a notification keyword that only ties with a decision
     # or an ask does not make it unrelated.
     replies = bool(message.in_reply_to or message.references)
-    if replies and len(ranked) > 1 and ranked[0].category is Category.UNRELATED:
-        if ranked[0].score - ranked[1].score < tuning.tie and ranked[1].score >= tuning.threshold:
-            evidence.append(f"a reply to the person's mail: {ranked[0].rule} only ties with {ranked[1].rule}")
-            ranked = ranked[1:]
+    if (
+        replies
+        and len(ranked) > 1
+        and ranked[0].category is Category.UNRELATED
+        and ranked[0].score - ranked[1].score < tuning.tie
+        and ranked[1].score >= tuning.threshold
+    ):
+        evidence.append(f"a reply to the person's mail: {ranked[0].rule} only ties with {ranked[1].rule}")
+        ranked = ranked[1:]
     # A team's reply to the person's own mail is read like a platform's (decide holds it without a case);
     # a stranger's message that answers nothing, or one from no recognisable team, needs strong evidence.
     strict = (stranger and (not answers or not _role_sender(ruleset, message))) or personal

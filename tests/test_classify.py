@@ -539,7 +539,7 @@ FAMILIES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", FAMILIES, ids=[f"{c}-{i}" for i, (_, c) in enumerate(FAMILIES)])
+@pytest.mark.parametrize(("text", "expected"), FAMILIES, ids=[f"{c}-{i}" for i, (_, c) in enumerate(FAMILIES)])
 def test_wording_families_generalise(text: str, expected: str, ruleset: Ruleset) -> None:
     """Each family of controllers' wording gets its category in every language."""
     verdict = classify(_msg(text, sender="privacy@shop.example.com"), ruleset, known_thread=True)
