@@ -1,6 +1,9 @@
 """Classifies every labelled .eml under a directory with the installed mailbot and prints its accuracy.
 
-Usage: python benchmarks/accuracy.py [DIR] [--misses] [--json] [--thread header|yes|no]
+Usage: python benchmarks/accuracy.py [DIR ...] [--misses] [--json] [--thread header|yes|no]
+
+Without DIR it reads the development corpus only (corpus/real and corpus/written), never the
+blind or held-out sets that sit beside them.
 
 The expected category of each file is its X-Corpus-Label header, or the row for it in DIR/labels.tsv
 (`file<TAB>category`, file relative to DIR) when that manifest exists; files with neither are skipped.
@@ -28,7 +31,8 @@ from mailbot.classify import classify
 from mailbot.parse import parse
 from mailbot.rules import bundled_rules
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEFAULT_DIRS = [CORPUS / "real", CORPUS / "written"]
 REPLY_CATEGORIES = frozenset({"request_info", "clarification", "acceptance", "rejection", "identity_check"})
 CATEGORIES = REPLY_CATEGORIES | {"acknowledgement", "unrelated"}
 OWN_ADDRESSES = frozenset({"jane@example.org"})
@@ -146,15 +150,17 @@ def _table(title: str, groups: dict[str, dict[str, Any]]) -> None:
 def main() -> None:
     """Parse the arguments, classify, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("directory", nargs="*", type=Path, default=DEFAULT_DIRS)
     ap.add_argument("--misses", action="store_true", help="list every file classified differently from its label")
     ap.add_argument("--json", action="store_true", help="print the figures (and with --misses the misses) as JSON")
     ap.add_argument("--thread", choices=("header", "yes", "no"), default="header")
     args = ap.parse_args()
-    root: Path = args.directory
-    if not root.is_dir():
-        sys.exit(f"not a directory: {root}")
-    rows = evaluate(root, args.thread)
+    roots: list[Path] = args.directory
+    rows: list[dict[str, Any]] = []
+    for root in roots:
+        if not root.is_dir():
+            sys.exit(f"not a directory: {root}")
+        rows += [{**r, "file": f"{root.name}/{r['file']}"} for r in evaluate(root, args.thread)]
     figures = summary(rows)
     misses = [r for r in rows if not r["ok"]]
     if args.json:
@@ -162,7 +168,7 @@ def main() -> None:
             figures["misses"] = misses
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    print(f"directory:    {root}")
+    print(f"directory:    {', '.join(str(r) for r in roots)}")
     print(f"thread mode:  {args.thread}")
     print(f"messages:     {figures['n']}")
     print(f"accuracy:     {figures['accuracy']:.3f} ({figures['right']}/{figures['n']})")

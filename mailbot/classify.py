@@ -42,6 +42,10 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
 _UNKNOWN_LANGUAGE_WORDS = 12
+# Refusals that only cite a duty to keep some records: beside a confirmed erasure they describe what is
+# kept, so the confirmation decides ("deleted; invoices are kept for ten years by law").
+_RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
+_CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|r|rif|ref|sv|antw|rép|rv|res)\s?:", re.IGNORECASE)
 # Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
 _ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
@@ -381,9 +385,17 @@ def _gate(message: Message, ruleset: Ruleset, own_addresses: frozenset[str], kno
         return "gate-personal-sender"
     if message.is_bulk:
         return "gate-bulk"
-    if not (rel.role_sender.search(message.sender.local) or rel.role_sender.search(message.sender.name.lower())):
+    # A reply to the person's own mail (its headers say so) is read whoever sends it, at the stranger threshold.
+    if not (_role_sender(ruleset, message) or message.in_reply_to or message.references):
         return "gate-not-a-platform"
     return ""
+
+
+def _role_sender(ruleset: Ruleset, message: Message) -> bool:
+    """True when the sender's address or name looks like an organisation's privacy or support team."""
+    role = ruleset.relevance.role_sender
+    sender = message.sender
+    return sender is not None and bool(role.search(sender.local) or role.search(sender.name.lower()))
 
 
 def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
@@ -393,6 +405,12 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
     for s in scores:
         if s.score > 0 and (s.category not in per or s.score > per[s.category].score):
             per[s.category] = s
+    carried_out = [s for s in scores if s.score >= tuning.threshold and s.rule in _CARRIED_OUT_RULES]
+    retention = per.get(Category.REJECTION)
+    if carried_out and retention is not None and retention.rule in _RETENTION_RULES:
+        best_done = max(carried_out, key=lambda s: s.score)
+        if best_done.score >= retention.score - tuning.tie:
+            del per[Category.REJECTION]
     ranked = sorted(per.values(), key=lambda s: -s.score)
     if not ranked:
         return ranked
@@ -513,9 +531,21 @@ def classify(
     personal = sender is not None and sender.domain in ruleset.relevance.personal_domains
     stranger = platform is None and not known_thread
     answers = _answers(ruleset, message)
-    # A stranger's reply to the person's own mail is read like a platform's (decide holds it without a
-    # case); a stranger's message that answers nothing needs strong evidence.
-    strict = (stranger and not answers) or personal
+    # A reply to the person's own mail is about it: a notification keyword that only ties with a decision
+    # or an ask does not make it unrelated.
+    replies = bool(message.in_reply_to or message.references)
+    if (
+        replies
+        and len(ranked) > 1
+        and ranked[0].category is Category.UNRELATED
+        and ranked[0].score - ranked[1].score < tuning.tie
+        and ranked[1].score >= tuning.threshold
+    ):
+        evidence.append(f"a reply to the person's mail: {ranked[0].rule} only ties with {ranked[1].rule}")
+        ranked = ranked[1:]
+    # A team's reply to the person's own mail is read like a platform's (decide holds it without a case);
+    # a stranger's message that answers nothing, or one from no recognisable team, needs strong evidence.
+    strict = (stranger and (not answers or not _role_sender(ruleset, message))) or personal
     threshold = tuning.stranger_threshold if strict else tuning.threshold
     weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
     # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.

@@ -500,3 +500,143 @@ def test_processed_and_passed_on_is_no_acceptance(ruleset: Ruleset) -> None:
     """ "Your request has been processed and forwarded to the relevant team" is handling, not a decision."""
     text = "Your request has been processed and forwarded to the relevant team, who will contact you."
     assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+# Issue 11, item 2: whole families of real wording, in the five languages (sentences written for these
+# tests, not taken from the corpus). Each fails without its family's rule.
+FAMILIES = [
+    # redirect to a form, portal, account area or another party
+    ("We only process privacy requests submitted through our Privacy Portal; please resubmit it there.", "rejection"),
+    ("Ti invitiamo a presentare la richiesta tramite il modulo nella tua area riservata.", "rejection"),
+    ("Löschanfragen per E-Mail können wir leider nicht bearbeiten.", "rejection"),
+    ("Merci d'utiliser le formulaire disponible dans votre espace client.", "rejection"),
+    ("Debes enviar tu solicitud a través del formulario de nuestra web.", "rejection"),
+    # outcome reached: deleted, no longer receive, no data held
+    ("As requested, we have permanently deleted your profile and order history.", "acceptance"),
+    ("Le confermiamo che non risultano dati a lei riferibili nei nostri archivi.", "acceptance"),
+    ("Ihre Kontaktdaten wurden vollständig gelöscht.", "acceptance"),
+    ("Vous ne recevrez plus nos offres commerciales.", "acceptance"),
+    ("No consta ningún dato suyo en nuestros sistemas.", "acceptance"),
+    # asks for the account or the processing
+    ("Could you please let us know the username of your account?", "request_info"),
+    ("Ci puoi indicare l'indirizzo e-mail con cui ti sei registrata?", "request_info"),
+    ("Bitte teilen Sie uns Ihre Kundennummer mit.", "request_info"),
+    ("Pourriez-vous nous indiquer le numéro de votre contrat ?", "request_info"),
+    ("¿Podrías indicarnos el número de pedido?", "request_info"),
+    # could not understand what is asked
+    ("I'm not sure what you would like us to do; could you clarify your request?", "clarification"),
+    ("Non ci è stato possibile comprendere il contenuto della sua richiesta.", "clarification"),
+    ("Pourriez-vous nous apporter davantage de précisions sur l'objet de votre demande ?", "clarification"),
+    ("No hemos podido entender tu consulta, ¿nos la explicas con más detalle?", "clarification"),
+    # confirmation links, codes and identity papers
+    ("Please click the link below to confirm your request before we delete anything.", "identity_check"),
+    ("Bitte bestätigen Sie Ihre Anfrage über den Link in dieser E-Mail.", "identity_check"),
+    ("Merci de nous adresser la copie d'un titre d'identité en cours de validité.", "identity_check"),
+    ("Por favor, verifique su solicitud con el código de verificación que le hemos enviado.", "identity_check"),
+    # receipts worded otherwise
+    ("Your request has been received and logged under reference 48213.", "acknowledgement"),
+    ("Hemos abierto la incidencia 20931 con tu petición.", "acknowledgement"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FAMILIES, ids=[f"{c}-{i}" for i, (_, c) in enumerate(FAMILIES)])
+def test_wording_families_generalise(text: str, expected: str, ruleset: Ruleset) -> None:
+    """Each family of controllers' wording gets its category in every language."""
+    verdict = classify(_msg(text, sender="privacy@shop.example.com"), ruleset, known_thread=True)
+    assert verdict.category == expected, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Without this information we will not be able to action your request.",
+        "Salvo que exista una obligación legal, hemos suprimido sus datos.",
+        "Sans ces informations, nous ne serons pas en mesure de donner suite à votre demande.",
+        "Una volta confermata, tutti i tuoi dati personali verranno eliminati.",
+    ],
+    ids=["en-without", "es-salvo-que", "fr-sans-ces", "it-una-volta"],
+)
+def test_conditions_in_other_words_decide_nothing(text: str, ruleset: Ruleset) -> None:
+    """Item 3: "without this information…", "salvo que…", "sans ces informations…", "una volta confermata…"
+    state a condition; they neither refuse nor grant (fails without the added conditional cues)."""
+    verdict = classify(_msg(text, sender="privacy@shop.example.com"), ruleset, known_thread=True)
+    assert verdict.category not in {Category.REJECTION, Category.ACCEPTANCE}, verdict.evidence
+
+
+def test_reassurance_and_purpose_clauses_are_not_decisions(ruleset: Ruleset) -> None:
+    """Item 3: "du musst nichts weiter tun" is no refusal; "pour donner suite à votre demande, pourriez-vous…"
+    asks; "thanks for taking the time to explain" asks nothing."""
+    receipt = "Dies ist eine automatische Bestätigung: Wir haben dein Anliegen erhalten. Du musst nichts weiter tun."
+    assert classify(_msg(receipt), ruleset).category == Category.ACKNOWLEDGEMENT
+    ask = "Pour donner suite à votre demande, pourriez-vous nous transmettre l'adresse e-mail de votre compte ?"
+    assert classify(_msg(ask), ruleset).category == Category.REQUEST_INFO
+    granted = "Thanks for taking the time to explain your situation. We have excluded your account from the trial."
+    assert classify(_msg(granted), ruleset).category == Category.ACCEPTANCE
+
+
+def test_retold_outcome_is_not_the_senders_decision(ruleset: Ruleset) -> None:
+    """Item 3: a friend retelling a controller's mail ("un mail qui dit que mes données ont été supprimées")
+    is reported speech, never an acceptance, even in a reply to the person's mail."""
+    text = "J'ai reçu un mail de la mutuelle qui dit que mes données ont été supprimées."
+    message = replace(_msg(text, sender="amie@example.net"), in_reply_to="<q@example.org>")
+    assert classify(message, ruleset).category != Category.ACCEPTANCE
+
+
+def test_retention_note_beside_a_confirmed_erasure_is_acceptance(ruleset: Ruleset) -> None:
+    """A confirmed erasure that names what the law makes them keep is an acceptance; the retention duty
+    alone is a refusal."""
+    done = (
+        "Your account and profile data have been permanently deleted. "
+        "We are legally required to retain payment records for seven years."
+    )
+    assert classify(_msg(done), ruleset).category == Category.ACCEPTANCE
+    kept = "We are legally required to retain your payment records for seven years."
+    assert classify(_msg(kept), ruleset).category == Category.REJECTION
+
+
+def test_reply_to_the_persons_mail_is_read_whoever_sends_it(ruleset: Ruleset) -> None:
+    """Item 5: a controller's reply to the person's own mail (In-Reply-To) is classified even from an address
+    that looks like no team; such a sender needs strong evidence, so a weak redirect is not answered."""
+    strong = replace(
+        _msg("We have deleted your personal data from our systems."),
+        sender=Address("Maria Rossi", "maria.rossi@examplebank.example"),
+        in_reply_to="<request@example.org>",
+    )
+    assert classify(strong, ruleset).gate == ""
+    assert classify(strong, ruleset).category == Category.ACCEPTANCE
+    assert classify(replace(strong, in_reply_to=""), ruleset).gate == "gate-not-a-platform"
+    weak = replace(strong, new_text="To manage your data, please write to dpo@example.com.")
+    assert not classify(weak, ruleset).category.gets_reply
+
+
+def test_notification_keyword_does_not_outweigh_a_decision_in_a_reply(ruleset: Ruleset) -> None:
+    """Item 5: in a reply to the person's mail, "newsletter" only tying with a decision does not make it
+    unrelated; the same words in a message that replies to nothing stay unrelated."""
+    text = "Done! You will no longer receive our newsletter, and your data will not be used for advertising."
+    reply = replace(_msg(text, sender="info@gym.example"), in_reply_to="<request@example.org>")
+    assert classify(reply, ruleset).category == Category.ACCEPTANCE
+    notice = replace(reply, in_reply_to="", references=(), subject="Your newsletter settings")
+    assert classify(notice, ruleset).category == Category.UNRELATED
+
+
+def test_replies_from_people_who_are_not_the_controller_get_no_reply(ruleset: Ruleset) -> None:
+    """Item 5: a colleague discussing what a controller "should reply", or a mailing that only reminds the person
+    they can manage their data, is never answered, even when it replies to the person's mail."""
+    colleague = replace(
+        _msg("Secondo me il titolare dovrebbe rispondere che i dati sono stati cancellati."),
+        sender=Address("Marco Bianchi", "marco.bianchi@studio.example"),
+        in_reply_to="<q@example.org>",
+    )
+    assert not classify(colleague, ruleset).category.gets_reply
+    mailing = replace(
+        _msg("Recuerda que puedes gestionar tus datos y preferencias desde tu cuenta en cualquier momento."),
+        sender=Address("Novedades", "novedades@libreria.example"),
+        in_reply_to="<q@example.org>",
+    )
+    assert not classify(mailing, ruleset).category.gets_reply
+
+
+def test_out_of_office_is_a_receipt(ruleset: Ruleset) -> None:
+    """An out-of-office auto-reply from the privacy contact decides nothing: a receipt, never a reply."""
+    text = "I am out of the office until 3 December with limited access to email."
+    assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
