@@ -108,6 +108,30 @@ def controller_for(domain: str, ruleset: Ruleset) -> str:
     return platform.id if platform else registrable_domain(domain)
 
 
+def speaks_for(
+    domain: str, controller: str, ruleset: Ruleset, controllers: Mapping[str, ControllerSettings] | None = None
+) -> bool:
+    """True when mail from `domain` comes from `controller` (a case's): its own registrable domain or
+    platform, another platform of the same legal entity (Facebook, Instagram and Meta are one
+    controller), or a domain given for it in `[controllers.<id>] domains`. Anyone else writing in a
+    case's thread is a stranger, whatever the thread says."""
+    domain = domain.lower().rstrip(".")
+    if not domain:
+        return False
+    if controller_for(domain, ruleset) == controller:
+        return True
+    own, theirs = ruleset.platform(controller), ruleset.platform_for(domain)
+    if own is not None and theirs is not None and legal_entity(own) == legal_entity(theirs):
+        return True
+    entry = (controllers or {}).get(controller)
+    return entry is not None and any(domain == d or domain.endswith("." + d) for d in entry.domains)
+
+
+def legal_entity(platform: Platform) -> str:
+    """The company behind a platform: its name without the product in brackets."""
+    return platform.name.split(" (", 1)[0].strip().casefold()
+
+
 def message_day(message: Message) -> date | None:
     """The date of a message from its Date header, if readable."""
     try:

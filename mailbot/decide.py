@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -70,6 +70,8 @@ class CaseState:
     # The identifier configured for the controller ([identity.accounts]); "" when none is.
     account: str = ""
     sent_before: bool = False
+    # The controller whose case's thread the message is in, when its sender does not speak for it.
+    stranger_of: str = ""
     controller_domains: tuple[str, ...] = ()
     sends_today_all: int = 0
     sends_today_by_recipient: Mapping[str, int] = field(default_factory=dict)
@@ -121,9 +123,12 @@ def _send_refusal(
     message: Message, to: str, platform: Platform | None, policy: Policy, case: CaseState, check: Verification
 ) -> str:
     """Why this reply must not go out by itself ("" when it may): the no-relay rules."""
-    if check.check is not SenderCheck.VERIFIED and not (
-        policy.allow_unverified_send and check.check is SenderCheck.UNVERIFIED
-    ):
+    # Without the server pinned, the topmost Authentication-Results may be the sender's own forgery:
+    # a pass then counts no more than no result at all.
+    trusted = check.check is SenderCheck.VERIFIED and bool(policy.authserv_id)
+    if not trusted and not (policy.allow_unverified_send and check.check is not SenderCheck.FAILED):
+        if check.check is SenderCheck.VERIFIED:
+            return "sender not verified: [imap] authserv_id is not set, so its authentication results could be forged"
         return f"sender not verified ({check.reason})"
     why = automatic(message)
     if why:
@@ -195,6 +200,15 @@ def _reply(
     check = verification(message, policy)
     if check.check is SenderCheck.FAILED:
         return Action(ActionKind.HOLD, f"sender failed verification: {check.reason}", language=lang)
+    if case.stranger_of:
+        # Writing in a case's thread makes no one its controller: never an answer (and what it would
+        # quote back: the person's statement, the account) to whoever replies to the person's mail.
+        who = message.sender.email if message.sender else "the sender"
+        return Action(
+            ActionKind.HOLD,
+            f"{who} does not write for {case.stranger_of}, whose case this thread is: not answered",
+            language=lang,
+        )
     if verdict.category is Category.UNKNOWN:
         return Action(ActionKind.HOLD, "no rule was confident: left for you to read", language=lang)
     if verdict.category is Category.ACKNOWLEDGEMENT and verdict.variant != "extension_no_reasons":
@@ -257,14 +271,18 @@ def thread_key(message: Message) -> str:
     return (message.references[0] if message.references else "") or message.in_reply_to or message.message_id
 
 
-def superseded(batch: Iterable[tuple[int, Message, Verdict]]) -> set[int]:
+def superseded(
+    batch: Iterable[tuple[int, Message, Verdict]], controller: Callable[[Message], str] | None = None
+) -> set[int]:
     """Of the messages that arrived together, the UIDs of reply-worthy ones with a newer reply-worthy
-    message in the same thread (by Date, then UID): only the newest of a thread is answered."""
-    newest: dict[str, tuple[tuple[date, int], int]] = {}
+    message in the same thread from the same controller (by Date, then UID): only the newest of a
+    thread is answered. `controller` names who a message comes from, so that someone else writing
+    into the thread never silences the controller's own message."""
+    newest: dict[tuple[str, str], tuple[tuple[date, int], int]] = {}
     replyable = [(uid, m) for uid, m, v in batch if v.category.gets_reply]
     for uid, message in replyable:
         order = (message_date(message) or date.min, uid)
-        key = thread_key(message)
+        key = (thread_key(message), controller(message) if controller else "")
         if key not in newest or order > newest[key][0]:
             newest[key] = (order, uid)
     keep = {uid for _, uid in newest.values()}

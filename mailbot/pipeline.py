@@ -318,7 +318,7 @@ class Pipeline:
         for uid in sorted(unanswered):
             # Recorded as failed, so that it is fetched again next time rather than passed over.
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
-        newer = superseded(parsed)
+        newer = superseded(parsed, self._controller_of)
         unfinished: list[int] = []
         self.delivery.start_batch()
         try:
@@ -343,12 +343,29 @@ class Pipeline:
 
     # --- one message ---------------------------------------------------------------------------
 
-    def _case(self, message: Message, verdict: Verdict) -> CaseRow | None:
+    def _controller_of(self, message: Message) -> str:
+        """Who a message comes from, as a case names its controller (one name for a company's platforms)."""
+        domain = message.sender.domain if message.sender else ""
+        platform = self.ruleset.platform_for(domain)
+        return cases.legal_entity(platform) if platform else cases.controller_for(domain, self.ruleset)
+
+    def _thread_case(self, message: Message) -> tuple[CaseRow | None, str]:
+        """The case whose thread the message is in, when its sender speaks for that case's controller;
+        else (None, the controller) for a stranger writing in the thread, or (None, "") for no thread."""
+        case = self.store.case_for_thread(cases.thread_ids(message))
+        if case is None:
+            return None, ""
+        domain = message.sender.domain if message.sender else ""
+        if cases.speaks_for(domain, case.controller, self.ruleset, self.settings.controllers):
+            return case, ""
+        return None, case.controller
+
+    def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
         """File a controller's message into its case (by thread, else the controller's open case), opening one
-        for a platform's first message when no request is known."""
+        for a platform's first message when no request is known. A stranger's message in a case's thread
+        (`by_thread` None) is filed only among its own sender's cases: it never changes another's."""
         received = message_date(message) or self.now().date()
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
-        by_thread = self.store.case_for_thread(cases.thread_ids(message))
         case = cases.pick_case(
             by_thread,
             self.store.controller_cases(controller) if controller else [],
@@ -505,8 +522,10 @@ class Pipeline:
     def _process(
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
-        case = self._case(message, verdict)
-        action = decide(message, verdict, self.ruleset, self.policy(), self._state(message, verdict, case, superseded))
+        by_thread, stranger_of = self._thread_case(message)
+        case = self._case(message, verdict, by_thread)
+        state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None

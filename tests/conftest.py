@@ -109,8 +109,8 @@ def write_config(
         f'[identity]\n{identity}language = "en"\n'
         f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\nusername = "{server.user}"\n'
         'password_env = "MAILBOT_TEST_PASSWORD"\n'
-        f"{imap}"
-        f"{smtp}"
+        f"{imap}" + ("" if "authserv_id" in imap or mode != "send" else 'authserv_id = "mx.test.example"\n') + f"{smtp}"
+        # Send mode needs the server pinned whose results count: the one the tests' mail names.
         f'[reply]\nmode = "{mode}"\n{reply}'
         f'[state]\npath = "{path.parent / "state.sqlite3"}"\n'
     )

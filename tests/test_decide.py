@@ -17,7 +17,7 @@ MX = "mx.home.example"
 PASS = f"{MX}; dkim=pass header.d=facebook.com; dmarc=pass header.from=facebook.com"
 TODAY = date(2025, 6, 20)
 DRAFT = Policy(person="ada@example.org")
-SEND = Policy(mode="send", person="ada@example.org")
+SEND = Policy(mode="send", person="ada@example.org", authserv_id=MX)
 KNOWN = CaseState(known=True, sent_before=True, today=TODAY)
 
 

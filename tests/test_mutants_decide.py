@@ -34,7 +34,7 @@ def _verdict(category: Category = Category.REQUEST_INFO, platform: str = "facebo
     return replace(Verdict(category, platform, "en", 0.9, "asks-which-processing"), **kw)  # type: ignore[arg-type]
 
 
-SEND = Policy(mode="send", person="ada@example.org")
+SEND = Policy(mode="send", person="ada@example.org", authserv_id=MX)
 DRAFT = Policy(person="ada@example.org")
 KNOWN = CaseState(known=True, sent_before=True)
 

@@ -33,7 +33,7 @@ def _verdict(platform: str = "facebook", category: Category = Category.REQUEST_I
     return Verdict(category, platform, "en", 0.9, "asks-which-processing")
 
 
-SEND = Policy(mode="send", authserv_id="")
+SEND = Policy(mode="send", authserv_id=SERVER)
 
 
 # --- Authentication-Results ------------------------------------------------------------------------
