@@ -476,7 +476,19 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         controller_accounts=_frozen_map(identity_t.data.get("accounts", {})),
         controllers=_frozen_map(_controllers(data.get("controllers", {}), where)),
         max_age_days=_Table("scan", data.get("scan", {}), where).count("max_age_days", DEFAULTS.max_age_days),
+        warnings=_warnings(reply, imap),
     )
+
+
+def _warnings(reply: ReplySettings, imap: ImapSettings | None) -> tuple[str, ...]:
+    """What is allowed but does not do what the person may think."""
+    if reply.mode == "send" and not (imap and imap.authserv_id):
+        return (
+            '[reply] mode = "send" without [imap] authserv_id: every reply stays a draft, since any sender '
+            "could write the authentication results mailbot would trust (set it to your server's name, "
+            "the first word of the Authentication-Results your server adds)",
+        )
+    return ()
 
 
 def _controllers(data: Mapping[str, Any], where: str) -> dict[str, ControllerSettings]:
@@ -540,7 +552,8 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
     check_schema(data, str(path))
     accounts = data.get("accounts")
     if accounts is None:
-        return [replace(parse_config(data, str(path), environ), source=path, warnings=warnings)]
+        settings = parse_config(data, str(path), environ)
+        return [replace(settings, source=path, warnings=warnings + settings.warnings)]
     if not isinstance(accounts, list) or not accounts or not all(isinstance(a, dict) for a in accounts):
         raise ConfigError(f"{path}: 'accounts' must be one or more [[accounts]] tables")
     base = {k: v for k, v in data.items() if k != "accounts"}
@@ -564,7 +577,7 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
             state["path"] = str(default_state_path(environ).with_name(f"{name}.sqlite3"))
         merged["state"] = state
         settings = parse_config(merged, f"{path} [accounts {name!r}]", environ)
-        out.append(replace(settings, name=name, source=path, warnings=warnings))
+        out.append(replace(settings, name=name, source=path, warnings=warnings + settings.warnings))
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: two [[accounts]] have the same name")
@@ -596,7 +609,8 @@ password_env = "MAILBOT_IMAP_PASSWORD"
 # ca_file = "/path/to/ca.pem"  # trust this CA in addition to the system's
 # drafts = "Drafts"            # found by SPECIAL-USE when unset
 # sent = "Sent"
-# authserv_id = "mx.example.org"  # trust only Authentication-Results your own server writes
+# authserv_id = "mx.example.org"  # trust only Authentication-Results your own server writes;
+#                                  # needed for [reply] mode = "send" (else every reply stays a draft)
 
 [smtp]
 host = "smtp.example.org"

@@ -147,3 +147,16 @@ def test_every_key_of_the_starter_configuration_is_in_the_schema() -> None:
     check_schema(document, "starter")
     assert set(document) <= set(SCHEMA)
     assert {"scan", "controllers"} <= set(document)
+
+
+def test_send_mode_without_a_pinned_server_warns_that_replies_stay_drafts() -> None:
+    """mode = "send" with no [imap] authserv_id is allowed, but says that nothing will be sent by itself."""
+    smtp = '[smtp]\nhost = "s"\nusername = "u"\npassword_env = "P"\n'
+    loose = load('[imap]\nhost = "h"\nusername = "u"\npassword_env = "P"\n[reply]\nmode = "send"\n' + smtp)
+    assert any("authserv_id" in w and "stays a draft" in w for w in loose.warnings)
+    pinned = load(
+        '[imap]\nhost = "h"\nusername = "u"\npassword_env = "P"\nauthserv_id = "mx.example.org"\n[reply]\nmode = "send"\n'
+        + smtp
+    )
+    assert pinned.warnings == ()
+    assert load('[reply]\nmode = "draft"\n').warnings == ()

@@ -173,3 +173,28 @@ def test_stranger_replying_to_the_persons_request_gets_nothing_and_closes_nothin
     assert cases.exit_code == 0, cases.output
     assert '"status": "closed"' not in cases.stdout
     assert "acceptance" not in cases.stdout
+
+
+def test_a_strangers_newer_message_does_not_supersede_the_controllers() -> None:
+    """Only the newest message of a thread from the same controller is answered: a stranger's later
+    message in the thread leaves the controller's own message to be answered."""
+    from mailbot.decide import superseded
+
+    def message(sender: str, msgid: str, day: int) -> bytes:
+        return (
+            f"From: {sender}\r\nTo: ada@example.org\r\nSubject: Re: Objection\r\nMessage-ID: {msgid}\r\n"
+            f"In-Reply-To: <req1@example.org>\r\nDate: {day:02d} Jun 2025 10:00:00 +0000\r\n\r\nWhich processing?\r\n"
+        ).encode()
+
+    verdict = Verdict(Category.REQUEST_INFO, "none", "en", 0.95, "asks-which-processing")
+    batch = [
+        (1, parse(message("privacy@shop.example", "<a@shop.example>", 10)), verdict),
+        (2, parse(message("privacy@evil.example", "<b@evil.example>", 11)), verdict),
+        (3, parse(message("dpo@shop.example", "<c@shop.example>", 9)), verdict),
+    ]
+
+    def by_domain(m: object) -> str:
+        return m.sender.domain  # type: ignore[attr-defined,no-any-return]
+
+    assert superseded(batch, by_domain) == {3}
+    assert superseded(batch) == {1, 3}  # without knowing who writes, the thread's newest wins
