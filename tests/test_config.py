@@ -155,7 +155,8 @@ def test_send_mode_without_a_pinned_server_warns_that_replies_stay_drafts() -> N
     loose = load('[imap]\nhost = "h"\nusername = "u"\npassword_env = "P"\n[reply]\nmode = "send"\n' + smtp)
     assert any("authserv_id" in w and "stays a draft" in w for w in loose.warnings)
     pinned = load(
-        '[imap]\nhost = "h"\nusername = "u"\npassword_env = "P"\nauthserv_id = "mx.example.org"\n[reply]\nmode = "send"\n'
+        '[imap]\nhost = "h"\nusername = "u"\npassword_env = "P"\nauthserv_id = "mx.example.org"\n'
+        + '[reply]\nmode = "send"\n'
         + smtp
     )
     assert pinned.warnings == ()
