@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -95,6 +96,21 @@ def test_message_day_and_time() -> None:
     for header in ("", "not a date"):
         assert cases.message_day(_mail("Hello", date_header=header)) is None
         assert cases.message_time(_mail("Hello", date_header=header)) is None
+
+
+def test_message_time_does_not_depend_on_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Date without zone is UTC and a zoned one is converted to UTC, on a machine five hours behind too."""
+    monkeypatch.setenv("TZ", "XYZ+05")  # a POSIX zone string: no tz database needed
+    time.tzset()
+    try:
+        naive = cases.message_time(_mail("Hello", date_header="Thu, 17 Apr 2025 01:30:00 -0000"))
+        zoned = cases.message_time(_mail("Hello", date_header="Thu, 17 Apr 2025 01:30:00 +0200"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert naive is not None
+    assert zoned is not None
+    assert (naive.isoformat(), zoned.isoformat()) == ("2025-04-17T01:30:00+00:00", "2025-04-16T23:30:00+00:00")
 
 
 def test_registrable_domain_is_lower_case_without_the_root_dot() -> None:
@@ -252,6 +268,9 @@ def test_new_case_for_dates_from_the_quoted_request(ruleset: Ruleset) -> None:
     assert quoted == NewCase("examplebank.example", "none", date(2025, 4, 17), BASIS_QUOTED, "<t@x>", "Right of access")
     anyone = cases.new_case_for(message, received=date(2025, 5, 2), rules=ruleset.requests, **kw)  # type: ignore[arg-type]
     assert anyone.request_date == date(2025, 4, 10)
+    future_only = _mail("On 1 Jan 2030, Ada <ada@example.org> wrote:\n> later\n")
+    later = cases.new_case_for(future_only, received=date(2025, 5, 2), rules=ruleset.requests, own=[ADA], **kw)  # type: ignore[arg-type]
+    assert (later.request_date, later.basis) == (date(2025, 5, 2), BASIS_CONTROLLER)  # a quote after it is no request
     unknown = cases.new_case_for(message, received=date(2025, 5, 2), rules=None, **kw)  # type: ignore[arg-type]
     assert unknown == NewCase("examplebank.example", "none", date(2025, 5, 2), BASIS_CONTROLLER, "<t@x>", "Right of access")
 

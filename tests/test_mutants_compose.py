@@ -221,13 +221,31 @@ def test_a_name_that_looks_encoded_is_shown_literally(probes: Path) -> None:
 
 
 def test_a_long_name_is_folded_within_the_line_limit(probes: Path) -> None:
-    """The header's name counts towards the first line: no line is longer than 78 characters."""
+    """The header's name counts towards the first line: no line is longer than 76 characters (RFC 2047)."""
     name = "Zoë Ünicode-Lovelace Bartholomew-Smith Fitzwilliam von Ärmelkanal und Übersee"
     headers = _headers(_compose(probes, identity=Identity(name, "ada@example.org")))
     assert headers[0].startswith("From: =?utf-8?q?Zo=C3=AB_")
-    assert max(len(line) for line in headers) <= 78
+    assert max(len(line) for line in headers) <= 76  # RFC 2047: a line with encoded words
     value = " ".join(h.strip() for h in headers[:2]).removeprefix("From: ").removesuffix(" <ada@example.org>")
     assert str(email.header.make_header(email.header.decode_header(value))) == name
+
+
+def test_a_long_subject_outside_ascii_is_folded_within_the_line_limit(probes: Path) -> None:
+    """Every line of an encoded Subject is at most 76 characters (RFC 2047), and it decodes to "Re: " and the subject."""
+    subject = "Datenlöschung " * 12
+    headers = _headers(_compose(probes, message=_mail(subject=subject)))
+    start = next(i for i, h in enumerate(headers) if h.startswith("Subject: "))
+    folded = [headers[start], *(h for h in headers[start + 1 :] if h.startswith(" "))]
+    assert len(folded) > 1
+    assert max(len(line) for line in folded) <= 76
+    value = " ".join(h.strip() for h in folded).removeprefix("Subject: ")
+    assert str(email.header.make_header(email.header.decode_header(value))) == "Re: " + subject.strip()
+
+
+def test_message_id_domain_is_after_the_last_at(probes: Path) -> None:
+    """An identity address whose quoted local part holds an "@" still gets its own domain."""
+    reply = _compose(probes, identity=Identity("Ada", '"ada@home"@example.org'))
+    assert reply.message_id.endswith("@example.org>")
 
 
 def test_compose_errors_say_what_is_missing(probes: Path) -> None:
@@ -450,6 +468,7 @@ X35, Y35 = "x" * 35, "y" * 35
     [
         ("a", "a\n"),
         ("Ticket ABX", "Ticket ABX\n"),  # the end is cut of newlines only
+        ("Ada\u00a0", "Ada\u00a0\n"),  # a no-break space is text, not a soft break
         ("> quoted  \n> more", "> quoted\n> more\n"),  # quote lines lose trailing spaces (no soft break)
         (" indented", "  indented\n"),  # space-stuffed
         (f"{'x' * 70} > y", f"{'x' * 70} \n > y\n"),  # a wrapped line starting with ">" is stuffed
