@@ -76,6 +76,7 @@ def test_month_names_without_accents(text: str, day: date) -> None:
         ("On 4/17/2025 Ada wrote", date(2025, 4, 17)),  # only month/day makes a date
         ("On 4/5/2025 Ada wrote", date(2025, 5, 4)),  # both do: day first, as Europe writes it
         ("On 31/31/2025 Ada wrote", None),
+        ("Am 17.04.0100 schrieb Ada", date(100, 4, 17)),  # four digits are the year as written
     ],
 )
 def test_numeric_dates(text: str, day: date | None) -> None:
