@@ -139,7 +139,9 @@ def test_request_from_sent_records_every_field(ruleset: Ruleset) -> None:
     )
 
 
-@pytest.mark.parametrize("thread", ["In-Reply-To: <x@examplebank.example>\r\n", "References: <x@examplebank.example>\r\n"])
+@pytest.mark.parametrize(
+    "thread", ["In-Reply-To: <x@examplebank.example>\r\n", "References: <x@examplebank.example>\r\n"]
+)
 def test_a_replys_subject_is_not_a_request(ruleset: Ruleset, thread: str) -> None:
     """In a reply (In-Reply-To or References alone) the thread's subject "Right of access" asks for nothing."""
     assert cases.request_from_sent(_mail("Thank you.", extra=thread), ruleset, [ADA]) is None
@@ -198,11 +200,18 @@ def test_extension_fields_exactly(ruleset: Ruleset) -> None:
     ("fields", "text"),
     [
         ({}, "one month from 2025-04-17, the request in your sent mail (Art. 12(3))"),
-        ({"due_basis": BASIS_MANUAL}, "one month from 2025-04-17, the request entered with 'mailbot case open' (Art. 12(3))"),
-        ({"due_basis": BASIS_QUOTED}, "one month from 2025-04-17, the request quoted in the controller's message (Art. 12(3))"),
+        (
+            {"due_basis": BASIS_MANUAL},
+            "one month from 2025-04-17, the request entered with 'mailbot case open' (Art. 12(3))",
+        ),
+        (
+            {"due_basis": BASIS_QUOTED},
+            "one month from 2025-04-17, the request quoted in the controller's message (Art. 12(3))",
+        ),
         (
             {"due_basis": "", "request_date": "", "opened": "2025-04-20"},
-            "one month from 2025-04-20, the controller's first message (the request's own date is unknown) (Art. 12(3))",
+            "one month from 2025-04-20, the controller's first message (the request's own date is unknown)"
+            " (Art. 12(3))",
         ),
         (
             {"extended": True, "extension_note": "extended by the controller on 2025-05-02 (Art. 12(3))"},
@@ -273,7 +282,9 @@ def test_new_case_for_dates_from_the_quoted_request(ruleset: Ruleset) -> None:
     later = cases.new_case_for(future_only, received=date(2025, 5, 2), rules=ruleset.requests, own=[ADA], **kw)  # type: ignore[arg-type]
     assert (later.request_date, later.basis) == (date(2025, 5, 2), BASIS_CONTROLLER)  # a quote after it is no request
     unknown = cases.new_case_for(message, received=date(2025, 5, 2), rules=None, **kw)  # type: ignore[arg-type]
-    assert unknown == NewCase("examplebank.example", "none", date(2025, 5, 2), BASIS_CONTROLLER, "<t@x>", "Right of access")
+    assert unknown == NewCase(
+        "examplebank.example", "none", date(2025, 5, 2), BASIS_CONTROLLER, "<t@x>", "Right of access"
+    )
 
 
 TODAY = date(2025, 6, 1)
@@ -283,15 +294,29 @@ TODAY = date(2025, 6, 1)
     ("received", "answered", "first_scan", "max_age", "expected"),
     [
         (TODAY, True, False, 0, "you already answered it (a later message of yours is in Sent)"),
-        (TODAY - timedelta(days=31), False, True, 30, "older than 30 days on the first scan: filed into its case, not answered"),
+        (
+            TODAY - timedelta(days=31),
+            False,
+            True,
+            30,
+            "older than 30 days on the first scan: filed into its case, not answered",
+        ),
         (TODAY - timedelta(days=30), False, True, 30, None),  # exactly the limit: still answered
-        (TODAY - timedelta(days=2), False, True, 1, "older than 1 days on the first scan: filed into its case, not answered"),
+        (
+            TODAY - timedelta(days=2),
+            False,
+            True,
+            1,
+            "older than 1 days on the first scan: filed into its case, not answered",
+        ),
         (TODAY - timedelta(days=400), False, True, 0, None),  # 0: no limit
         (TODAY - timedelta(days=400), False, False, 30, None),  # only the first scan
         (None, False, True, 30, None),  # no date: answered
     ],
 )
-def test_not_to_answer(received: date | None, answered: bool, first_scan: bool, max_age: int, expected: str | None) -> None:
+def test_not_to_answer(
+    received: date | None, answered: bool, first_scan: bool, max_age: int, expected: str | None
+) -> None:
     """Why a reply-worthy message gets no draft, word for word, and where the age limit falls."""
     got = cases.not_to_answer(received, TODAY, answered=answered, first_scan=first_scan, max_age_days=max_age)
     assert got == expected

@@ -52,9 +52,7 @@ def _mail(
     body: str = "Line one\nLine two",
     extra: str = "",
 ) -> Message:
-    head = "".join(
-        f"{k}: {v}\r\n" for k, v in (("From", sender), ("Message-ID", msgid), ("Date", when)) if v
-    )
+    head = "".join(f"{k}: {v}\r\n" for k, v in (("From", sender), ("Message-ID", msgid), ("Date", when)) if v)
     raw = f"{head}To: ada@example.org\r\nSubject: {subject}\r\n{extra}\r\n{body}\r\n"
     return parse(raw.encode())
 
@@ -81,7 +79,14 @@ def _compose(
     action = Action(ActionKind.REPLY, "test", template=f"probe.{lang}", language=lang, to=str(kw.pop("to", "")))
     verdict = Verdict(Category.REQUEST_INFO, "facebook", lang, 0.9, "asks-which-processing")
     return compose(
-        action, message or _mail(), verdict, identity, platform, now=NOW, templates=probes, **kw  # type: ignore[arg-type]
+        action,
+        message or _mail(),
+        verdict,
+        identity,
+        platform,
+        now=NOW,
+        templates=probes,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -144,7 +149,11 @@ def test_compose_uses_the_authorities_given(probes: Path, ruleset: Ruleset) -> N
 def test_compose_without_platform_names_the_competent_authority(probes: Path) -> None:
     """No platform: no name, the competent supervisory authority."""
     lines = _lines(_compose(probes, platform=None))
-    assert (lines["platform"], lines["authority"], lines["name"]) == ("", "with the competent supervisory authority", "")
+    assert (lines["platform"], lines["authority"], lines["name"]) == (
+        "",
+        "with the competent supervisory authority",
+        "",
+    )
 
 
 def test_a_language_without_phrases_gets_english_ones(probes: Path) -> None:
@@ -171,7 +180,7 @@ def test_quote_of_a_message_without_sender_or_readable_date(probes: Path) -> Non
 
 
 def test_header_block_exactly(probes: Path) -> None:
-    """Names as RFC 5322 writes them, threading, Auto-Submitted, format=flowed; the Message-ID at the identity's domain."""
+    """Names as RFC 5322 writes them, threading, Auto-Submitted, format=flowed; the Message-ID at the identity's."""
     reply = _compose(probes, options=ReplyOptions(auto_submitted=True))
     assert reply.message_id.startswith("<mailbot.")
     assert reply.message_id.endswith("@example.org>")
@@ -232,7 +241,7 @@ def test_a_long_name_is_folded_within_the_line_limit(probes: Path) -> None:
 
 
 def test_a_long_subject_outside_ascii_is_folded_within_the_line_limit(probes: Path) -> None:
-    """Every line of an encoded Subject is at most 76 characters (RFC 2047), and it decodes to "Re: " and the subject."""
+    """Every line of an encoded Subject is at most 76 characters (RFC 2047); it decodes to "Re: " and the subject."""
     subject = "Datenlöschung " * 12
     headers = _headers(_compose(probes, message=_mail(subject=subject)))
     start = next(i for i, h in enumerate(headers) if h.startswith("Subject: "))
@@ -443,10 +452,15 @@ def test_format_date_outside_the_five_languages_is_british_english() -> None:
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("2 febbraio", "il 2 febbraio"), ("8 marzo", "l'8 marzo"), ("11 aprile", "l'11 aprile"), ("1º maggio", "il 1º maggio")],
+    [
+        ("2 febbraio", "il 2 febbraio"),
+        ("8 marzo", "l'8 marzo"),
+        ("11 aprile", "l'11 aprile"),
+        ("1º maggio", "il 1º maggio"),
+    ],
 )
 def test_italian_article(written: str, expected: str) -> None:
-    """"l'" before 8 and 11 (otto, undici), "il" otherwise."""
+    """ "l'" before 8 and 11 (otto, undici), "il" otherwise."""
     assert italian_article(written) == expected
 
 
