@@ -260,7 +260,9 @@ def quoted_request_date(
             day = find_date(m["head"])
             if day is None or (before is not None and day > before):
                 continue
-            found.append((any(a in m.group(0) for a in mine), day))
+            # The whole attribution line: German puts the sender after the verb ("… schrieb Ada <ada@…>:").
+            line = m.group(0) + low[m.end() :].partition("\n")[0]
+            found.append((any(a in line for a in mine), day))
     named = [d for is_mine, d in found if is_mine]
     dates = named or [d for _, d in found]
     return min(dates) if dates else None

@@ -331,7 +331,7 @@ def _wrap_paragraph(paragraph: str) -> list[str]:
     out: list[str] = []
     for line in lines:
         wrapped = textwrap.wrap(line, width=WIDTH - 1, break_long_words=False, break_on_hyphens=False)
-        out += [w + " " for w in wrapped[:-1]] + wrapped[-1:]
+        out += [w + " " for w in wrapped[:-1]] + (wrapped[-1:] or [""])  # an empty line stays
     return out
 
 
