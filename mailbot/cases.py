@@ -112,9 +112,9 @@ def speaks_for(
     domain: str, controller: str, ruleset: Ruleset, controllers: Mapping[str, ControllerSettings] | None = None
 ) -> bool:
     """True when mail from `domain` comes from `controller` (a case's): its own registrable domain or
-    platform, another platform of the same legal entity (Facebook, Instagram and Meta are one
-    controller), or a domain given for it in `[controllers.<id>] domains`. Anyone else writing in a
-    case's thread is a stranger, whatever the thread says."""
+    platform, another platform of its company (`group` in rules/: Meta's privacy team writes for
+    Facebook, Instagram and WhatsApp), or a domain given for it in `[controllers.<id>] domains`.
+    Anyone else writing in a case's thread is a stranger, whatever the thread says."""
     domain = domain.lower().rstrip(".")
     if not domain:
         return False
@@ -128,8 +128,9 @@ def speaks_for(
 
 
 def legal_entity(platform: Platform) -> str:
-    """The company behind a platform: its name without the product in brackets."""
-    return platform.name.split(" (", 1)[0].strip().casefold()
+    """The company behind a platform: its group in rules/ (Meta's platforms, WhatsApp included), else its
+    name without the product in brackets."""
+    return platform.group or platform.name.split(" (", 1)[0].strip().casefold()
 
 
 def message_day(message: Message) -> date | None:

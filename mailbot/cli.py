@@ -15,17 +15,15 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, TypeVar, cast
 
 import click
 
 from mailbot import __version__, learn, logs
 from mailbot import cases as case_clock
 from mailbot.classify import classify
-from mailbot.compose import ReplyOptions, compose
 from mailbot.config import (
     MODES,
-    PLACEHOLDER_IDENTITY,
     STARTER,
     Settings,
     default_config_path,
@@ -33,11 +31,11 @@ from mailbot.config import (
     load_accounts,
     load_config,
 )
-from mailbot.decide import SUPPORTED_LANGUAGES, Policy, decide
+from mailbot.decide import SUPPORTED_LANGUAGES
 from mailbot.errors import MailbotError, MailboxError, MessageFileError
 from mailbot.mailboxes import Mailbox
 from mailbot.mailboxes.imap import ImapMailbox
-from mailbot.models import ActionKind, Verdict
+from mailbot.models import Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Exemplar, Ruleset, bundled_rules
@@ -313,6 +311,13 @@ def _settings(config: Path | None, *, required: bool) -> Settings | None:
     return settings
 
 
+class _NoMailbox:
+    """The mailbox of a preview: it is never read or written."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise MailboxError(f"a preview touches no mailbox ({name})")
+
+
 def _learned(settings: Settings | None) -> tuple[Exemplar, ...]:
     """The person's lessons for the account's state (none before any was taught)."""
     return learn.exemplars_for(settings.state_path if settings else default_state_path())
@@ -334,41 +339,26 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
       mailbot reply --lang de message.eml > reply.eml
     """
     settings = _settings(config, required=False)
-    ruleset = _rules()
     message = parse(read_message_file(file))
-    identity = settings.identity if settings else PLACEHOLDER_IDENTITY
     if settings is None:
         click.echo(
             "mailbot: note: no configuration found; writing for a placeholder identity "
             "(create one with 'mailbot init')",
             err=True,
         )
-    own = frozenset({identity.email.lower()}) if settings else frozenset()
-    verdict = classify(message, ruleset, own_addresses=own, learned=_learned(settings))
-    authserv = settings.imap.authserv_id if settings and settings.imap else ""
-    policy = Policy(mode="draft", default_language=identity.language, authserv_id=authserv, person=identity.email)
-    action = decide(message, verdict, ruleset, policy, language=lang)
-    if action.kind is not ActionKind.REPLY:
+    # The very path of a scan, on a copy of the state (dry-run): the same case, clock, account and reply.
+    state_path = settings.state_path if settings else default_state_path()
+    store = Store(state_path) if state_path.exists() else Store(":memory:")
+    try:
+        pipeline = Pipeline(
+            pipeline_settings(settings, mode="dry-run", progress=False), _rules(), store, cast(Mailbox, _NoMailbox())
+        )
+        verdict, action, reply = pipeline.preview(message, language=lang)
+    finally:
+        store.close()
+    if reply is None:
         click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
         return
-    reply_settings = settings.reply if settings else None
-    options = ReplyOptions(
-        statement=identity.statement,
-        objection=settings.objection if settings else "",
-        ask_erasure=bool(reply_settings and reply_settings.ask_erasure),
-        quote_original=reply_settings.quote_original if reply_settings else True,
-        sent_from_account=identity.sent_from_account,
-    )
-    reply = compose(
-        action,
-        message,
-        verdict,
-        identity,
-        ruleset.platform(verdict.platform),
-        now=datetime.now(UTC),
-        options=options,
-        form_url=action.form or None,
-    )
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 
 

@@ -343,6 +343,22 @@ class Pipeline:
 
     # --- one message ---------------------------------------------------------------------------
 
+    def preview(self, message: Message, *, language: str | None = None) -> tuple[Verdict, Action, Reply | None]:
+        """What a scan would decide for this one message, and the reply it would write, from what the
+        state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
+        the pipeline a copy of the state (dry-run mode makes one)."""
+        known = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        verdict = classify(
+            message, self.ruleset, own_addresses=self.own, known_thread=known is not None, learned=self.learned
+        )
+        by_thread, stranger_of = self._thread_case(message)
+        case = self._case(message, verdict, by_thread)
+        state = replace(self._state(message, verdict, case, False), stranger_of=stranger_of)
+        action = decide(message, verdict, self.ruleset, self.policy(), state, language=language)
+        if action.kind is not ActionKind.REPLY:
+            return verdict, action, None
+        return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
+
     def _controller_of(self, message: Message) -> str:
         """Who a message comes from, as a case names its controller (one name for a company's platforms)."""
         domain = message.sender.domain if message.sender else ""

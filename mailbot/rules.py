@@ -34,6 +34,8 @@ class Platform:
     lead_authority: str = ""
     privacy_contact: str = ""
     privacy_form: str = ""
+    # Platforms of one group answer for each other (Meta's privacy team writes for WhatsApp too).
+    group: str = ""
 
     def owns(self, domain: str) -> bool:
         """True when the domain is one of the platform's or a subdomain of one."""
@@ -316,8 +318,15 @@ def load_platform(path: Path) -> Platform:
         languages=_strings(data.get("languages"), where, "languages") or LANGUAGES,
         privacy_senders=tuple(s.lower() for s in _strings(data.get("privacy_senders"), where, "privacy_senders")),
         privacy_team=_privacy_team(data.get("privacy_team"), where),
+        group=_group(data.get("group", ""), where),
         **_contact_fields(data, where),
     )
+
+
+def _group(value: Any, where: str) -> str:
+    if not isinstance(value, str) or (value and not _KEBAB.match(value)):
+        raise RulesError(f"{where}: 'group' must be a kebab-case string")
+    return value
 
 
 _TEAM_ENTRY = re.compile(r"^[a-z0-9*?._+-]{1,64}@(?:(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+)?$")

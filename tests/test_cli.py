@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import email.utils
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -365,3 +367,37 @@ def test_cases_proposes_the_complaint_after_a_refusal_or_an_expired_deadline(tmp
     assert rows[running.id]["complaint"] is None
     text = CliRunner().invoke(cli, ["cases", "--config", str(config)]).stdout
     assert f"complaint ready: mailbot complaint {refused.id}" in text
+
+
+def test_reply_prints_what_a_scan_would_draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mailbot reply FILE` writes the very reply a scan drafts for it: the same case, the clock from the
+    request the message quotes (not from the message's own date), the account configured for the controller."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    sample = Path(__file__).resolve().parent.parent / "samples" / "Maildir" / "new" / "1745000000.M1P1.sample"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+        '[identity.accounts]\nwhatsapp = "+39 000 0000000"\n[scan]\nmax_age_days = 0\n'
+        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
+    )
+    config.chmod(0o600)
+    runner = CliRunner()
+    printed = runner.invoke(cli, ["reply", "--config", str(config), str(sample)])
+    assert printed.exit_code == 0, printed.output
+    assert not (tmp_path / "state.sqlite3").exists()  # a preview writes no state
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    shutil.copy(sample, maildir / "new" / sample.name)
+    scanned = runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)])
+    assert scanned.exit_code == 0, scanned.output
+    (draft,) = (maildir / ".Drafts" / "cur").iterdir()
+    drafted = email.message_from_bytes(draft.read_bytes())
+    shown = email.message_from_string(printed.stdout)
+    assert shown.get_payload(decode=True) == drafted.get_payload(decode=True)
+    assert shown["Message-ID"] == drafted["Message-ID"]
+    body = " ".join(shown.get_payload(decode=True).decode().split())
+    assert "17 May 2025" in body  # one month from the quoted request of 17 April, not from 18 April
+    assert "+39 000 0000000" in body

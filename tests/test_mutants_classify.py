@@ -45,8 +45,7 @@ def _rule(
     conditional_blocks: bool = True,
     **kw: object,
 ) -> CategoryRule:
-    compiled = re.compile(pattern) if pattern else None
-    rule = CategoryRule(rule_id, category, "", weight, compiled, exemplars, negatable, conditional_blocks, "test")
+    rule = CategoryRule(rule_id, category, "", weight, pattern or "", exemplars, negatable, conditional_blocks, "test")
     return replace(rule, **kw)  # type: ignore[arg-type]
 
 
@@ -470,8 +469,7 @@ def test_a_cased_pattern_reads_the_original_case() -> None:
 
 
 def test_the_patterns_of_the_messages_language_are_tried() -> None:
-    italian = re.compile(r"\baccolta\b")
-    rule = _rule("accolta", A, r"\baccolta\b", by_language=(("it", italian), ("en", None)))
+    rule = _rule("accolta", A, r"\baccolta\b", language_sources=(("it", r"\baccolta\b"), ("en", "")))
     rs = _ruleset(rule)
     body = "La tua obiezione è stata accolta."
     assert [s.score for s in score_rules(_msg(body), rs, language="it")] == [0.8]
@@ -885,12 +883,11 @@ def test_only_sentences_near_an_exemplar_add_a_bank_score() -> None:
 
 
 def test_the_messages_language_picks_the_patterns_in_classify() -> None:
-    both = re.compile(r"\baccepted\b|\baccolta\b")
     rule = _rule(
         "granted",
         A,
-        both.pattern,
-        by_language=(("en", re.compile(r"\baccepted\b")), ("it", re.compile(r"\baccolta\b"))),
+        r"\baccepted\b|\baccolta\b",
+        language_sources=(("en", r"\baccepted\b"), ("it", r"\baccolta\b")),
     )
     rs = _ruleset(rule)
     body = "We have read your objection and we say it is accolta here."

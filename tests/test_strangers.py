@@ -32,7 +32,8 @@ ACCOUNT = "ada.private.shop@example.org"
         ("support.facebook.com", "facebook", True),
         ("meta.com", "facebook", True),  # the same legal entity: Meta Platforms Ireland Limited
         ("mail.instagram.com", "meta", True),
-        ("whatsapp.com", "facebook", False),  # WhatsApp Ireland is a controller of its own
+        ("whatsapp.com", "facebook", True),  # one group in rules/: Meta's privacy team writes for both
+        ("linkedin.com", "microsoft", False),  # a company of its own
         ("evil.example", "facebook", False),
         ("facebook.com.evil.example", "facebook", False),
         ("privacy.shop.example", "shop.example", True),
