@@ -351,7 +351,11 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
     store = Store(state_path) if state_path.exists() else Store(":memory:")
     try:
         pipeline = Pipeline(
-            pipeline_settings(settings, mode="dry-run", progress=False), _rules(), store, cast(Mailbox, _NoMailbox())
+            pipeline_settings(settings, mode="dry-run", progress=False),
+            _rules(),
+            store,
+            cast(Mailbox, _NoMailbox()),
+            state_path=state_path,
         )
         verdict, action, reply = pipeline.preview(message, language=lang)
     finally:
@@ -464,10 +468,19 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo("mailbot: note: no configuration found; drafts are written for a placeholder identity", err=True)
     psettings = _pipeline_settings(settings, mode, progress=not as_json)
     state_path = settings.state_path if settings else default_state_path()
-    store = Store(state_path)  # a dry run's pipeline works on a copy of it
+    # A dry run's pipeline works on a copy of the state, and creates none where there is none yet.
+    dry = psettings.mode == "dry-run"
+    store = Store(":memory:") if dry and not state_path.exists() else Store(state_path)
     try:
         mailbox = open_mailbox(settings, maildir)
-        pipeline = Pipeline(psettings, _rules(warm=True), store, mailbox, echo=lambda line: click.echo(line, err=True))
+        pipeline = Pipeline(
+            psettings,
+            _rules(warm=True),
+            store,
+            mailbox,
+            echo=lambda line: click.echo(line, err=True),
+            state_path=state_path,
+        )
         try:
             report = pipeline.scan()
             report.outcomes += remind(pipeline, report)

@@ -86,6 +86,8 @@ def open_cmd(
     except OSError as exc:
         raise click.ClickException(f"{text_file}: cannot read: {exc.strerror}") from None
     request_date = day.date()
+    if request_date > datetime.now(UTC).date():
+        raise click.UsageError(f"--date {request_date} is in the future: give the day the request was made")
     digest = hashlib.sha256(f"{cid}|{request_date}|{','.join(ordered)}|{text}".encode()).hexdigest()[:24]
     platform = cid if bundled_rules().platform(cid) else "none"
     store = _open_store(config, create=True)

@@ -18,7 +18,7 @@ import click
 from mailbot.complaint import CaseFacts, Event, attachment_name, build_complaint, complaint_files, complaint_message
 from mailbot.config import Settings, default_config_path, default_state_path, load_config
 from mailbot.errors import MailbotError
-from mailbot.models import Identity, RequestType
+from mailbot.models import DeliveryMode, DeliveryStatus, Identity, RequestType
 from mailbot.parse import parse
 from mailbot.rules import Authority, Ruleset, bundled_rules
 from mailbot.store import CaseRow, Store
@@ -78,12 +78,17 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
     reasons = ""
     for row in store.case_history(case.id):
         raw = found.get(str(row["message_id"]))
-        when = _date(raw) or _iso(str(row["seen_at"]))
+        # The message's own date; without the file, the one recorded from its Date header when it was
+        # filed, never the day mailbot happened to read it.
+        when = _date(raw) or _iso(str(row["dated"] or row["seen_at"]))
         events.append(Event(when, False, str(row["category"]), str(row["subject"]), str(row["message_id"])))
         if row["category"] == "rejection":
             reasons = parse(raw).new_text if raw else "; ".join(json.loads(row["evidence"] or "[]"))
     for reply in store.written(case.id):
         raw = found.get(reply.message_id)
+        if reply.status is not DeliveryStatus.DELIVERED or (reply.mode is DeliveryMode.DRAFT and raw is None):
+            # A draft is a reply only once the person sent it: found in the folders given (their Sent).
+            continue
         when = _date(raw) or _iso(reply.at or "")
         events.append(Event(when, True, reply.kind, "", reply.message_id))
     types = tuple(RequestType(t) for t in getattr(case, "types", ()) or () if t in set(RequestType))

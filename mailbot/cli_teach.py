@@ -26,14 +26,17 @@ def _state_path(config: Path | None) -> Path:
 @click.command(name="teach", short_help="Teach mailbot what a message is; list or forget lessons.")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.argument("category", required=False, type=click.Choice(_CATEGORIES))
-@click.option(
-    "--variant", default="", type=click.Choice(sorted(VARIANTS)), help="The kind of answer within the category."
-)
+@click.option("--variant", type=click.Choice(sorted(VARIANTS - {""})), help="The kind of answer within the category.")
 @click.option("--list", "as_list", is_flag=True, help="List what was taught (id, category, where, first sentence).")
 @click.option("--forget", "forget_id", metavar="ID", help="Forget one taught message by its id.")
 @click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for the state path).")
 def teach_cmd(
-    file: Path | None, category: str | None, variant: str, as_list: bool, forget_id: str | None, config: Path | None
+    file: Path | None,
+    category: str | None,
+    variant: str | None,
+    as_list: bool,
+    forget_id: str | None,
+    config: Path | None,
 ) -> None:
     """Teach mailbot what a message is: later messages worded like it get the same category.
 
@@ -76,7 +79,7 @@ def teach_cmd(
             raw = file.read_bytes()
         except OSError as exc:
             raise learn.TeachError(f"{file}: cannot read: {exc.strerror or exc}") from None
-        item = learn.lesson(parse(raw), Category(category), bundled_rules(), variant=variant)
+        item = learn.lesson(parse(raw), Category(category), bundled_rules(), variant=variant or "")
         learn.add(path, item)
     except MailbotError as exc:
         raise click.ClickException(str(exc)) from None

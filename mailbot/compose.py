@@ -408,7 +408,8 @@ def compose(
     template = action.template
     if template == f"{verdict.category}.{action.language}":
         template = template_for(verdict.category, verdict.variant, action.language)
-    received = message_date(message) or now.date()
+    # A Date in the future is the sender's say-so, not a fact: never later than today.
+    received = min(message_date(message) or now.date(), now.date())
     context = template_context(
         identity=identity,
         platform=platform,

@@ -538,7 +538,12 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     Raises:
         ConfigError: one line saying what is wrong and where.
     """
-    return load_accounts(path, environ)[0]
+    accounts = load_accounts(path, environ)
+    first = accounts[0]
+    if len(accounts) > 1:
+        note = f"{len(accounts)} [[accounts]]: this command uses the first, {first.name!r} ('mailbot run' serves all)"
+        return replace(first, warnings=(*first.warnings, note))
+    return first
 
 
 def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = None) -> list[Settings]:

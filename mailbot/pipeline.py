@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from mailbot import cases, learn
@@ -170,6 +171,7 @@ class Pipeline:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         echo: Callable[[str], None] = print,
         should_stop: Callable[[], bool] = lambda: False,
+        state_path: Path | None = None,
     ) -> None:
         self.settings = settings
         self.ruleset = ruleset
@@ -179,9 +181,10 @@ class Pipeline:
         self.echo = echo
         self.own = frozenset({settings.identity.email.lower()})
         self.should_stop = should_stop
-        # The person's own lessons (`mailbot teach`), kept beside the state; read once per pipeline.
-        self._lessons = store.path
-        self.learned = learn.exemplars_for(store.path) if store.path is not None else ()
+        # The person's own lessons (`mailbot teach`), kept beside the state (`state_path` when the store
+        # is an in-memory stand-in for a state not made yet); read once per pipeline.
+        self._lessons = state_path or store.path
+        self.learned = learn.exemplars_for(self._lessons) if self._lessons is not None else ()
         if settings.mode == "dry-run" and store.path is not None:
             # A dry run takes every decision a real scan would, recording what it "wrote" in a copy of
             # the state, so that later decisions (answered, superseded, reminders) see it as written.
@@ -380,7 +383,9 @@ class Pipeline:
         """File a controller's message into its case (by thread, else the controller's open case), opening one
         for a platform's first message when no request is known. A stranger's message in a case's thread
         (`by_thread` None) is filed only among its own sender's cases: it never changes another's."""
-        received = message_date(message) or self.now().date()
+        today = self.now().date()
+        # A Date in the future is the sender's say-so: it must not push the case's clock out of reach.
+        received = min(message_date(message) or today, today)
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
         case = cases.pick_case(
             by_thread,

@@ -775,7 +775,7 @@ class Store:
         """The controller's messages recorded in a case, oldest first: ids, sender, subject, category, evidence."""
         rows = self.db.execute(
             "SELECT m.message_id, m.sender, m.subject, m.category, m.rule, m.evidence, m.seen_at, "
-            "cm.at AS filed_at FROM messages m LEFT JOIN case_messages cm "
+            "cm.at AS filed_at, cm.dated AS dated FROM messages m LEFT JOIN case_messages cm "
             "ON cm.case_id = m.case_id AND cm.message_id = m.message_id "
             "WHERE m.case_id=? AND m.category IS NOT NULL ORDER BY m.seen_at, m.uid",
             (case_id,),

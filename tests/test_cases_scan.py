@@ -420,3 +420,40 @@ def test_web_form_case_takes_the_controllers_new_thread(tmp_path: Path, monkeypa
     assert email.message_from_bytes(draft.read_bytes())["In-Reply-To"] == "<first@mail.airline.example>"
     body = email.message_from_bytes(draft.read_bytes()).get_payload(decode=True).decode()
     assert format_date(due_date(form_day), "en") in body
+
+
+def test_a_date_in_the_future_does_not_move_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform message dated 2099 is received today as far as the case and the reply are concerned: the
+    deadline is not pushed decades out, and the reply names no date in 2099."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    raw = mail(
+        "Facebook <privacy@facebook.com>",
+        ADA,
+        "Your objection",
+        "Hi,\n\nCould you please explain the issue in more detail? Screenshots would help us.\n\nPrivacy Team",
+        datetime(2099, 11, 20, 9, 0, tzinfo=UTC),
+        "<future@facebook.com>",
+    )
+    auth = b"Authentication-Results: mx.example.org; dmarc=pass header.from=facebook.com\n"
+    (maildir / "new" / "1.M1P1.test").write_bytes(auth + raw)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
+    )
+    config.chmod(0o600)
+    runner = CliRunner()
+    scanned = runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)])
+    assert scanned.exit_code == 0, scanned.output
+    listed = runner.invoke(cli, ["cases", "--config", str(config), "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert "2099" not in listed.stdout
+    assert '"due": "' in listed.stdout
+    (draft,) = (maildir / ".Drafts" / "cur").iterdir()
+    body = email.message_from_bytes(draft.read_bytes()).get_payload(decode=True).decode()
+    # Only the quote's attribution repeats the Date the message claims ("On 20 November 2099, … wrote:").
+    assert all(line.endswith("wrote:") for line in body.splitlines() if "2099" in line), body

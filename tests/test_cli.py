@@ -401,3 +401,16 @@ def test_reply_prints_what_a_scan_would_draft(tmp_path: Path, monkeypatch: pytes
     body = " ".join(shown.get_payload(decode=True).decode().split())
     assert "17 May 2025" in body  # one month from the quoted request of 17 April, not from 18 April
     assert "+39 000 0000000" in body
+
+
+def test_a_dry_run_creates_no_state_and_no_folder(runner: CliRunner, tmp_path: Path) -> None:
+    """`scan --mode dry-run` on a fresh setup says what it would do and leaves no state file and no .Drafts."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
+    result = runner.invoke(cli, ["scan", "--maildir", str(maildir), "--mode", "dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "rejection" in result.stdout
+    assert not (tmp_path / "state").exists()
+    assert sorted(p.name for p in maildir.iterdir()) == ["cur", "new", "tmp"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -237,34 +237,6 @@ def test_pick_case_takes_a_request_of_the_same_day() -> None:
     assert cases.pick_case(None, [case], date(2025, 4, 16)) is None
 
 
-OVERDUE = date(2025, 5, 18)  # the day after the due date of a request of 17 April
-
-
-@pytest.mark.parametrize(
-    ("fields", "today", "last_word", "expected"),
-    [
-        ({}, OVERDUE, None, True),
-        ({}, OVERDUE, OVERDUE - timedelta(days=7), True),  # quiet for exactly a week
-        ({}, OVERDUE, OVERDUE - timedelta(days=6), False),
-        ({}, OVERDUE, OVERDUE, False),
-        ({}, date(2025, 5, 17), None, False),  # the due date itself still runs
-        ({"reminded": True}, OVERDUE, None, False),
-        ({"last_category": "rejection"}, OVERDUE, None, False),
-        ({"last_category": "request_info"}, OVERDUE, None, True),
-        ({"status": "closed"}, OVERDUE, None, False),
-    ],
-)
-def test_needs_reminder(fields: dict[str, object], today: date, last_word: date | None, expected: bool) -> None:
-    """One reminder for an open, overdue case that was not refused or reminded, after a quiet week."""
-    assert cases.needs_reminder(_row(**fields), today, last_word) is expected
-
-
-def test_needs_reminder_quiet_days_is_configurable() -> None:
-    """A shorter quiet period reminds sooner."""
-    assert cases.needs_reminder(_row(), OVERDUE, OVERDUE - timedelta(days=2), quiet_days=2)
-    assert not cases.needs_reminder(_row(), OVERDUE, OVERDUE - timedelta(days=1), quiet_days=2)
-
-
 def test_new_case_for_dates_from_the_quoted_request(ruleset: Ruleset) -> None:
     """A controller's first message opens a case dated from the person's quoted request, else from itself."""
     text = (
@@ -285,41 +257,6 @@ def test_new_case_for_dates_from_the_quoted_request(ruleset: Ruleset) -> None:
     assert unknown == NewCase(
         "examplebank.example", "none", date(2025, 5, 2), BASIS_CONTROLLER, "<t@x>", "Right of access"
     )
-
-
-TODAY = date(2025, 6, 1)
-
-
-@pytest.mark.parametrize(
-    ("received", "answered", "first_scan", "max_age", "expected"),
-    [
-        (TODAY, True, False, 0, "you already answered it (a later message of yours is in Sent)"),
-        (
-            TODAY - timedelta(days=31),
-            False,
-            True,
-            30,
-            "older than 30 days on the first scan: filed into its case, not answered",
-        ),
-        (TODAY - timedelta(days=30), False, True, 30, None),  # exactly the limit: still answered
-        (
-            TODAY - timedelta(days=2),
-            False,
-            True,
-            1,
-            "older than 1 days on the first scan: filed into its case, not answered",
-        ),
-        (TODAY - timedelta(days=400), False, True, 0, None),  # 0: no limit
-        (TODAY - timedelta(days=400), False, False, 30, None),  # only the first scan
-        (None, False, True, 30, None),  # no date: answered
-    ],
-)
-def test_not_to_answer(
-    received: date | None, answered: bool, first_scan: bool, max_age: int, expected: str | None
-) -> None:
-    """Why a reply-worthy message gets no draft, word for word, and where the age limit falls."""
-    got = cases.not_to_answer(received, TODAY, answered=answered, first_scan=first_scan, max_age_days=max_age)
-    assert got == expected
 
 
 # --- the controller as replies name it ----------------------------------------------------------

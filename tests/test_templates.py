@@ -945,3 +945,24 @@ def test_each_running_pattern_catches_the_running_wording(lang: str) -> None:
         assert any(re.search(pattern, running) for running in RUNNING_WORDINGS[lang]), pattern
     for running in RUNNING_WORDINGS[lang]:
         assert _says_running(running, lang), running
+
+
+def test_complaint_without_the_messages_dates_them_by_their_mail_and_leaves_unsent_drafts_out(tmp_path: Path) -> None:
+    """Without --messages the controller's messages are dated as filed (their Date), never by the day mailbot
+    read them; a draft mailbot wrote is no reply of the person's until it is found sent."""
+    from mailbot.models import DeliveryMode, DeliveryStatus
+
+    state, _, config = _state_with_case(tmp_path)
+    store = Store(state)
+    draft = "<mailbot.draft1@example.org>"
+    store.begin_reply(draft, "<ask-1@support.whatsapp.com>", 1, "request_info.en", DeliveryMode.DRAFT)
+    store.finish_reply(draft, DeliveryStatus.DELIVERED)
+    store.close()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["complaint", "1", "--config", str(config), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join((out / "complaint.txt").read_text().split())
+    facts = text.split("1. Facts", 1)[1].split("2. Provisions", 1)[0]
+    assert "10 January 2025: The controller asked for further information" in facts
+    assert format_date(datetime.now(UTC).date(), "en") not in facts
+    assert "I replied to the controller" not in facts

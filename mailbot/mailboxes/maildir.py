@@ -95,18 +95,20 @@ class MaildirMailbox:
                 continue
             yield uid, raw
 
-    def _folder(self, folder: str) -> mailbox.Maildir:
+    def _folder(self, folder: str, *, create: bool = True) -> mailbox.Maildir | None:
         name = _FOLDERS[folder]
         box = self._opened()
         try:
             return box.get_folder(name)
         except mailbox.NoSuchMailboxError:
-            return box.add_folder(name)
+            return box.add_folder(name) if create else None
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Scan the folder's headers for the Message-ID."""
         parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
-        box = self._folder(folder)
+        box = self._folder(folder, create=False)  # looking creates nothing (a dry run changes nothing)
+        if box is None:
+            return False
         for key in box.iterkeys():
             with box.get_file(key) as fh:
                 headers = parser.parsebytes(_header_block(fh))
@@ -119,7 +121,10 @@ class MaildirMailbox:
         msg = mailbox.MaildirMessage(raw)
         msg.set_subdir("cur")
         msg.set_flags("DS" if draft else "S")
-        self._folder(folder).add(msg)
+        target = self._folder(folder)
+        if target is None:
+            raise MailboxError(f"{self.path}: cannot create the {_FOLDERS[folder]} folder")
+        target.add(msg)
 
     def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
         """Add several messages, one file each."""
