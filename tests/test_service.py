@@ -127,7 +127,8 @@ def test_sigterm_mid_work_exits_zero_and_next_start_finishes(dovecot: Dovecot, e
     """SIGTERM while work is in hand exits 0 promptly; the next start finishes exactly what was left."""
     items = {f"{name}-{i}": path for i in range(20) for name, path in SEED.items() if name in REPLY_WORTHY}
     ids = seed(dovecot, items)
-    config = write_config(env / "config.toml", dovecot)
+    # Small batches of drafts: the signal lands while most of the work is still in hand.
+    config = write_config(env / "config.toml", dovecot, reply="[limits]\ndraft_batch = 2\n")
     service = Service(config)
     wait_drafts(dovecot, 1, timeout=30)
     assert service.stop(timeout=30) == 0
