@@ -594,7 +594,7 @@ def classify(
         )
     contest = contested(ranked, tuning, threshold)
     if contest is not None:
-        evidence.append(f"contested: {top.rule} {top.score:.2f} against {contest.rule} {contest.score:.2f}, left to you")
+        evidence.append(f"contested: {top.rule} {top.score:.2f} vs {contest.rule} {contest.score:.2f}, left to you")
         return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket)
     confidence = top.score
     if len(ranked) > 1 and top.score - ranked[1].score < tuning.tie:
