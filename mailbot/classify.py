@@ -60,6 +60,9 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
         (Category.REQUEST_INFO, "holds-no-data"),
     }
 )
+# An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
+# sentence for every rule at its first dot; its dots become underscores (still a word, still an address).
+_ADDRESS = re.compile(r"[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|r|rif|ref|sv|antw|rép|rv|res)\s?:", re.IGNORECASE)
 # Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
 _ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
@@ -183,6 +186,7 @@ def _without_examples(ruleset: Ruleset, text: str) -> str:
 def _prepare(ruleset: Ruleset, message: Message) -> _Text:
     tuning = ruleset.tuning
     own = _ABBREVIATION.sub(r"\1", _WRAPPED.sub(" ", own_words(ruleset, message.new_text)))
+    own = _ADDRESS.sub(lambda m: m.group(0).replace(".", "_"), own)
     reported = ruleset.relevance.reported
     segments = tuple(
         p
