@@ -8,7 +8,8 @@ blind or held-out sets that sit beside them.
 The expected category of each file is its X-Corpus-Label header, or the row for it in DIR/labels.tsv
 (`file<TAB>category`, file relative to DIR) when that manifest exists; files with neither are skipped.
 Accuracy is shown overall, per category, per language (X-Corpus-Language, else the detected one), and
-per origin: `real` (published by the person who received it), `written` (X-Corpus-Source: synthetic).
+per origin: `real` (published by the person who received it), `written` (an X-Corpus-Source that
+starts with "synthetic", as a blind set's "synthetic (blind set …)").
 A wrong-reply verdict is one whose category gets a reply but differs from the label; `unknown` is an
 abstention, counted as a miss but never as a wrong reply.
 
@@ -92,7 +93,7 @@ def evaluate(root: Path, thread: str) -> list[dict[str, Any]]:
                 "wrong_reply": got in REPLY_CATEGORIES and got != label,
                 "abstained": got == "unknown",
                 "language": _header(raw, "X-Corpus-Language") or verdict.language or "-",
-                "origin": "written" if source.lower() == "synthetic" else ("real" if source else "-"),
+                "origin": "written" if source.lower().startswith("synthetic") else ("real" if source else "-"),
                 "platform": verdict.platform,
                 "rule": verdict.rule,
                 "confidence": verdict.confidence,

@@ -46,6 +46,23 @@ _UNKNOWN_LANGUAGE_WORDS = 12
 # kept, so the confirmation decides ("deleted; invoices are kept for ten years by law").
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
+# Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
+# left to the person, except where one includes the other: an identity check that lists the details it needs
+# or refuses until it has them is an identity check; a specific ask is also a general one; "we found nothing
+# under this address, which one did you use?" is an ask.
+_PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
+    {
+        (Category.IDENTITY_CHECK, Category.REQUEST_INFO),
+        (Category.IDENTITY_CHECK, Category.CLARIFICATION),
+        (Category.IDENTITY_CHECK, Category.REJECTION),
+        (Category.REQUEST_INFO, Category.CLARIFICATION),
+        (Category.REQUEST_INFO, "no-data-held"),
+        (Category.REQUEST_INFO, "holds-no-data"),
+    }
+)
+# An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
+# sentence for every rule at its first dot; its dots become underscores (still a word, still an address).
+_ADDRESS = re.compile(r"[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|r|rif|ref|sv|antw|rép|rv|res)\s?:", re.IGNORECASE)
 # Abbreviations whose period ends no sentence ("Art. 17 GDPR", "Abs. 1", "Nr. 5"): the dot goes.
 _ABBREVIATION = re.compile(r"\b(Art|Artt|Abs|Nr|No|lit|par|para|cf|vgl|bzw|ggf|Ziff|Reg|Nos|nn|cap)\.(?=\s)")
@@ -169,6 +186,7 @@ def _without_examples(ruleset: Ruleset, text: str) -> str:
 def _prepare(ruleset: Ruleset, message: Message) -> _Text:
     tuning = ruleset.tuning
     own = _ABBREVIATION.sub(r"\1", _WRAPPED.sub(" ", own_words(ruleset, message.new_text)))
+    own = _ADDRESS.sub(lambda m: m.group(0).replace(".", "_"), own)
     reported = ruleset.relevance.reported
     segments = tuple(
         p
@@ -421,6 +439,20 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
     return close + rest
 
 
+def contested(ranked: Sequence[RuleScore], tuning: Tuning, threshold: float) -> RuleScore | None:
+    """The runner-up that contests the top verdict: another reply category within a tie of it, or None."""
+    if len(ranked) < 2:
+        return None
+    top, second = ranked[0], ranked[1]
+    if not (top.category.gets_reply and second.category.gets_reply) or top.category is second.category:
+        return None
+    if top.score - second.score >= tuning.tie or second.score < threshold:
+        return None
+    if (top.category, second.category) in _PRECEDENCE or (top.category, second.rule) in _PRECEDENCE:
+        return None
+    return second
+
+
 def _answers(ruleset: Ruleset, message: Message) -> bool:
     """True when the message answers a thread or speaks of someone's request (a notification does neither)."""
     if message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject):
@@ -564,6 +596,10 @@ def classify(
         return Verdict(
             Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
         )
+    contest = contested(ranked, tuning, threshold)
+    if contest is not None:
+        evidence.append(f"contested: {top.rule} {top.score:.2f} vs {contest.rule} {contest.score:.2f}, left to you")
+        return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket)
     confidence = top.score
     if len(ranked) > 1 and top.score - ranked[1].score < tuning.tie:
         confidence = max(0.0, confidence - tuning.close_call_penalty)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ALL_EML, MESSAGES
 
-from mailbot.classify import classify, find_ticket
-from mailbot.models import Address, Category, Message
+from mailbot.classify import classify, contested, find_ticket
+from mailbot.models import Address, Category, Message, RuleScore
 from mailbot.parse import parse
 from mailbot.rules import Exemplar, Ruleset
 
@@ -640,3 +640,119 @@ def test_out_of_office_is_a_receipt(ruleset: Ruleset) -> None:
     """An out-of-office auto-reply from the privacy contact decides nothing: a receipt, never a reply."""
     text = "I am out of the office until 3 December with limited access to email."
     assert classify(_msg(text), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+# Families of wording found on the second blind set (issue 11): each case is a new sentence of the family,
+# not one of the set's messages, so the rule is tested for the family.
+FAMILIES = [
+    # An ownership check that lists what it needs is an identity check, not an ask for details.
+    (
+        "To make sure the profile belongs to you, please send us its username and the phone number on it.",
+        "identity_check",
+    ),
+    (
+        "Per accertarci che il profilo sia davvero tuo, inviaci il nome utente e il numero di telefono.",
+        "identity_check",
+    ),
+    (
+        "Afin de vérifier que vous êtes bien le titulaire du compte, merci de nous indiquer votre identifiant.",
+        "identity_check",
+    ),
+    # A refusal that holds until a check is done is the check.
+    (
+        "Please sign in and enter the code we texted you. Without this verification we cannot process the request.",
+        "identity_check",
+    ),
+    (
+        "Bitte bestätigen Sie Ihre Identität. Ohne diese Bestätigung können wir die Anfrage nicht bearbeiten.",
+        "identity_check",
+    ),
+    # An identity paper named in a decision, not asked for.
+    (
+        "Hemos buscado con el DNI que nos indicó y no figura ningún dato relativo a usted en nuestros ficheros.",
+        "acceptance",
+    ),
+    # "Processed" closes a ticket; the redirect decides.
+    (
+        "Your request 4471 has been processed. Requests about personal data must be made through My Account.",
+        "rejection",
+    ),
+    # "You don't need to do anything" is about the person.
+    ("We've reviewed your objection and we'll honour it. You don't need to take any further action.", "acceptance"),
+    # The particular situation as the reason a refusal gives, not as a question.
+    (
+        "You gave no grounds relating to your particular situation, so we will continue to process your data.",
+        "rejection",
+    ),
+    (
+        "I motivi addotti non riguardano la sua situazione particolare: continueremo pertanto a trattare i suoi dati.",
+        "rejection",
+    ),
+    # Erasure confirmed with a retention carve-out.
+    (
+        "We have deleted the personal data on your account, except invoices we must retain for ten years by law.",
+        "acceptance",
+    ),
+    # A general "tell us more" is a clarification.
+    ("Votre message est très bref : pourriez-vous nous en dire davantage sur votre demande ?", "clarification"),
+    (
+        "We could not understand your request. Please reply with more details about what you would like us to do.",
+        "clarification",
+    ),
+    # A specific question is an ask.
+    (
+        "So that we can find your file, could you let us know the postal address we wrote to and roughly when?",
+        "request_info",
+    ),
+    # Handed on to someone who will answer: a receipt.
+    (
+        "Thanks, I have passed this on to our data protection officer, who will get back to you directly.",
+        "acknowledgement",
+    ),
+    # Refused by channel, after a receipt.
+    ("We've received your message. We aren't able to complete this type of request by email.", "rejection"),
+    # An address inside the sentence does not end it.
+    (
+        "Après vérification, aucune donnée associée à l'adresse jane.doe@example.org n'est conservée chez nous.",
+        "acceptance",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FAMILIES, ids=[f"{e}-{i}" for i, (_, e) in enumerate(FAMILIES)])
+def test_wording_families_of_the_second_blind_set(text: str, expected: str, ruleset: Ruleset) -> None:
+    """Each family's operative sentence decides, in whatever words it comes."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category == expected, verdict.evidence
+
+
+def test_two_different_replies_that_tie_are_left_to_the_person(ruleset: Ruleset) -> None:
+    """A message that both confirms and refuses, equally strongly, is unknown rather than a guess."""
+    text = "All your personal data has been deleted. We will continue to process your data for advertising."
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category == Category.UNKNOWN, verdict.evidence
+    assert any(e.startswith("contested") for e in verdict.evidence)
+
+
+def test_contested_only_for_two_different_reply_categories(ruleset: Ruleset) -> None:
+    """The runner-up contests only when it is another reply category within a tie and above the threshold."""
+    tuning = ruleset.tuning
+    done = RuleScore("request-carried-out", Category.ACCEPTANCE, 0.9)
+    goes_on = RuleScore("processing-continues", Category.REJECTION, 0.9)
+    assert contested([done, goes_on], tuning, tuning.threshold) == goes_on
+    assert contested([done, replace(goes_on, score=0.8)], tuning, tuning.threshold) is None
+    assert contested([done, replace(goes_on, category=Category.ACCEPTANCE)], tuning, tuning.threshold) is None
+    receipt = RuleScore("receipt-confirmed", Category.ACKNOWLEDGEMENT, 0.9)
+    assert contested([done, receipt], tuning, tuning.threshold) is None
+    assert contested([done, goes_on], tuning, 0.95) is None
+    assert contested([done], tuning, tuning.threshold) is None
+    # An identity check that lists details, or refuses until it has them, is an identity check.
+    check = RuleScore("asks-identity-document", Category.IDENTITY_CHECK, 0.9)
+    ask = RuleScore("asks-which-account", Category.REQUEST_INFO, 0.9)
+    assert contested([check, ask], tuning, tuning.threshold) is None
+    assert contested([check, goes_on], tuning, tuning.threshold) is None
+    assert contested([ask, check], tuning, tuning.threshold) == check
+    # "We found nothing under this address: which one did you use?" is an ask.
+    nothing = RuleScore("no-data-held", Category.ACCEPTANCE, 0.9)
+    assert contested([ask, nothing], tuning, tuning.threshold) is None
+    assert contested([ask, done], tuning, tuning.threshold) == done
