@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import sys
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,15 +156,11 @@ class StatesDefaults(click.Command):
             formatter.write_text(text)
 
 
-def _rules(*, warm: bool = False) -> Ruleset:
+def _rules() -> Ruleset:
     ruleset = bundled_rules()
     # Rules, templates and imports live as long as the process: keep the cyclic garbage
     # collector from walking them again on every collection (~30 % faster classification).
     gc.freeze()
-    if warm:
-        # A scan first waits on the server (login, the header triage): compile the patterns
-        # meanwhile, instead of when the first message is classified.
-        threading.Thread(target=ruleset.compile_all, name="compile-rules", daemon=True).start()
     return ruleset
 
 
@@ -475,7 +470,7 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         mailbox = open_mailbox(settings, maildir)
         pipeline = Pipeline(
             psettings,
-            _rules(warm=True),
+            _rules(),
             store,
             mailbox,
             echo=lambda line: click.echo(line, err=True),
@@ -637,7 +632,7 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
         raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
     from mailbot.service import serve  # only the service needs it
 
-    sys.exit(serve(accounts, _rules(warm=True)))
+    sys.exit(serve(accounts, _rules()))
 
 
 def main() -> None:
