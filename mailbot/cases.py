@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
+import babel.dates
 from dateutil.relativedelta import relativedelta
 from publicsuffixlist import PublicSuffixList
 
@@ -189,14 +190,6 @@ def request_from_sent(message: Message, ruleset: Ruleset, own: Iterable[str] = (
 
 # --- dates written in quote attributions ---------------------------------------------------------
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december",
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "januar februar märz april mai juni juli august september oktober november dezember",
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-)
-
 
 def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
@@ -206,8 +199,9 @@ def _plain(word: str) -> str:
 def _months() -> dict[str, int]:
     """Every month name and every prefix of at least three letters that names only one month."""
     owners: dict[str, set[int]] = {}
-    for names in _MONTH_NAMES:
-        for number, name in enumerate(names.split(), start=1):
+    for lang in LANGUAGES:
+        for number, wide in babel.dates.get_month_names("wide", locale=lang).items():
+            name = wide.lower()
             for form in {name, _plain(name)}:
                 for end in range(3, len(form) + 1):
                     owners.setdefault(form[:end], set()).add(number)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import email.charset
 import email.header
 import email.message
@@ -23,6 +22,7 @@ import jinja2
 import platformdirs
 from jinja2.sandbox import SandboxedEnvironment
 
+from mailbot.cases import ONE_MONTH
 from mailbot.errors import TemplateError
 from mailbot.models import (
     Action,
@@ -80,16 +80,9 @@ _ATTRIBUTION = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day number `months` later, clamped to that month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def add_one_month(day: date) -> date:
-    """The Art. 12(3) deadline: the same day number next month, clamped to that month's end."""
-    return add_months(day, 1)
+    """The Art. 12(3) deadline: the same day number next month, clamped to that month's end (dateutil)."""
+    return day + ONE_MONTH
 
 
 @lru_cache(maxsize=4096)  # Babel looks up the locale's pattern on every call; a scan writes few distinct dates
