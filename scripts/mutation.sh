@@ -2,6 +2,7 @@
 # Mutation testing of the pure core with mutmut (slow: not part of CI). Usage: bash scripts/mutation.sh [module...]
 # Modules are names under mailbot/ (parse hidden auth classify decide recipients compose cases; default: all that exist).
 # Prints killed/total per module and every survivor; `.venv-mut/bin/mutmut show NAME` shows one mutant's diff.
+# MUTMUT_CHILDREN=1 runs one worker at a time (a shared machine); the default is one per core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,9 @@ rm -rf mutants
 echo "== mutmut run ${patterns[*]} (the log is in mutants/run.log) =="
 log=$(mktemp)
 set +e
-.venv-mut/bin/mutmut run "${patterns[@]}" >"$log" 2>&1
+children=()
+[ -n "${MUTMUT_CHILDREN:-}" ] && children=(--max-children "$MUTMUT_CHILDREN")
+.venv-mut/bin/mutmut run "${children[@]}" "${patterns[@]}" >"$log" 2>&1
 status=$?
 set -e
 tr '\r' '\n' <"$log" >mutants/run.log && rm -f "$log"
