@@ -458,9 +458,10 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
       1  configuration or usage error, or the mailbox could not be reached
       2  done, but some messages failed (each listed with its reason on stderr)
     """
-    settings = _settings(config, required=maildir is None)
+    # Drafts go out in the person's name: without a configuration only a dry run may look.
+    settings = _settings(config, required=maildir is None or mode != "dry-run")
     if settings is None:
-        click.echo("mailbot: note: no configuration found; drafts are written for a placeholder identity", err=True)
+        click.echo("mailbot: note: no configuration found; a dry run for a placeholder identity", err=True)
     psettings = _pipeline_settings(settings, mode, progress=not as_json)
     state_path = settings.state_path if settings else default_state_path()
     # A dry run's pipeline works on a copy of the state, and creates none where there is none yet.

@@ -167,3 +167,12 @@ def wait_until(predicate: Callable[[], T], what: str, ceiling: float = 60.0, eve
             raise AssertionError(f"still not {what} after {ceiling:g} s")
         time.sleep(every)
     return value
+
+
+def minimal_config(config_home: Path) -> Path:
+    """The configuration a scan needs at $XDG_CONFIG_HOME/mailbot/config.toml: an identity, nothing else."""
+    path = config_home / "mailbot" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n')
+    path.chmod(0o600)
+    return path

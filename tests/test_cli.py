@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES
+from conftest import MESSAGES, minimal_config
 
 from mailbot.cli import cli
 
@@ -292,6 +292,7 @@ def test_scan_completes_a_maildir_that_git_left_without_cur_and_tmp(runner: CliR
     maildir = tmp_path / "Maildir"
     (maildir / "new").mkdir(parents=True)
     (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
+    minimal_config(tmp_path / "config")
     result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
     assert result.exit_code == 0, result.output
     assert (maildir / "cur").is_dir()
@@ -313,6 +314,7 @@ def test_scan_exits_2_and_lists_each_failed_message_with_its_reason(runner: CliR
         (maildir / sub).mkdir(parents=True)
     (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
     (maildir / ".Drafts").write_text("a file where the Drafts folder should be")
+    minimal_config(tmp_path / "config")
     # A real process, so that what logging prints is seen too.
     result = subprocess.run(
         [sys.executable, "-m", "mailbot", "scan", "--maildir", str(maildir)],
@@ -413,4 +415,18 @@ def test_a_dry_run_creates_no_state_and_no_folder(runner: CliRunner, tmp_path: P
     assert result.exit_code == 0, result.output
     assert "rejection" in result.stdout
     assert not (tmp_path / "state").exists()
+    assert sorted(p.name for p in maildir.iterdir()) == ["cur", "new", "tmp"]
+
+
+def test_scan_without_a_configuration_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    """Drafts are written in the person's name: with no configuration a scan is a one-line error (a dry run
+    still shows what would be done)."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1.M1P1.test").write_bytes(fresh(MESSAGES / "rejection/meta-overriding-en.eml"))
+    result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("mailbot: error: ")
+    assert "mailbot init" in result.stderr
     assert sorted(p.name for p in maildir.iterdir()) == ["cur", "new", "tmp"]

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES, RecordingHandler, drafts_count, imap_client, write_config, written_kind
+from conftest import (
+    MESSAGES,
+    RecordingHandler,
+    drafts_count,
+    imap_client,
+    minimal_config,
+    write_config,
+    written_kind,
+)
 from servers import PASSWORD, Dovecot
 
 from mailbot.cli import cli
@@ -373,6 +381,7 @@ def test_maildir_scan_drafts_once_and_leaves_mail_unread(tmp_path: Path, env: Pa
     for i, name in enumerate(["rejection", "acknowledgement", "unrelated-list", "request_info"]):
         (maildir / "new" / f"17000000{i}.M{i}P1.test").write_bytes(seeded_raw(name, SEED[name]))
     before = sorted(p.name for p in (maildir / "new").iterdir())
+    minimal_config(env / "xdg-config")
     runner = CliRunner()
     for _ in range(2):
         result = runner.invoke(cli, ["scan", "--maildir", str(maildir)])

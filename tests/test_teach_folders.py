@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import imap_client, write_config, written_kind
+from conftest import imap_client, minimal_config, write_config, written_kind
 from servers import Dovecot, ImapProxy, make_dovecot
 from test_scan_imap import folder_messages, scan
 
@@ -197,6 +197,7 @@ def test_maildir_folders_learn_once_and_forged_mail_teaches_nothing(tmp_path: Pa
     drafted once over two scans, and the file is left as it was; a forged one teaches nothing; a folder
     the person deletes is not made again."""
     maildir = _maildir(tmp_path / "Maildir")
+    minimal_config(env / "xdg-config")
     runner = CliRunner()
     assert runner.invoke(cli, ["scan", "--maildir", str(maildir)]).exit_code == 0
     for category in CATEGORIES:
