@@ -36,7 +36,7 @@ def sample_context(
 ) -> dict[str, Any]:
     """The variables of a template rendered with sample data (for `check` and the tests)."""
     kind = Category(category) if category in {str(c) for c in Category} else Category.ACKNOWLEDGEMENT
-    verdict = Verdict(kind, platform.id if platform else "none", lang, 1.0, "check", ticket=ticket, variant=variant)
+    verdict = Verdict(kind, platform.id if platform else "none", lang, 1.0, "", ticket=ticket, variant=variant)
     ruleset = ruleset or bundled_rules()
     return template_context(
         identity=SAMPLE_IDENTITY,
