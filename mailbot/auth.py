@@ -7,7 +7,6 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from mailbot.recipients import valid_address
@@ -128,11 +127,7 @@ def from_problem(values: Sequence[str]) -> str:
         return "no From header"
     if len(values) > 1:
         return f"{len(values)} From headers"
-    return _mailbox_problem(values[0])
-
-
-@lru_cache(maxsize=1024)  # the header registry is slow, and a scan parses each message's From twice
-def _mailbox_problem(value: str) -> str:
+    value = values[0]
     if len(value) > _MAX_HEADER:
         return "From header too long"
     # The display name's content does not change the header's structure: encoded words become a
