@@ -13,7 +13,7 @@ import re
 import textwrap
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,6 @@ def add_one_month(day: date) -> date:
     return day + ONE_MONTH
 
 
-@lru_cache(maxsize=4096)  # Babel looks up the locale's pattern on every call; a scan writes few distinct dates
 def format_date(day: date, lang: str) -> str:
     """A date written out the way the language writes it ("1 March 2025", "1. März 2025", "1 de marzo de 2025")."""
     text = babel.dates.format_date(day, format="long", locale=_LOCALES.get(lang, "en_GB"))
