@@ -73,10 +73,20 @@ TUNING = Tuning(
     negation_window=40,
     fuzzy_floor=60.0,
     fuzzy_text=4000,
+    fuzzy_exemplar_ratio=1.25,
+    fuzzy_probe=20,
     max_classified=20000,
+    ticket_text=20000,
+    unknown_language_words=12,
+    sentence_min=12,
     sentence_cutoff=86.0,
     sentence_weight=0.9,
+    contained_ratio=1.2,
+    contained_min=30,
+    contained_discount=0.95,
     learned_cutoff=85.0,
+    evidence_quote=80,
+    priority=((U, 7), (I, 6), (Q, 5), (Category.CLARIFICATION, 4), (R, 3), (A, 2), (K, 1)),
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", "IE", ("en",), ())
 RULES = (
@@ -545,10 +555,17 @@ def test_the_strongest_category_wins_and_a_close_one_is_a_tie_broken_by_priority
     rs = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.7))
     verdict = classify(_msg("Your objection was accepted, we refuse nothing."), rs)
     assert (verdict.category, verdict.confidence, verdict.rule) == (A, 0.8, "accepted")
-    close = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76))
-    verdict = classify(_msg("Your objection was accepted, we refuse nothing."), close)
-    assert (verdict.category, verdict.confidence, verdict.rule) == (R, 0.66, "refused")
-    assert "close call with acceptance (accepted)" in verdict.evidence
+    # Two reply categories this close are a contest (unknown) unless one includes the other, as an identity
+    # check includes an ask: then priority breaks the tie and the confidence pays for it.
+    ask, check = _rule("which", Q, r"\bwhich processing\b", weight=0.8), _rule("id", I, r"\bcopy of your id\b")
+    close = _ruleset(ask, replace(check, weight=0.76))
+    verdict = classify(_msg("Tell us which processing you mean and send a copy of your ID."), close)
+    assert (verdict.category, verdict.confidence, verdict.rule) == (I, 0.66, "id")
+    assert "close call with request_info (which)" in verdict.evidence
+    contest = _ruleset(
+        _rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76)
+    )
+    assert classify(_msg("Your objection was accepted, we refuse nothing."), contest).category is N
 
 
 def test_a_category_is_scored_by_its_best_rule() -> None:
@@ -819,12 +836,12 @@ def test_each_verdict_carries_platform_language_ticket_and_scores() -> None:
 
 def test_the_confidence_keeps_three_decimals_of_the_rule_data() -> None:
     rs = _ruleset(
-        _rule("accepted", A, r"\baccepted\b", weight=0.8125),
-        _rule("refused", R, r"\brefuse\b", weight=0.8),
+        _rule("which", Q, r"\bwhich processing\b", weight=0.8125),
+        _rule("id", I, r"\bcopy of your id\b", weight=0.8),
         tuning=replace(TUNING, close_call_penalty=0.1234),
     )
-    verdict = classify(_msg("Your objection was accepted, we refuse nothing."), rs)
-    assert (verdict.category, verdict.confidence) == (R, round(0.8 - 0.1234, 3))
+    verdict = classify(_msg("Tell us which processing you mean and send a copy of your ID."), rs)
+    assert (verdict.category, verdict.confidence) == (I, round(0.8 - 0.1234, 3))
     assert verdict.scores[0].score == 0.812
 
 
