@@ -455,28 +455,28 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "known_thread_unrelated": (float, 0, 1, True, True),
     "tie": (float, 0, 1, True, True),
     "close_call_penalty": (float, 0, 1, True, True),
-    "negation_window": (int, 0, float("inf"), True, True),
+    "negation_window": (int, 0, float("inf"), True, False),
     "fuzzy_floor": (float, 0, 100, True, False),
-    "fuzzy_text": (int, 0, float("inf"), True, True),
-    "fuzzy_exemplar_ratio": (float, 0, float("inf"), False, True),
-    "fuzzy_probe": (int, 0, float("inf"), True, True),
-    "max_classified": (int, 0, float("inf"), True, True),
-    "ticket_text": (int, 0, float("inf"), True, True),
-    "unknown_language_words": (int, 0, float("inf"), True, True),
-    "sentence_min": (int, 0, float("inf"), True, True),
+    "fuzzy_text": (int, 0, float("inf"), True, False),
+    "fuzzy_exemplar_ratio": (float, 0, float("inf"), False, False),
+    "fuzzy_probe": (int, 0, float("inf"), True, False),
+    "max_classified": (int, 0, float("inf"), True, False),
+    "ticket_text": (int, 0, float("inf"), True, False),
+    "unknown_language_words": (int, 0, float("inf"), True, False),
+    "sentence_min": (int, 0, float("inf"), True, False),
     "sentence_cutoff": (float, 0, 100, True, False),
     "sentence_weight": (float, 0, 1, True, True),
-    "contained_ratio": (float, 0, float("inf"), False, True),
-    "contained_min": (int, 0, float("inf"), True, True),
+    "contained_ratio": (float, 0, float("inf"), False, False),
+    "contained_min": (int, 0, float("inf"), True, False),
     "contained_discount": (float, 0, 1, False, True),
     "learned_cutoff": (float, 0, 100, True, True),
-    "evidence_quote": (int, 0, float("inf"), True, True),
+    "evidence_quote": (int, 0, float("inf"), True, False),
 }
 
 
 def _tuning_value(where: str, key: str, value: Any) -> float | int:
     kind, low, high, low_in, high_in = _RANGES[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:  # NaN is not >= 0
         raise RulesError(f"{where}: '{key}' must be a non-negative number")
     if kind is int and not isinstance(value, int):
         raise RulesError(f"{where}: '{key}' must be a whole number")
