@@ -505,6 +505,9 @@ def load_tuning(path: Path) -> Tuning:
     absent = [key for key in _RANGES if key not in kwargs]
     if absent:
         raise RulesError(f"{where}: [classify] lacks {', '.join(repr(key) for key in absent)}")
+    if kwargs["contained_discount"] * 100 < max(kwargs["sentence_cutoff"], kwargs["learned_cutoff"]):
+        # rapidfuzz refuses a cut-off above 100, and a contained match discounted so could never count.
+        raise RulesError(f"{where}: 'contained_discount' times 100 must reach 'sentence_cutoff' and 'learned_cutoff'")
     priority = data.get("priority")
     if not isinstance(priority, dict):
         raise RulesError(f"{where}: [priority] must rank the categories")

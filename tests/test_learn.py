@@ -215,7 +215,7 @@ def rules_copy(tmp_path: Path) -> Path:
             "fuzzy_floor = 101",
             r"tuning\.toml: 'fuzzy_floor' must be in \[0, 100\)",
         ),
-        ("tuning.toml", "learned_cutoff = 85.0", "learned_cutoff = 100", None),
+        ("tuning.toml", "learned_cutoff = 85.0", "learned_cutoff = 95", None),
         ("tuning.toml", "fuzzy_text = 4000", "fuzzy_text = nan", r"tuning\.toml: 'fuzzy_text' must be a non-negative"),
         (
             "tuning.toml",
@@ -229,6 +229,13 @@ def rules_copy(tmp_path: Path) -> Path:
             "sentence_min = 12.0",
             r"tuning\.toml: 'sentence_min' must be a whole number",
         ),
+        (
+            "tuning.toml",
+            "contained_discount = 0.95",
+            "contained_discount = 0.85",
+            "times 100 must reach 'sentence_cutoff'",
+        ),
+        ("tuning.toml", "contained_discount = 0.95", "contained_discount = 0.86", None),
         ("tuning.toml", "fuzzy_probe = 20", "", r"tuning\.toml: \[classify\] lacks 'fuzzy_probe'$"),
         ("exemplars/rejection.toml", 'source = "https://github.com/mozilla', 'sauce = "x', "'source' is required"),
         ("exemplars/rejection.toml", 'variant = "dead_mailbox"', 'variant = "ghost"', "unknown variant"),

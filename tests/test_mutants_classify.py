@@ -918,3 +918,111 @@ def test_guards_skip_only_the_guarded_match_on_their_line() -> None:
     assert _category("If you want, your objection was accepted.\nYour objection was accepted.") is A
     assert _category("Perhaps your objection was accepted.\nYour objection was accepted.") is A
     assert _category("Your objection was accepted, perhaps") is not A
+
+
+# --- the lengths and ratios in rules/tuning.toml, each pinned at its boundary with the test's own value -----------
+
+
+def test_an_exemplar_up_to_the_ratio_times_the_text_is_looked_for_in_it() -> None:
+    body = "We have erased the data"  # 23 characters processed; the exemplar below is 46 (twice as long)
+    exemplar = "we have erased the data linked to your account!"
+    rule = _rule("erased", A, None, exemplars=(exemplar,))
+    assert (len(utils.default_process(body)), len(utils.default_process(exemplar))) == (23, 46)
+    assert "erased" in _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=2.0))
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=45 / 23 - 0.001)) == {}
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=46 / 23 - 0.001)) == {}
+
+
+def test_the_fuzzy_probe_finds_the_sentence_a_template_sits_in() -> None:
+    # Both sentences start "alpha beta gamma "; only the first is negated. A probe of those 17 characters finds the
+    # first sentence (negated: the template does not count), one of 18 ("...gamma d") finds the template's own.
+    exemplar = "alpha beta gamma delta epsilon zeta eta theta"
+    body = "Alpha beta gamma, we do not care. Alpha beta gamma delta epsilon zeta eta theta."
+    rule = _rule("greek", A, None, exemplars=(exemplar,))
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_probe=17)) == {}
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_probe=18)) == {
+        "greek": (0.8, f"fuzzy 100: {exemplar}", exemplar)
+    }
+
+
+def _matches_with(segments: list[str], bank: tuple[Exemplar, ...], **tuned: Any) -> dict[Category, float]:
+    rs = _ruleset(tuning=replace(TUNING, **tuned))
+    found = sentence_matches(rs, make_bank(rs, bank), segments, rs.tuning.sentence_cutoff)
+    return {c: score for c, (score, _, _) in found.items()}
+
+
+def test_a_sentence_of_the_minimum_length_is_matched_a_shorter_one_is_not() -> None:
+    bank = (_ex("it is accepted"),)  # 14 characters
+    assert _matches_with(["It is accepted."], bank, sentence_min=14) == {A: 100.0}
+    assert _matches_with(["It is accepted."], bank, sentence_min=15) == {}
+
+
+def test_an_exemplar_is_looked_for_inside_a_sentence_up_to_the_ratio() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"  # 71 characters processed
+    assert len(utils.default_process(sentence)) == 71
+    assert len(DELETED) == 51
+    # Contained when 51 <= int(71 / ratio): a ratio of 71/51 is the largest that still admits it.
+    assert _matches_with([sentence], (_ex(DELETED),), contained_ratio=71 / 51) == {A: 95.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_ratio=71 / 51 + 0.001) == {}
+
+
+def test_an_exemplar_of_the_minimum_length_is_looked_for_inside_a_sentence() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"
+    assert _matches_with([sentence], (_ex(DELETED),), contained_min=51) == {A: 95.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_min=52) == {}
+
+
+def test_a_contained_match_counts_the_discount_of_a_whole_one_and_needs_the_cutoff_after_it() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"
+    assert _matches_with([sentence], (_ex(DELETED),), contained_discount=0.9) == {A: 90.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_discount=0.87) == {A: 87.0}
+    # Loosely contained (about 88 before the discount, 83.6 after): no match, though 88 passes the cut-off alone.
+    loose = "We can confirm that we have erased all the data linked with your account"
+    partial = fuzz.partial_ratio(DELETED, utils.default_process(loose))
+    assert 86 < partial < 86 / 0.95
+    assert _matches_with([loose], (_ex(DELETED),)) == {}
+    assert _matches_with([loose], (_ex(DELETED),), contained_discount=1.0) == {A: partial}
+
+
+def test_your_request_counts_only_within_the_start_of_the_text() -> None:
+    # From the platform, outside any case and about nothing the person sent: a reply needs the outside-case
+    # threshold unless the text speaks of "your request" within its first `fuzzy_text` characters.
+    rs = _ruleset(_rule("done", A, r"\bhas been carried out\b"))
+    body = "Your request has been carried out and all the data linked to the account is gone now."
+
+    def category(limit: int) -> Category:
+        tuned = replace(rs, tuning=replace(TUNING, fuzzy_text=limit))
+        return classify(_msg(body, subject="Update"), tuned).category
+
+    assert category(len("Your request")) is A
+    assert category(len("Your request") - 1) is U
+
+
+def test_a_ticket_is_looked_for_only_within_the_start_of_the_text() -> None:
+    body = "Your objection was accepted. Ticket #A1234"
+    end = len(body)
+
+    def ticket(limit: int) -> str:
+        tuned = _ruleset(tuning=replace(TUNING, ticket_text=limit))
+        return classify(_msg(body, subject="Re: Your objection"), tuned).ticket
+
+    assert ticket(end) == "A1234"
+    assert ticket(end - 1) == "A123"
+    assert ticket(end - 3) == ""  # "A1" is too short for a ticket
+
+
+def test_so_many_words_of_no_known_language_are_left_to_the_person() -> None:
+    words = "Xq zv wp rt ky mn bb cc dd ee ff gg"  # 12 words, no language recognised
+    for limit, expected in ((12, N), (13, A)):
+        tuned = _ruleset(_rule("gg", A, r"\bgg\b"), tuning=replace(TUNING, unknown_language_words=limit))
+        verdict = classify(_msg(words), tuned)
+        assert (verdict.language, verdict.category) == ("", expected)
+
+
+def test_the_evidence_quotes_the_start_of_the_matched_sentence() -> None:
+    tuned = _ruleset(tuning=replace(TUNING, evidence_quote=9))
+    verdict = classify(_msg("Your objection was accepted."), tuned)
+    assert verdict.evidence[-1] == "accepted 0.80 pattern: 'your obje'"
+    taught = (Exemplar("we will look into the matter within two weeks", R, "en", "lesson-1"),)
+    verdict = classify(_msg("Hello. We will look into the matter within two weeks."), tuned, learned=taught)
+    assert verdict.evidence[-1] == "taught lesson-1 100: 'We will l'"
