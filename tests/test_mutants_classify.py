@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, utils
 
 from mailbot.classify import (
     classify,
+    contested,
     find_ticket,
     make_bank,
     operative_sentences,
@@ -1026,3 +1027,78 @@ def test_the_evidence_quotes_the_start_of_the_matched_sentence() -> None:
     taught = (Exemplar("we will look into the matter within two weeks", R, "en", "lesson-1"),)
     verdict = classify(_msg("Hello. We will look into the matter within two weeks."), tuned, learned=taught)
     assert verdict.evidence[-1] == "taught lesson-1 100: 'We will l'"
+
+
+# --- decisions added since the first measurement: contests, carried-out refusals, replies that only tie ----------
+
+
+def test_a_contest_is_decided_by_the_gap_and_the_threshold_at_their_edges() -> None:
+    top, second = RuleScore("a", A, 0.75), RuleScore("r", R, 0.5)
+    assert contested([top, second], replace(TUNING, tie=0.25), 0.5) is None  # a gap of exactly the tie
+    assert contested([top, second], replace(TUNING, tie=0.2501), 0.5) == second
+    assert contested([top, second], replace(TUNING, tie=0.5), 0.5) == second  # the runner-up exactly at the threshold
+    assert contested([top, second], replace(TUNING, tie=0.5), 0.5001) is None
+
+
+def test_a_contested_verdict_keeps_platform_language_scores_and_ticket() -> None:
+    rs = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76))
+    verdict = classify(_msg("Your objection was accepted, we refuse nothing.", subject="[#A1234] Re: x"), rs)
+    assert (verdict.category, verdict.platform, verdict.language, verdict.confidence, verdict.rule) == (
+        N,
+        "facebook",
+        "en",
+        0.0,
+        None,
+    )
+    assert verdict.ticket == "A1234"
+    assert [(s.rule, s.score) for s in verdict.scores] == [("accepted", 0.8), ("refused", 0.76)]
+    assert verdict.evidence[-1] == "contested: refused 0.76 vs accepted 0.80, left to you"
+
+
+def test_a_confirmed_erasure_outweighs_a_retention_duty_down_to_a_tie_below_it() -> None:
+    body = "We deleted your data; invoices are kept by law."
+
+    def verdict(done: float, kept: float, **tuned: float) -> tuple[Category, str | None]:
+        rs = _ruleset(
+            _rule("confirms-erasure", A, r"\bdeleted\b", weight=done),
+            _rule("cites-retention-duty", R, r"\bkept\b", weight=kept),
+            tuning=replace(TUNING, **tuned),
+        )
+        found = classify(_msg(body), rs)
+        return found.category, found.rule
+
+    assert verdict(0.6, 0.6) == (A, "confirms-erasure")  # the erasure exactly at the threshold counts
+    assert verdict(0.5, 0.75, tie=0.25, threshold=0.5) == (A, "confirms-erasure")  # exactly a tie below
+    assert verdict(0.5, 0.75, tie=0.2499, threshold=0.5) == (R, "cites-retention-duty")
+
+
+def test_an_address_in_a_sentence_keeps_its_words_with_underscores_for_dots() -> None:
+    message = _msg("We hold no data for jane.doe@example.org at all.")
+    assert operative_sentences(RS, message) == ["We hold no data for jane_doe@example_org at all."]
+
+
+def test_a_rule_that_reads_examples_matches_inside_one() -> None:
+    body = "Tell us which processing you mean, such as the newsletter."
+    reads = _rule("news", U, r"\bnewsletter\b")
+    assert [s.score for s in score_rules(_msg(body), _ruleset(reads))] == [0.8]
+    skips = replace(reads, in_examples=False)
+    assert [s.score for s in score_rules(_msg(body), _ruleset(skips))] == [0.0]
+
+
+def test_in_a_reply_unrelated_gives_way_only_to_a_tie_at_the_threshold() -> None:
+    def verdict(body: str, news: float, done: float, **tuned: float) -> Any:
+        rs = _ruleset(
+            _rule("news", U, r"\bnewsletter\b", weight=news),
+            _rule("done", A, r"\bcarried out\b", weight=done),
+            tuning=replace(TUNING, **tuned),
+        )
+        return classify(_msg(body, in_reply_to="<x@example.org>"), rs)
+
+    both = "Your request was carried out; see our newsletter."
+    tied = verdict(both, 0.8, 0.76, threshold=0.76)
+    assert (tied.category, tied.rule) == (A, "done")
+    assert "a reply to the person's mail: news only ties with done" in tied.evidence
+    assert verdict(both, 0.8, 0.76, threshold=0.7601).category is U  # the runner-up below the threshold
+    assert verdict(both, 0.9, 0.7).category is U  # no tie
+    assert verdict(both, 0.75, 0.5, tie=0.25, threshold=0.5).category is U  # a gap of exactly the tie
+    assert verdict("See our newsletter.", 0.8, 0.76).category is U  # nothing else scored
