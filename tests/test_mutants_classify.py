@@ -1102,3 +1102,12 @@ def test_in_a_reply_unrelated_gives_way_only_to_a_tie_at_the_threshold() -> None
     assert verdict(both, 0.9, 0.7).category is U  # no tie
     assert verdict(both, 0.75, 0.5, tie=0.25, threshold=0.5).category is U  # a gap of exactly the tie
     assert verdict("See our newsletter.", 0.8, 0.76).category is U  # nothing else scored
+
+
+def test_with_a_floor_of_zero_any_fuzzy_score_above_it_counts() -> None:
+    # One letter in common over 600: a partial ratio of a third of a point, above a floor of 0 and below 1.
+    exemplar, body = "a" + "b" * 299, "A" + "c" * 299
+    assert 0 < fuzz.partial_ratio(exemplar, utils.default_process(body)) < 1
+    found = _fuzzy(body, _rule("odd", A, None, exemplars=(exemplar,)), tuning=replace(TUNING, fuzzy_floor=0.0))
+    assert list(found) == ["odd"]
+    assert 0 < found["odd"][0] < 0.01
