@@ -28,8 +28,6 @@ _TICKET = re.compile(
     r"[ \t]{0,5}(?:[:#]|is|è|ist|est|es)?[ \t]{0,5}#?[ \t]{0,5}([^\s,;.()<>\[\]]{1,41}))",
     re.IGNORECASE,
 )
-# A ticket is looked for only in the start of the text (where templates put it), so its cost is bounded.
-_TICKET_TEXT = 20_000
 _TICKET_ID = re.compile(r"[A-Za-z0-9-]{3,40}", re.ASCII)
 _DIGIT = re.compile(r"[0-9]")
 
@@ -41,7 +39,6 @@ _QUOTED_SPAN = re.compile(
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
 _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|ou|mais|y|pero)\b")
-_UNKNOWN_LANGUAGE_WORDS = 12
 # Refusals that only cite a duty to keep some records: beside a confirmed erasure they describe what is
 # kept, so the confirmation decides ("deleted; invoices are kept for ten years by law").
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
@@ -141,8 +138,11 @@ def detect_language(text: str) -> tuple[str, float]:
 
 
 def find_ticket(subject: str, text: str) -> str:
-    """The platform's ticket or case number from the subject or body, if it carries a plain one."""
-    for source in (subject, text[:_TICKET_TEXT]):
+    """The platform's ticket or case number from the subject or text, if it carries a plain one.
+
+    The caller bounds the text (classify reads the first `ticket_text` characters, where templates put it).
+    """
+    for source in (subject, text):
         for match in _TICKET.finditer(source):
             found = next(g for g in match.groups() if g)
             if _TICKET_ID.fullmatch(found) and _DIGIT.search(found) and found[0] != "-":
@@ -262,7 +262,7 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: Sequence[str]) -> dict[
     processed = utils.default_process(text[: tuning.fuzzy_text])
     best: dict[int, tuple[float, str, str]] = {}
     for i, exemplar in enumerate(comp.exemplars):
-        if len(exemplar) > len(processed) * 1.25:
+        if len(exemplar) > len(processed) * tuning.fuzzy_exemplar_ratio:
             continue
         score = float(fuzz.partial_ratio(exemplar, processed, score_cutoff=tuning.fuzzy_floor))
         if score <= 0:
@@ -273,7 +273,7 @@ def _fuzzy_scores(ruleset: Ruleset, text: str, segments: Sequence[str]) -> dict[
         rule = ruleset.rules[owner]
         align = fuzz.partial_ratio_alignment(comp.exemplars[i], processed)
         matched = processed[align.dest_start : align.dest_end] if align else ""
-        home = next((s for s in segments if matched[:20] in utils.default_process(s)), matched).lower()
+        home = next((s for s in segments if matched[: tuning.fuzzy_probe] in utils.default_process(s)), matched).lower()
         if rule.negatable and _negated(ruleset, home):
             continue
         if rule.conditional_blocks and ruleset.relevance.conditional.search(home):
@@ -290,25 +290,29 @@ def sentence_matches(
     A sentence matches an exemplar as a whole (ratio) or contains it (partial ratio, a little
     discounted); a negated or conditional sentence never matches an exemplar that is neither.
     """
+    tuning = ruleset.tuning
     best: dict[Category, tuple[float, Exemplar, str]] = {}
     if not bank.texts:
         return best
     for segment in segments:
         processed = utils.default_process(segment)
-        if len(processed) < 12:
+        if len(processed) < tuning.sentence_min:
             continue
         candidates: list[tuple[float, int]] = []
         hit = process.extractOne(processed, bank.texts, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit is not None:
             candidates.append((float(hit[1]), int(hit[2])))
-        shorter = bisect.bisect_right(bank.lengths, int(len(processed) / 1.2))
-        first = bisect.bisect_left(bank.lengths, 30)
+        shorter = bisect.bisect_right(bank.lengths, int(len(processed) / tuning.contained_ratio))
+        first = bisect.bisect_left(bank.lengths, tuning.contained_min)
         if shorter > first:
             part = process.extractOne(
-                processed, bank.texts[first:shorter], scorer=fuzz.partial_ratio, score_cutoff=cutoff / 0.95
+                processed,
+                bank.texts[first:shorter],
+                scorer=fuzz.partial_ratio,
+                score_cutoff=cutoff / tuning.contained_discount,
             )
             if part is not None:
-                candidates.append((float(part[1]) * 0.95, first + int(part[2])))
+                candidates.append((float(part[1]) * tuning.contained_discount, first + int(part[2])))
         if not candidates:
             continue
         lowered = _lower(segment)
@@ -458,7 +462,7 @@ def _answers(ruleset: Ruleset, message: Message) -> bool:
     if message.in_reply_to or message.references or _REPLY_SUBJECT.match(message.subject):
         return True
     addressed = ruleset.relevance.addressed
-    text = _lower(f"{message.subject}\n{message.new_text[:4000]}")
+    text = _lower(f"{message.subject}\n{message.new_text[: ruleset.tuning.fuzzy_text]}")
     return addressed is None or bool(addressed.search(text))
 
 
@@ -525,12 +529,12 @@ def classify(
     if lang:
         evidence.append(f"language {lang} ({lang_prob:.2f})")
     gate = _gate(message, ruleset, own_addresses, known_thread)
-    ticket = find_ticket(message.subject, message.new_text)
+    ticket = find_ticket(message.subject, message.new_text[: tuning.ticket_text])
     if gate:
         evidence.append(f"{gate}: not answered")
         return Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate)
     words = len(_WORD.findall(message.new_text))
-    if (lang and lang not in LANGUAGES) or (not lang and words >= _UNKNOWN_LANGUAGE_WORDS):
+    if (lang and lang not in LANGUAGES) or (not lang and words >= tuning.unknown_language_words):
         evidence.append(f"language {lang or 'not recognised'}: not one of {', '.join(LANGUAGES)}, left to you")
         return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)
     if learned:
@@ -538,7 +542,7 @@ def classify(
         taught = sentence_matches(ruleset, _learned_bank(ruleset, tuple(learned)), own, tuning.learned_cutoff)
         if taught:
             category, (score, item, sentence) = max(taught.items(), key=lambda kv: kv[1][0])
-            evidence.append(f"taught {item.source} {score:.0f}: {sentence[:80]!r}")
+            evidence.append(f"taught {item.source} {score:.0f}: {sentence[: tuning.evidence_quote]!r}")
             rule = f"learned-{category.value.replace('_', '-')}"
             found = RuleScore(rule, category, round(score / 100, 3), f"learned {item.source}", sentence)
             return Verdict(
@@ -605,7 +609,7 @@ def classify(
         confidence = max(0.0, confidence - tuning.close_call_penalty)
         evidence.append(f"close call with {ranked[1].category} ({ranked[1].rule})")
     for s in ranked[:3]:
-        evidence.append(f"{s.rule} {s.score:.2f} {s.phrase}: {s.matched[:80]!r}")
+        evidence.append(f"{s.rule} {s.score:.2f} {s.phrase}: {s.matched[: tuning.evidence_quote]!r}")
     return Verdict(
         top.category,
         platform_id,

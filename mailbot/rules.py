@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,30 +137,32 @@ class Exemplar:
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """The classifier's tuning values and category precedence, from rules/tuning.toml."""
+    """The classifier's tuning values and category precedence, from rules/tuning.toml (its comments say
+    what each is). No defaults: the file is the only source, so no second copy of a value can drift."""
 
-    threshold: float = 0.6
-    stranger_threshold: float = 0.85
-    outside_case_threshold: float = 0.6
-    known_thread_unrelated: float = 0.95
-    tie: float = 0.051
-    close_call_penalty: float = 0.1
-    negation_window: int = 40
-    fuzzy_floor: float = 60.0
-    fuzzy_text: int = 4000
-    max_classified: int = 20000
-    sentence_cutoff: float = 85.0
-    sentence_weight: float = 0.9
-    learned_cutoff: float = 85.0
-    priority: tuple[tuple[Category, int], ...] = (
-        (Category.UNRELATED, 7),
-        (Category.IDENTITY_CHECK, 6),
-        (Category.REQUEST_INFO, 5),
-        (Category.CLARIFICATION, 4),
-        (Category.REJECTION, 3),
-        (Category.ACCEPTANCE, 2),
-        (Category.ACKNOWLEDGEMENT, 1),
-    )
+    threshold: float
+    stranger_threshold: float
+    outside_case_threshold: float
+    known_thread_unrelated: float
+    tie: float
+    close_call_penalty: float
+    negation_window: int
+    fuzzy_floor: float
+    fuzzy_text: int
+    fuzzy_exemplar_ratio: float
+    fuzzy_probe: int
+    max_classified: int
+    ticket_text: int
+    unknown_language_words: int
+    sentence_min: int
+    sentence_cutoff: float
+    sentence_weight: float
+    contained_ratio: float
+    contained_min: int
+    contained_discount: float
+    learned_cutoff: float
+    evidence_quote: int
+    priority: tuple[tuple[Category, int], ...]
 
     def rank(self, category: Category) -> int:
         """The precedence of a category among close scores (higher wins)."""
@@ -200,7 +202,7 @@ class Ruleset:
         """The supervisory authority with that key (rules/authorities.toml), if any."""
         return next((a for a in self.authorities if a.key == key), None)
 
-    tuning: Tuning = Tuning()
+    tuning: Tuning = field(kw_only=True)
     exemplars: tuple[Exemplar, ...] = ()
     extension_reasons: re.Pattern[str] | None = None
     requests: RequestRules | None = None
@@ -444,30 +446,68 @@ def load_relevance(path: Path) -> Relevance:
     )
 
 
+# What each tuning value may be: (kind, lowest, highest, whether the ends are allowed). Scores 0-1 and
+# fuzzy scores 0-100; what divides must not be 0 and a cut-off the scores are scaled by must be below 100.
+_RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
+    "threshold": (float, 0, 1, True, True),
+    "stranger_threshold": (float, 0, 1, True, True),
+    "outside_case_threshold": (float, 0, 1, True, True),
+    "known_thread_unrelated": (float, 0, 1, True, True),
+    "tie": (float, 0, 1, True, True),
+    "close_call_penalty": (float, 0, 1, True, True),
+    "negation_window": (int, 0, float("inf"), True, False),
+    "fuzzy_floor": (float, 0, 100, True, False),
+    "fuzzy_text": (int, 0, float("inf"), True, False),
+    "fuzzy_exemplar_ratio": (float, 0, float("inf"), False, False),
+    "fuzzy_probe": (int, 0, float("inf"), True, False),
+    "max_classified": (int, 0, float("inf"), True, False),
+    "ticket_text": (int, 0, float("inf"), True, False),
+    "unknown_language_words": (int, 0, float("inf"), True, False),
+    "sentence_min": (int, 0, float("inf"), True, False),
+    "sentence_cutoff": (float, 0, 100, True, False),
+    "sentence_weight": (float, 0, 1, True, True),
+    "contained_ratio": (float, 0, float("inf"), False, False),
+    "contained_min": (int, 0, float("inf"), True, False),
+    "contained_discount": (float, 0, 1, False, True),
+    "learned_cutoff": (float, 0, 100, True, True),
+    "evidence_quote": (int, 0, float("inf"), True, False),
+}
+
+
+def _tuning_value(where: str, key: str, value: Any) -> float | int:
+    kind, low, high, low_in, high_in = _RANGES[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:  # NaN is not >= 0
+        raise RulesError(f"{where}: '{key}' must be a non-negative number")
+    if kind is int and not isinstance(value, int):
+        raise RulesError(f"{where}: '{key}' must be a whole number")
+    if value < low or value > high or (value == low and not low_in) or (value == high and not high_in):
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        shown = [f"{bound:g}" if bound != float("inf") else "∞" for bound in (low, high)]
+        raise RulesError(f"{where}: '{key}' must be in {left}{shown[0]}, {shown[1]}{right}")
+    return int(value) if kind is int else float(value)
+
+
 def load_tuning(path: Path) -> Tuning:
-    """rules/tuning.toml: numbers in range, every category ranked once; errors name the key."""
+    """rules/tuning.toml, required: every value present and in range, every category ranked once; errors
+    name the key."""
     if not path.exists():
-        return Tuning()
+        raise RulesError(f"{path.name}: missing (the classifier's tuning values have no defaults)")
     data = _read(path)
     where = path.name
-    values = data.get("classify", {})
+    values = data.get("classify")
     if not isinstance(values, dict):
-        raise RulesError(f"{where}: [classify] must be a table")
-    defaults = Tuning()
+        raise RulesError(f"{where}: [classify] must be a table of the tuning values")
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in Tuning.__dataclass_fields__ or key == "priority":
+        if key not in _RANGES:
             raise RulesError(f"{where}: unknown tuning value '{key}'")
-        default = getattr(defaults, key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise RulesError(f"{where}: '{key}' must be a non-negative number")
-        if isinstance(default, int) and not isinstance(value, int):
-            raise RulesError(f"{where}: '{key}' must be a whole number")
-        if isinstance(default, float) and default <= 1 and value > 1:
-            raise RulesError(f"{where}: '{key}' must be in [0, 1]")
-        if isinstance(default, float) and default > 1 and value > 100:
-            raise RulesError(f"{where}: '{key}' is a fuzzy score, at most 100")
-        kwargs[key] = type(default)(value)
+        kwargs[key] = _tuning_value(where, key, value)
+    absent = [key for key in _RANGES if key not in kwargs]
+    if absent:
+        raise RulesError(f"{where}: [classify] lacks {', '.join(repr(key) for key in absent)}")
+    if kwargs["contained_discount"] * 100 < max(kwargs["sentence_cutoff"], kwargs["learned_cutoff"]):
+        # rapidfuzz refuses a cut-off above 100, and a contained match discounted so could never count.
+        raise RulesError(f"{where}: 'contained_discount' times 100 must reach 'sentence_cutoff' and 'learned_cutoff'")
     priority = data.get("priority")
     if not isinstance(priority, dict):
         raise RulesError(f"{where}: [priority] must rank the categories")

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, utils
 
 from mailbot.classify import (
     classify,
+    contested,
     find_ticket,
     make_bank,
     operative_sentences,
@@ -73,10 +74,20 @@ TUNING = Tuning(
     negation_window=40,
     fuzzy_floor=60.0,
     fuzzy_text=4000,
+    fuzzy_exemplar_ratio=1.25,
+    fuzzy_probe=20,
     max_classified=20000,
+    ticket_text=20000,
+    unknown_language_words=12,
+    sentence_min=12,
     sentence_cutoff=86.0,
     sentence_weight=0.9,
+    contained_ratio=1.2,
+    contained_min=30,
+    contained_discount=0.95,
     learned_cutoff=85.0,
+    evidence_quote=80,
+    priority=((U, 7), (I, 6), (Q, 5), (Category.CLARIFICATION, 4), (R, 3), (A, 2), (K, 1)),
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", "IE", ("en",), ())
 RULES = (
@@ -545,10 +556,17 @@ def test_the_strongest_category_wins_and_a_close_one_is_a_tie_broken_by_priority
     rs = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.7))
     verdict = classify(_msg("Your objection was accepted, we refuse nothing."), rs)
     assert (verdict.category, verdict.confidence, verdict.rule) == (A, 0.8, "accepted")
-    close = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76))
-    verdict = classify(_msg("Your objection was accepted, we refuse nothing."), close)
-    assert (verdict.category, verdict.confidence, verdict.rule) == (R, 0.66, "refused")
-    assert "close call with acceptance (accepted)" in verdict.evidence
+    # Two reply categories this close are a contest (unknown) unless one includes the other, as an identity
+    # check includes an ask: then priority breaks the tie and the confidence pays for it.
+    ask, check = _rule("which", Q, r"\bwhich processing\b", weight=0.8), _rule("id", I, r"\bcopy of your id\b")
+    close = _ruleset(ask, replace(check, weight=0.76))
+    verdict = classify(_msg("Tell us which processing you mean and send a copy of your ID."), close)
+    assert (verdict.category, verdict.confidence, verdict.rule) == (I, 0.66, "id")
+    assert "close call with request_info (which)" in verdict.evidence
+    contest = _ruleset(
+        _rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76)
+    )
+    assert classify(_msg("Your objection was accepted, we refuse nothing."), contest).category is N
 
 
 def test_a_category_is_scored_by_its_best_rule() -> None:
@@ -819,12 +837,12 @@ def test_each_verdict_carries_platform_language_ticket_and_scores() -> None:
 
 def test_the_confidence_keeps_three_decimals_of_the_rule_data() -> None:
     rs = _ruleset(
-        _rule("accepted", A, r"\baccepted\b", weight=0.8125),
-        _rule("refused", R, r"\brefuse\b", weight=0.8),
+        _rule("which", Q, r"\bwhich processing\b", weight=0.8125),
+        _rule("id", I, r"\bcopy of your id\b", weight=0.8),
         tuning=replace(TUNING, close_call_penalty=0.1234),
     )
-    verdict = classify(_msg("Your objection was accepted, we refuse nothing."), rs)
-    assert (verdict.category, verdict.confidence) == (R, round(0.8 - 0.1234, 3))
+    verdict = classify(_msg("Tell us which processing you mean and send a copy of your ID."), rs)
+    assert (verdict.category, verdict.confidence) == (I, round(0.8 - 0.1234, 3))
     assert verdict.scores[0].score == 0.812
 
 
@@ -901,3 +919,195 @@ def test_guards_skip_only_the_guarded_match_on_their_line() -> None:
     assert _category("If you want, your objection was accepted.\nYour objection was accepted.") is A
     assert _category("Perhaps your objection was accepted.\nYour objection was accepted.") is A
     assert _category("Your objection was accepted, perhaps") is not A
+
+
+# --- the lengths and ratios in rules/tuning.toml, each pinned at its boundary with the test's own value -----------
+
+
+def test_an_exemplar_up_to_the_ratio_times_the_text_is_looked_for_in_it() -> None:
+    body = "We have erased the data"  # 23 characters processed; the exemplar below is 46 (twice as long)
+    exemplar = "we have erased the data linked to your account!"
+    rule = _rule("erased", A, None, exemplars=(exemplar,))
+    assert (len(utils.default_process(body)), len(utils.default_process(exemplar))) == (23, 46)
+    assert "erased" in _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=2.0))
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=45 / 23 - 0.001)) == {}
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_exemplar_ratio=46 / 23 - 0.001)) == {}
+
+
+def test_the_fuzzy_probe_finds_the_sentence_a_template_sits_in() -> None:
+    # Both sentences start "alpha beta gamma "; only the first is negated. A probe of those 17 characters finds the
+    # first sentence (negated: the template does not count), one of 18 ("...gamma d") finds the template's own.
+    exemplar = "alpha beta gamma delta epsilon zeta eta theta"
+    body = "Alpha beta gamma, we do not care. Alpha beta gamma delta epsilon zeta eta theta."
+    rule = _rule("greek", A, None, exemplars=(exemplar,))
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_probe=17)) == {}
+    assert _fuzzy(body, rule, tuning=replace(TUNING, fuzzy_probe=18)) == {
+        "greek": (0.8, f"fuzzy 100: {exemplar}", exemplar)
+    }
+
+
+def _matches_with(segments: list[str], bank: tuple[Exemplar, ...], **tuned: Any) -> dict[Category, float]:
+    rs = _ruleset(tuning=replace(TUNING, **tuned))
+    found = sentence_matches(rs, make_bank(rs, bank), segments, rs.tuning.sentence_cutoff)
+    return {c: score for c, (score, _, _) in found.items()}
+
+
+def test_a_sentence_of_the_minimum_length_is_matched_a_shorter_one_is_not() -> None:
+    bank = (_ex("it is accepted"),)  # 14 characters
+    assert _matches_with(["It is accepted."], bank, sentence_min=14) == {A: 100.0}
+    assert _matches_with(["It is accepted."], bank, sentence_min=15) == {}
+
+
+def test_an_exemplar_is_looked_for_inside_a_sentence_up_to_the_ratio() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"  # 71 characters processed
+    assert len(utils.default_process(sentence)) == 71
+    assert len(DELETED) == 51
+    # Contained when 51 <= int(71 / ratio): a ratio of 71/51 is the largest that still admits it.
+    assert _matches_with([sentence], (_ex(DELETED),), contained_ratio=71 / 51) == {A: 95.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_ratio=71 / 51 + 0.001) == {}
+
+
+def test_an_exemplar_of_the_minimum_length_is_looked_for_inside_a_sentence() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"
+    assert _matches_with([sentence], (_ex(DELETED),), contained_min=51) == {A: 95.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_min=52) == {}
+
+
+def test_a_contained_match_counts_the_discount_of_a_whole_one_and_needs_the_cutoff_after_it() -> None:
+    sentence = "We can confirm that we have deleted all the data linked to your account"
+    assert _matches_with([sentence], (_ex(DELETED),), contained_discount=0.9) == {A: 90.0}
+    assert _matches_with([sentence], (_ex(DELETED),), contained_discount=0.87) == {A: 87.0}
+    # Loosely contained (about 88 before the discount, 83.6 after): no match, though 88 passes the cut-off alone.
+    loose = "We can confirm that we have erased all the data linked with your account"
+    partial = fuzz.partial_ratio(DELETED, utils.default_process(loose))
+    assert 86 < partial < 86 / 0.95
+    assert _matches_with([loose], (_ex(DELETED),)) == {}
+    assert _matches_with([loose], (_ex(DELETED),), contained_discount=1.0) == {A: partial}
+
+
+def test_your_request_counts_only_within_the_start_of_the_text() -> None:
+    # From the platform, outside any case and about nothing the person sent: a reply needs the outside-case
+    # threshold unless the text speaks of "your request" within its first `fuzzy_text` characters.
+    rs = _ruleset(_rule("done", A, r"\bhas been carried out\b"))
+    body = "Your request has been carried out and all the data linked to the account is gone now."
+
+    def category(limit: int) -> Category:
+        tuned = replace(rs, tuning=replace(TUNING, fuzzy_text=limit))
+        return classify(_msg(body, subject="Update"), tuned).category
+
+    assert category(len("Your request")) is A
+    assert category(len("Your request") - 1) is U
+
+
+def test_a_ticket_is_looked_for_only_within_the_start_of_the_text() -> None:
+    body = "Your objection was accepted. Ticket #A1234"
+    end = len(body)
+
+    def ticket(limit: int) -> str:
+        tuned = _ruleset(tuning=replace(TUNING, ticket_text=limit))
+        return classify(_msg(body, subject="Re: Your objection"), tuned).ticket
+
+    assert ticket(end) == "A1234"
+    assert ticket(end - 1) == "A123"
+    assert ticket(end - 3) == ""  # "A1" is too short for a ticket
+
+
+def test_so_many_words_of_no_known_language_are_left_to_the_person() -> None:
+    words = "Xq zv wp rt ky mn bb cc dd ee ff gg"  # 12 words, no language recognised
+    for limit, expected in ((12, N), (13, A)):
+        tuned = _ruleset(_rule("gg", A, r"\bgg\b"), tuning=replace(TUNING, unknown_language_words=limit))
+        verdict = classify(_msg(words), tuned)
+        assert (verdict.language, verdict.category) == ("", expected)
+
+
+def test_the_evidence_quotes_the_start_of_the_matched_sentence() -> None:
+    tuned = _ruleset(tuning=replace(TUNING, evidence_quote=9))
+    verdict = classify(_msg("Your objection was accepted."), tuned)
+    assert verdict.evidence[-1] == "accepted 0.80 pattern: 'your obje'"
+    taught = (Exemplar("we will look into the matter within two weeks", R, "en", "lesson-1"),)
+    verdict = classify(_msg("Hello. We will look into the matter within two weeks."), tuned, learned=taught)
+    assert verdict.evidence[-1] == "taught lesson-1 100: 'We will l'"
+
+
+# --- decisions added since the first measurement: contests, carried-out refusals, replies that only tie ----------
+
+
+def test_a_contest_is_decided_by_the_gap_and_the_threshold_at_their_edges() -> None:
+    top, second = RuleScore("a", A, 0.75), RuleScore("r", R, 0.5)
+    assert contested([top, second], replace(TUNING, tie=0.25), 0.5) is None  # a gap of exactly the tie
+    assert contested([top, second], replace(TUNING, tie=0.2501), 0.5) == second
+    assert contested([top, second], replace(TUNING, tie=0.5), 0.5) == second  # the runner-up exactly at the threshold
+    assert contested([top, second], replace(TUNING, tie=0.5), 0.5001) is None
+
+
+def test_a_contested_verdict_keeps_platform_language_scores_and_ticket() -> None:
+    rs = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.8), _rule("refused", R, r"\brefuse\b", weight=0.76))
+    verdict = classify(_msg("Your objection was accepted, we refuse nothing.", subject="[#A1234] Re: x"), rs)
+    assert (verdict.category, verdict.platform, verdict.language, verdict.confidence, verdict.rule) == (
+        N,
+        "facebook",
+        "en",
+        0.0,
+        None,
+    )
+    assert verdict.ticket == "A1234"
+    assert [(s.rule, s.score) for s in verdict.scores] == [("accepted", 0.8), ("refused", 0.76)]
+    assert verdict.evidence[-1] == "contested: refused 0.76 vs accepted 0.80, left to you"
+
+
+def test_a_confirmed_erasure_outweighs_a_retention_duty_down_to_a_tie_below_it() -> None:
+    body = "We deleted your data; invoices are kept by law."
+
+    def verdict(done: float, kept: float, **tuned: float) -> tuple[Category, str | None]:
+        rs = _ruleset(
+            _rule("confirms-erasure", A, r"\bdeleted\b", weight=done),
+            _rule("cites-retention-duty", R, r"\bkept\b", weight=kept),
+            tuning=replace(TUNING, **tuned),
+        )
+        found = classify(_msg(body), rs)
+        return found.category, found.rule
+
+    assert verdict(0.6, 0.6) == (A, "confirms-erasure")  # the erasure exactly at the threshold counts
+    assert verdict(0.5, 0.75, tie=0.25, threshold=0.5) == (A, "confirms-erasure")  # exactly a tie below
+    assert verdict(0.5, 0.75, tie=0.2499, threshold=0.5) == (R, "cites-retention-duty")
+
+
+def test_an_address_in_a_sentence_keeps_its_words_with_underscores_for_dots() -> None:
+    message = _msg("We hold no data for jane.doe@example.org at all.")
+    assert operative_sentences(RS, message) == ["We hold no data for jane_doe@example_org at all."]
+
+
+def test_a_rule_that_reads_examples_matches_inside_one() -> None:
+    body = "Tell us which processing you mean, such as the newsletter."
+    reads = _rule("news", U, r"\bnewsletter\b")
+    assert [s.score for s in score_rules(_msg(body), _ruleset(reads))] == [0.8]
+    skips = replace(reads, in_examples=False)
+    assert [s.score for s in score_rules(_msg(body), _ruleset(skips))] == [0.0]
+
+
+def test_in_a_reply_unrelated_gives_way_only_to_a_tie_at_the_threshold() -> None:
+    def verdict(body: str, news: float, done: float, **tuned: float) -> Any:
+        rs = _ruleset(
+            _rule("news", U, r"\bnewsletter\b", weight=news),
+            _rule("done", A, r"\bcarried out\b", weight=done),
+            tuning=replace(TUNING, **tuned),
+        )
+        return classify(_msg(body, in_reply_to="<x@example.org>"), rs)
+
+    both = "Your request was carried out; see our newsletter."
+    tied = verdict(both, 0.8, 0.76, threshold=0.76)
+    assert (tied.category, tied.rule) == (A, "done")
+    assert "a reply to the person's mail: news only ties with done" in tied.evidence
+    assert verdict(both, 0.8, 0.76, threshold=0.7601).category is U  # the runner-up below the threshold
+    assert verdict(both, 0.9, 0.7).category is U  # no tie
+    assert verdict(both, 0.75, 0.5, tie=0.25, threshold=0.5).category is U  # a gap of exactly the tie
+    assert verdict("See our newsletter.", 0.8, 0.76).category is U  # nothing else scored
+
+
+def test_with_a_floor_of_zero_any_fuzzy_score_above_it_counts() -> None:
+    # One letter in common over 600: a partial ratio of a third of a point, above a floor of 0 and below 1.
+    exemplar, body = "a" + "b" * 299, "A" + "c" * 299
+    assert 0 < fuzz.partial_ratio(exemplar, utils.default_process(body)) < 1
+    found = _fuzzy(body, _rule("odd", A, None, exemplars=(exemplar,)), tuning=replace(TUNING, fuzzy_floor=0.0))
+    assert list(found) == ["odd"]
+    assert 0 < found["odd"][0] < 0.01

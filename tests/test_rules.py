@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ import pytest
 from mailbot.errors import RulesError
 from mailbot.models import Category
 from mailbot.resources import data_dir
-from mailbot.rules import load_rules
+from mailbot.rules import Tuning, load_rules, load_tuning
 
 
 def test_bundled_rules_load_and_cover_categories() -> None:
@@ -70,4 +73,40 @@ def test_invalid_toml_is_named(rules_copy: Path) -> None:
     """A file that is not TOML is reported by name."""
     (rules_copy / "platforms" / "zz.toml").write_text("id = [unclosed")
     with pytest.raises(RulesError, match=r"zz\.toml: not valid TOML"):
+        load_rules(rules_copy)
+
+
+TUNING_KEYS = [f.name for f in fields(Tuning) if f.name != "priority"]
+
+
+@pytest.mark.parametrize("key", TUNING_KEYS)
+def test_every_tuning_value_is_required(rules_copy: Path, key: str) -> None:
+    """rules/tuning.toml is the only source of each classifier tuning value: without one the rules do not load."""
+    path = rules_copy / "tuning.toml"
+    text, removed = re.subn(rf"(?m)^{key} = .*\n", "", path.read_text())
+    assert removed == 1
+    path.write_text(text)
+    with pytest.raises(RulesError, match=rf"tuning\.toml: \[classify\] lacks '{key}'$"):
+        load_tuning(path)
+
+
+def test_the_bundled_tuning_sets_every_value_and_nothing_else() -> None:
+    """Every Tuning field comes from the file, and every number the file has reaches the classifier."""
+    with (data_dir("rules") / "tuning.toml").open("rb") as fh:
+        assert sorted(tomllib.load(fh)["classify"]) == sorted(TUNING_KEYS)
+    tuning = load_rules().tuning
+    assert (tuning.fuzzy_exemplar_ratio, tuning.contained_discount, tuning.sentence_min) == (1.25, 0.95, 12)
+    assert isinstance(tuning.ticket_text, int)
+    assert isinstance(tuning.contained_ratio, float)
+
+
+def test_rules_without_tuning_do_not_load(rules_copy: Path) -> None:
+    """No silent defaults: a missing tuning file, or one without its [classify] table, is an error."""
+    path = rules_copy / "tuning.toml"
+    text = path.read_text()
+    path.unlink()
+    with pytest.raises(RulesError, match=r"tuning\.toml: missing"):
+        load_rules(rules_copy)
+    path.write_text(text.replace("[classify]", "[classifier]"))
+    with pytest.raises(RulesError, match=r"tuning\.toml: \[classify\] must be a table"):
         load_rules(rules_copy)
