@@ -774,6 +774,11 @@ TEMPLATED = [
     ("A search of our customer database for your name returned no results.", Category.ACCEPTANCE),
     ("La recherche dans nos fichiers avec votre adresse n'a donné aucun résultat.", Category.ACCEPTANCE),
     ("Die Suche in unserer Kundendatenbank blieb ohne Treffer.", Category.ACCEPTANCE),
+    ("Abbiamo evaso la sua richiesta di accesso.", Category.ACCEPTANCE),
+    ("Wir haben Ihren Löschantrag abgeschlossen.", Category.ACCEPTANCE),
+    ("Nous avons finalisé votre demande de suppression.", Category.ACCEPTANCE),
+    ("Hemos completado su solicitud de supresión.", Category.ACCEPTANCE),
+    ("Anbei erhalten Sie die angeforderten Informationen.", Category.ACCEPTANCE),
     # Refusals by redirect or plain decline.
     ("Feel free to close your account whenever you like in the account settings.", Category.REJECTION),
     ("Submitting the web form is the only official way to open a privacy request.", Category.REJECTION),
@@ -786,6 +791,7 @@ TEMPLATED = [
     ("Please reply from the email address linked to your account so we know it is you.", Category.IDENTITY_CHECK),
     ("Bitte schreiben Sie uns von der E-Mail-Adresse, die in Ihrem Konto hinterlegt ist.", Category.IDENTITY_CHECK),
     ("Merci de nous écrire depuis l'adresse utilisée pour votre inscription.", Category.IDENTITY_CHECK),
+    ("La preghiamo di verificare la richiesta tramite il link qui sotto.", Category.IDENTITY_CHECK),
     # Asks: one named detail, or "we did not follow".
     ("Please let us know whether your request covers the closed policy or the open claim too.", Category.REQUEST_INFO),
     ("We need your work email address before we can remove anything.", Category.REQUEST_INFO),
@@ -833,3 +839,12 @@ def test_a_consent_form_with_a_retention_clause_is_not_a_refusal(ruleset: Rulese
     verdict = classify(_msg(text, sender="service@apotheke.example", subject="Einverständniserklärung"), ruleset)
     assert verdict.category is not Category.REJECTION, verdict.evidence
     assert not verdict.category.gets_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sobald Ihre Anfrage abgeschlossen ist, melden wir uns.", "Wir haben Ihre Anfrage noch nicht abgeschlossen."],
+)
+def test_a_completion_to_come_or_denied_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A completion announced for later, or negated, confirms nothing."""
+    assert classify(_msg(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
