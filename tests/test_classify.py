@@ -778,6 +778,9 @@ TEMPLATED = [
     ("Wir haben Ihren Löschantrag abgeschlossen.", Category.ACCEPTANCE),
     ("Nous avons finalisé votre demande de suppression.", Category.ACCEPTANCE),
     ("Hemos completado su solicitud de supresión.", Category.ACCEPTANCE),
+    ("We have opted you out of the sale of your personal information.", Category.ACCEPTANCE),
+    ("We were unable to locate any information associated with the address you gave.", Category.ACCEPTANCE),
+    ("Abbiamo chiuso il suo account come richiesto.", Category.ACCEPTANCE),
     ("Anbei erhalten Sie die angeforderten Informationen.", Category.ACCEPTANCE),
     # Refusals by redirect or plain decline.
     ("Feel free to close your account whenever you like in the account settings.", Category.REJECTION),
@@ -792,6 +795,7 @@ TEMPLATED = [
     ("Bitte schreiben Sie uns von der E-Mail-Adresse, die in Ihrem Konto hinterlegt ist.", Category.IDENTITY_CHECK),
     ("Merci de nous écrire depuis l'adresse utilisée pour votre inscription.", Category.IDENTITY_CHECK),
     ("La preghiamo di verificare la richiesta tramite il link qui sotto.", Category.IDENTITY_CHECK),
+    ("Click the link below to confirm your email address so we can continue.", Category.IDENTITY_CHECK),
     # Asks: one named detail, or "we did not follow".
     ("Please let us know whether your request covers the closed policy or the open claim too.", Category.REQUEST_INFO),
     ("We need your work email address before we can remove anything.", Category.REQUEST_INFO),
@@ -799,6 +803,7 @@ TEMPLATED = [
     ("No hemos podido entender bien su petición. ¿Puede indicarnos qué necesita?", Category.CLARIFICATION),
     # Passed on, an answer follows.
     ("Wir haben Ihr Schreiben an die Fachabteilung weitergeleitet.", Category.ACKNOWLEDGEMENT),
+    ("I have escalated your request to our data protection team.", Category.ACKNOWLEDGEMENT),
 ]
 
 
@@ -843,8 +848,13 @@ def test_a_consent_form_with_a_retention_clause_is_not_a_refusal(ruleset: Rulese
 
 @pytest.mark.parametrize(
     "text",
-    ["Sobald Ihre Anfrage abgeschlossen ist, melden wir uns.", "Wir haben Ihre Anfrage noch nicht abgeschlossen."],
+    [
+        "Sobald Ihre Anfrage abgeschlossen ist, melden wir uns.",
+        "Wir haben Ihre Anfrage noch nicht abgeschlossen.",
+        "Once your request is complete, we will let you know.",
+        "We have temporarily disabled your account due to suspicious activity.",
+    ],
 )
-def test_a_completion_to_come_or_denied_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
-    """A completion announced for later, or negated, confirms nothing."""
+def test_a_completion_to_come_denied_or_for_security_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A completion announced for later, negated, or a security lock confirms nothing."""
     assert classify(_msg(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
