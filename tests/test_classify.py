@@ -756,3 +756,105 @@ def test_contested_only_for_two_different_reply_categories(ruleset: Ruleset) -> 
     nothing = RuleScore("no-data-held", Category.ACCEPTANCE, 0.9)
     assert contested([ask, nothing], tuning, tuning.threshold) is None
     assert contested([ask, done], tuning, tuning.threshold) == done
+
+
+# --- issue 11, third round: real controllers' short, indirect, templated wording -------------------------------
+
+TEMPLATED = [
+    # Confirmations in few words, queues, copies ready, rectifications, searches that found nothing.
+    ("Removed.", Category.ACCEPTANCE),
+    ("Thanks, profile checked and deleted.", Category.ACCEPTANCE),
+    ("Your e-mail address has been queued for deletion and will be gone within two days.", Category.ACCEPTANCE),
+    ("We have started the erasure process for your details; it will finish this week.", Category.ACCEPTANCE),
+    ("The export of your data is ready. You can download it from your account settings.", Category.ACCEPTANCE),
+    ("Please find attached the information you requested.", Category.ACCEPTANCE),
+    ("We have corrected your postal address in our records, as you asked.", Category.ACCEPTANCE),
+    ("Abbiamo rettificato il suo numero di telefono come richiesto.", Category.ACCEPTANCE),
+    ("Nous avons mis à jour vos coordonnées comme demandé.", Category.ACCEPTANCE),
+    ("A search of our customer database for your name returned no results.", Category.ACCEPTANCE),
+    ("La recherche dans nos fichiers avec votre adresse n'a donné aucun résultat.", Category.ACCEPTANCE),
+    ("Die Suche in unserer Kundendatenbank blieb ohne Treffer.", Category.ACCEPTANCE),
+    ("Abbiamo evaso la sua richiesta di accesso.", Category.ACCEPTANCE),
+    ("Wir haben Ihren Löschantrag abgeschlossen.", Category.ACCEPTANCE),
+    ("Nous avons finalisé votre demande de suppression.", Category.ACCEPTANCE),
+    ("Hemos completado su solicitud de supresión.", Category.ACCEPTANCE),
+    ("We have opted you out of the sale of your personal information.", Category.ACCEPTANCE),
+    ("We were unable to locate any information associated with the address you gave.", Category.ACCEPTANCE),
+    ("Abbiamo chiuso il suo account come richiesto.", Category.ACCEPTANCE),
+    ("Anbei erhalten Sie die angeforderten Informationen.", Category.ACCEPTANCE),
+    # Refusals by redirect or plain decline.
+    ("Feel free to close your account whenever you like in the account settings.", Category.REJECTION),
+    ("Submitting the web form is the only official way to open a privacy request.", Category.REJECTION),
+    ("Puede eliminar su cuenta en cualquier momento desde la configuración.", Category.REJECTION),
+    ("We looked at what you asked and are unable to do anything further with it.", Category.REJECTION),
+    ("Dopo un esame, abbiamo deciso di non rimuovere i contenuti segnalati.", Category.REJECTION),
+    ("Nous ne sommes pas en mesure de procéder à l'effacement de votre dossier.", Category.REJECTION),
+    ("Lamentablemente no nos es posible eliminar sus datos por obligaciones legales.", Category.REJECTION),
+    # Proof that the request is the person's.
+    ("Please reply from the email address linked to your account so we know it is you.", Category.IDENTITY_CHECK),
+    ("Bitte schreiben Sie uns von der E-Mail-Adresse, die in Ihrem Konto hinterlegt ist.", Category.IDENTITY_CHECK),
+    ("Merci de nous écrire depuis l'adresse utilisée pour votre inscription.", Category.IDENTITY_CHECK),
+    ("La preghiamo di verificare la richiesta tramite il link qui sotto.", Category.IDENTITY_CHECK),
+    ("Click the link below to confirm your email address so we can continue.", Category.IDENTITY_CHECK),
+    # Asks: one named detail, or "we did not follow".
+    ("Please let us know whether your request covers the closed policy or the open claim too.", Category.REQUEST_INFO),
+    ("We need your work email address before we can remove anything.", Category.REQUEST_INFO),
+    ("We couldn't quite understand your request. Could you tell us a bit more?", Category.CLARIFICATION),
+    ("No hemos podido entender bien su petición. ¿Puede indicarnos qué necesita?", Category.CLARIFICATION),
+    # Passed on, an answer follows.
+    ("Wir haben Ihr Schreiben an die Fachabteilung weitergeleitet.", Category.ACKNOWLEDGEMENT),
+    ("I have escalated your request to our data protection team.", Category.ACKNOWLEDGEMENT),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TEMPLATED, ids=[f"{e.value}-{i}" for i, (_, e) in enumerate(TEMPLATED)])
+def test_real_templated_wordings(text: str, expected: Category, ruleset: Ruleset) -> None:
+    """Short, indirect, templated replies are classified by what they decide or ask (issue 11, real families)."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category == expected, verdict.evidence
+
+
+def test_what_the_person_deleted_is_not_the_controllers_act(ruleset: Ruleset) -> None:
+    """'You can deactivate your account' stays a redirect beside "even after you have deleted" (the person acts)."""
+    text = (
+        "You can deactivate your account at any time. Third parties may still keep copies of your public "
+        "information even after you have deleted the information."
+    )
+    assert classify(_msg(text), ruleset, known_thread=True).category == Category.REJECTION
+
+
+def test_a_ready_copy_in_the_settings_is_not_a_redirect(ruleset: Ruleset) -> None:
+    """A copy that is ready to download from the settings answers an access request: not a self-service redirect."""
+    text = "Good news: the copy of your data is ready. You can download it from the privacy settings of your account."
+    assert classify(_msg(text), ruleset, known_thread=True).category == Category.ACCEPTANCE
+
+
+def test_no_account_found_then_an_ask_is_the_ask(ruleset: Ruleset) -> None:
+    """Not found, then "which address did you use?": the ask decides, the not-found sentence answers nothing."""
+    text = "We could not find an account for you under this address. Could you tell us which email you used to sign up?"
+    assert classify(_msg(text), ruleset, known_thread=True).category == Category.REQUEST_INFO
+
+
+def test_a_consent_form_with_a_retention_clause_is_not_a_refusal(ruleset: Ruleset) -> None:
+    """A consent form in the person's voice quotes retention duties; it decides nothing on a request."""
+    text = (
+        "Ich bin damit einverstanden, dass die Apotheke meine Daten speichert. Soweit gesetzliche "
+        "Aufbewahrungspflichten nichts anderes vorsehen, werden die Daten nach fünf Jahren gelöscht."
+    )
+    verdict = classify(_msg(text, sender="service@apotheke.example", subject="Einverständniserklärung"), ruleset)
+    assert verdict.category is not Category.REJECTION, verdict.evidence
+    assert not verdict.category.gets_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sobald Ihre Anfrage abgeschlossen ist, melden wir uns.",
+        "Wir haben Ihre Anfrage noch nicht abgeschlossen.",
+        "Once your request is complete, we will let you know.",
+        "We have temporarily disabled your account due to suspicious activity.",
+    ],
+)
+def test_a_completion_to_come_denied_or_for_security_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A completion announced for later, negated, or a security lock confirms nothing."""
+    assert classify(_msg(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
