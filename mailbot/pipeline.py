@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -201,7 +200,6 @@ class Pipeline:
         )
         self._open_controllers: set[str] = set()
         self._first_scan = False
-        self._warmed = False
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -263,11 +261,6 @@ class Pipeline:
         self._open_controllers = self.store.open_controllers()
         self.learn_from_folders(report)  # before the inbox: what is learnt counts for this scan's mail
         fresh = self.mailbox.new_uids(last)
-        if fresh and not self._warmed:
-            # The header triage waits on the server: compile the rules' patterns meanwhile, instead
-            # of when the first message is classified (a scan with nothing new compiles none).
-            self._warmed = True
-            threading.Thread(target=self.ruleset.compile_all, name="compile-rules", daemon=True).start()
         retry = self.store.failed_messages(box, uidvalidity, now=self.now())
         report.retried = len(retry)
         # A Maildir lists every message each time (it has no UIDs to start from): look them all up.
