@@ -458,10 +458,10 @@ def controller_platform(
             name=entry.name or controller,
             domains=entry.domains or (controller,),
             authority=authority.name("en") if authority else entry.authority,
-            authority_country=entry.authority_country or (authority.country if authority else ""),
-            languages=LANGUAGES,
             privacy_senders=(),
             lead_authority=lead,
+            privacy_contact=entry.contact,
+            privacy_form=entry.form,
         )
     homes = dict(ruleset.home_authorities)
     home = ruleset.authority(homes.get(country.upper(), "") or homes.get(language, ""))
@@ -472,8 +472,6 @@ def controller_platform(
         name=controller,
         domains=(controller,),
         authority=home.name("en"),
-        authority_country=home.country,
-        languages=LANGUAGES,
         privacy_senders=(),
         lead_authority=home.key,
     )

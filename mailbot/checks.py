@@ -17,7 +17,6 @@ from mailbot.rules import Platform, Ruleset, bundled_rules, load_rules
 
 SAMPLE_IDENTITY = Identity(name="Ada Example", email="ada@example.org", language="en")
 # Templates that answer a variant rather than a category, and the reminder (see compose.template_for).
-EXTRA_TEMPLATES = ("reminder", "already_done", "extension", "fee")
 
 
 def sample_context(

@@ -11,10 +11,9 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, ClassVar, TypeVar, cast
+from typing import IO, Any, ClassVar, cast
 
 import click
 
@@ -39,9 +38,6 @@ from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Exemplar, Ruleset, bundled_rules
 from mailbot.store import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 # Exit statuses of every command (DESIGN.md): done; a configuration or usage error (nothing was
 # done); done, but some messages failed (each listed with its reason on stderr).

@@ -119,8 +119,6 @@ class ControllerSettings:
     authority: str
     domains: tuple[str, ...]
     name: str = ""
-    authority_country: str = ""
-    languages: tuple[str, ...] = ()
     privacy_senders: tuple[str, ...] = ()
     contact: str = ""
     form: str = ""
@@ -151,7 +149,6 @@ class Settings:
     draft_batch: int = 50
     poll_interval: float = 60.0
     idle_timeout: float = 5 * 60.0
-    source: Path | None = None
     warnings: tuple[str, ...] = ()
     name: str = "default"
     country: str = ""
@@ -247,8 +244,6 @@ SCHEMA: dict[str, Any] = {
             "authority": str,
             "domains": LIST_OF_STR,
             "name": str,
-            "authority_country": str,
-            "languages": LIST_OF_STR,
             "privacy_senders": LIST_OF_STR,
             "contact": str,
             "form": str,
@@ -504,8 +499,6 @@ def _controllers(data: Mapping[str, Any], where: str) -> dict[str, ControllerSet
             authority=t.text("authority"),
             domains=domains,
             name=t.text("name", cid),
-            authority_country=t.text("authority_country", "").upper(),
-            languages=tuple(table.get("languages", ())),
             privacy_senders=tuple(a.lower() for a in table.get("privacy_senders", ())),
             contact=t.text("contact", ""),
             form=t.text("form", ""),
@@ -558,7 +551,7 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
     accounts = data.get("accounts")
     if accounts is None:
         settings = parse_config(data, str(path), environ)
-        return [replace(settings, source=path, warnings=warnings + settings.warnings)]
+        return [replace(settings, warnings=warnings + settings.warnings)]
     if not isinstance(accounts, list) or not accounts or not all(isinstance(a, dict) for a in accounts):
         raise ConfigError(f"{path}: 'accounts' must be one or more [[accounts]] tables")
     base = {k: v for k, v in data.items() if k != "accounts"}
@@ -582,7 +575,7 @@ def load_accounts(path: Path | None = None, environ: Mapping[str, str] | None = 
             state["path"] = str(default_state_path(environ).with_name(f"{name}.sqlite3"))
         merged["state"] = state
         settings = parse_config(merged, f"{path} [accounts {name!r}]", environ)
-        out.append(replace(settings, name=name, source=path, warnings=warnings + settings.warnings))
+        out.append(replace(settings, name=name, warnings=warnings + settings.warnings))
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: two [[accounts]] have the same name")
@@ -643,9 +636,12 @@ max_sends_per_case_per_day = 2  # automatic sends (mode = "send"); drafts are ne
 # [identity.accounts]
 # amazon = "me.shop@example.org"
 
-# A controller that mailbot does not know yet:
+# A controller that mailbot does not know yet (domains: every domain it writes from, its helpdesk's
+# included: anyone else writing in its case's thread is held, never answered):
 # [controllers.acme]
 # name = "ACME Ltd"
-# authority = "Garante per la protezione dei dati personali"
-# domains = ["acme.example"]
+# authority = "it-garante"             # a key of rules/authorities.toml, or the authority's name
+# domains = ["acme.example", "acme.helpdesk.example"]
+# contact = "privacy@acme.example"     # where its replies go when its mail takes none
+# form = "https://acme.example/privacy" # its web form, when it takes requests only there
 """

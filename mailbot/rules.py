@@ -27,8 +27,6 @@ class Platform:
     name: str
     domains: tuple[str, ...]
     authority: str
-    authority_country: str
-    languages: tuple[str, ...]
     privacy_senders: tuple[str, ...]
     privacy_team: tuple[str, ...] = ()
     lead_authority: str = ""
@@ -316,8 +314,6 @@ def load_platform(path: Path) -> Platform:
         name=data["name"],
         domains=tuple(d.lower() for d in domains),
         authority=data["authority"],
-        authority_country=str(data.get("authority_country", "")),
-        languages=_strings(data.get("languages"), where, "languages") or LANGUAGES,
         privacy_senders=tuple(s.lower() for s in _strings(data.get("privacy_senders"), where, "privacy_senders")),
         privacy_team=_privacy_team(data.get("privacy_team"), where),
         group=_group(data.get("group", ""), where),

@@ -484,7 +484,6 @@ def test_controller_platform_authority_from_rules_config_or_home(ruleset: Rulese
     assert configured is not None
     assert configured.name == "Shop SAS"
     assert configured.lead_authority == "fr-cnil"
-    assert configured.authority_country == "FR"
     home = cases.controller_platform("bank.example", ruleset, {}, country="it", language="de")
     assert home is not None
     assert home.lead_authority == "it-garante"

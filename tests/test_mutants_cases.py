@@ -12,7 +12,7 @@ from mailbot.cases import BASIS_CONTROLLER, BASIS_MANUAL, BASIS_QUOTED, BASIS_SE
 from mailbot.config import ControllerSettings
 from mailbot.models import Message, RequestType
 from mailbot.parse import parse
-from mailbot.rules import LANGUAGES, Platform, Ruleset
+from mailbot.rules import Platform, Ruleset
 from mailbot.store import CaseRow
 
 T = RequestType
@@ -277,11 +277,23 @@ def test_controller_platform_from_a_config_entry(ruleset: Ruleset) -> None:
         name="Shop SAS",
         domains=("mail.shop.example",),
         authority=cnil.name("en"),
-        authority_country="FR",
-        languages=LANGUAGES,
         privacy_senders=(),
         lead_authority="fr-cnil",
     )
+
+
+def test_a_configured_controllers_contact_and_form_are_where_replies_go(ruleset: Ruleset) -> None:
+    """`[controllers.<id>] contact` and `form` become the controller's privacy contact and web form."""
+    shop = ControllerSettings(
+        id="shop.example",
+        authority="fr-cnil",
+        domains=("shop.example",),
+        contact="dpo@shop.example",
+        form="https://shop.example/privacy",
+    )
+    got = cases.controller_platform("shop.example", ruleset, {"shop.example": shop})
+    assert got is not None
+    assert (got.privacy_contact, got.privacy_form) == ("dpo@shop.example", "https://shop.example/privacy")
 
 
 def test_controller_platform_with_an_authority_the_rules_do_not_know(ruleset: Ruleset) -> None:
@@ -292,8 +304,6 @@ def test_controller_platform_with_an_authority_the_rules_do_not_know(ruleset: Ru
         name="odd.example",
         domains=("odd.example",),
         authority="Datatilsynet",
-        authority_country="",
-        languages=LANGUAGES,
         privacy_senders=(),
         lead_authority="",
     )
@@ -312,8 +322,6 @@ def test_controller_platform_home_authority(ruleset: Ruleset, country: str, lang
         name="bank.example",
         domains=("bank.example",),
         authority=home.name("en"),
-        authority_country=home.country,
-        languages=LANGUAGES,
         privacy_senders=(),
         lead_authority=key,
     )

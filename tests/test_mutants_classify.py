@@ -89,7 +89,7 @@ TUNING = Tuning(
     evidence_quote=80,
     priority=((U, 7), (I, 6), (Q, 5), (Category.CLARIFICATION, 4), (R, 3), (A, 2), (K, 1)),
 )
-PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", "IE", ("en",), ())
+PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", ())
 RULES = (
     _rule("accepted", A, r"\byour objection (?:was|has been) accepted\b"),
     _rule("refused", R, r"\bwe refuse\b", variant="no_reasons"),
