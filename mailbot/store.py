@@ -598,10 +598,14 @@ class Store:
             case_id, message_id, direction="in", dated=at, category=category, sender=sender, subject=subject, rule=rule
         )
         with self.transaction() as db:
+            # The case's last word is its newest message by date, whatever order a scan reads them in.
+            newest = "(last_message_at IS NULL OR last_message_at = '' OR ? >= last_message_at)"
             db.execute(
-                "UPDATE cases SET last_category=?, last_message_at=?, ticket=CASE WHEN ticket='' THEN ? ELSE ticket END"
-                ", status=CASE WHEN ? THEN 'closed' ELSE status END WHERE id=?",
-                (category, at.isoformat(), ticket, closes, case_id),
+                f"UPDATE cases SET last_category=CASE WHEN {newest} THEN ? ELSE last_category END, "
+                f"last_message_at=CASE WHEN {newest} THEN ? ELSE last_message_at END, "
+                "ticket=CASE WHEN ticket='' THEN ? ELSE ticket END, "
+                "status=CASE WHEN ? THEN 'closed' ELSE status END WHERE id=?",
+                (at.isoformat(), category, at.isoformat(), at.isoformat(), ticket, closes, case_id),
             )
 
     def replied_since(self, case_id: int, since: date) -> bool:

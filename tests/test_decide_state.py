@@ -63,3 +63,27 @@ def test_replies_to_lists_what_answers_a_message() -> None:
     store.begin_reply("<e@x>", "<elsewhere@example.org>", None, "t.en", DeliveryMode.DRAFT)
     assert store.replies_to("<m@example.org>") == ("<a@x>", "<b@x>", "<c@x>")
     assert store.replies_to("") == ()
+
+
+def test_a_cases_last_word_is_its_newest_message_whatever_the_reading_order() -> None:
+    """Read newest first (as a scan may), an older message does not become the case's last category."""
+    from datetime import date
+
+    store = Store(":memory:")
+    case = store.open_case(
+        platform="whatsapp",
+        thread_key="<req@example.org>",
+        subject="Objection",
+        ticket="",
+        opened=date(2025, 4, 1),
+        due=date(2025, 5, 1),
+    )
+    store.add_to_case(case.id, "<new@whatsapp.com>", "identity_check", at=date(2025, 4, 20), closes=False)
+    store.add_to_case(case.id, "<old@whatsapp.com>", "clarification", at=date(2025, 4, 18), closes=False)
+    row = store.case(case.id)
+    assert row is not None
+    assert (row.last_category, row.last_message_at) == ("identity_check", "2025-04-20")
+    store.add_to_case(case.id, "<newer@whatsapp.com>", "rejection", at=date(2025, 4, 20), closes=False)
+    row = store.case(case.id)
+    assert row is not None
+    assert row.last_category == "rejection"  # the same day: the one read last
