@@ -624,11 +624,13 @@ class Store:
             db.execute(f"UPDATE cases SET {sets} WHERE id=?", (*fields.values(), case_id))
 
     def last_platform_message(self, case_id: int) -> PlatformMessage | None:
-        """The newest platform message recorded in a case (for threading a reminder under it)."""
+        """The newest platform message recorded in a case, by its date (for threading a reminder under it);
+        among messages of the same day, the one read last."""
         row = self.db.execute(
             "SELECT m.message_id, m.sender, m.subject, m.language, m.category FROM messages m "
-            "WHERE m.case_id=? AND m.category IS NOT NULL AND m.message_id<>'' ORDER BY m.seen_at DESC, m.uid DESC "
-            "LIMIT 1",
+            "LEFT JOIN case_messages cm ON cm.case_id = m.case_id AND cm.message_id = m.message_id "
+            "WHERE m.case_id=? AND m.category IS NOT NULL AND m.message_id<>'' "
+            "ORDER BY COALESCE(cm.dated, '') DESC, m.seen_at DESC, m.uid DESC LIMIT 1",
             (case_id,),
         ).fetchone()
         if row is None:

@@ -87,3 +87,37 @@ def test_a_cases_last_word_is_its_newest_message_whatever_the_reading_order() ->
     row = store.case(case.id)
     assert row is not None
     assert row.last_category == "rejection"  # the same day: the one read last
+
+
+def test_a_reminder_is_threaded_under_the_newest_message_by_date() -> None:
+    """Read newest first (as a first scan may), the reminder still answers the newest message, not the
+    older one read last."""
+    from datetime import date
+
+    store = Store(":memory:")
+    case = store.open_case(
+        platform="whatsapp",
+        thread_key="<req@example.org>",
+        subject="Objection",
+        ticket="",
+        opened=date(2025, 4, 1),
+        due=date(2025, 5, 1),
+    )
+    for uid, (mid, category, day) in enumerate(
+        [("<new@whatsapp.com>", "identity_check", 20), ("<old@whatsapp.com>", "clarification", 18)], start=1
+    ):
+        store.record_message(
+            ("INBOX", 1, uid),
+            status="done",
+            message_id=mid,
+            sender="privacy@support.whatsapp.com",
+            subject="Re: Objection",
+            category=category,
+            platform="whatsapp",
+            evidence=[],
+            case_id=case.id,
+        )
+        store.add_to_case(case.id, mid, category, at=date(2025, 4, day), closes=False)
+    last = store.last_platform_message(case.id)
+    assert last is not None
+    assert last.message_id == "<new@whatsapp.com>"
