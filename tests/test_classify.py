@@ -858,3 +858,95 @@ def test_a_consent_form_with_a_retention_clause_is_not_a_refusal(ruleset: Rulese
 def test_a_completion_to_come_denied_or_for_security_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
     """A completion announced for later, negated, or a security lock confirms nothing."""
     assert classify(_msg(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+# Round 4: the families of blind-d's and heldout-real-2's misses (a purpose clause after a redirect, an objection
+# honoured beside a retention duty, terse replies written by maintainers in issue threads).
+PURPOSE_AFTER_REDIRECT = [
+    "Requests to delete your data must be submitted through our privacy form while logged in to the account, "
+    "so that we can verify you are the account holder.",
+    "Les demandes doivent être déposées depuis votre espace client, une fois connecté, afin que nous puissions "
+    "vérifier que vous êtes bien le titulaire du compte.",
+    "Bitte stellen Sie Ihren Antrag über das Formular in Ihrem Kundenkonto, damit wir prüfen können, dass Sie "
+    "Inhaber des Kontos sind.",
+]
+
+
+@pytest.mark.parametrize("text", PURPOSE_AFTER_REDIRECT, ids=["en", "fr", "de"])
+def test_verification_as_the_purpose_of_a_redirect_is_no_identity_check(text: str, ruleset: Ruleset) -> None:
+    """ "Use the form while logged in, so that we can verify you own the account" sends the person elsewhere:
+    answering it as an identity check would send the wrong reply."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Afin de vérifier que vous êtes bien le propriétaire du compte, merci de nous communiquer le nom "
+        "d'utilisateur et l'adresse e-mail utilisés lors de l'inscription.",
+        "Hey, sure! Please confirm your account email address by writing to support@example.com from it.",
+    ],
+)
+def test_verification_that_opens_an_ask_or_by_the_account_address_is_an_identity_check(
+    text: str, ruleset: Ruleset
+) -> None:
+    """A purpose clause that opens the sentence still makes the details asked an identity check, and so does
+    confirming control of the account's address (not a question about which account)."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Kontodaten verarbeiten wir weiter, soweit gesetzliche Aufbewahrungspflichten dies verlangen. "
+        "Bei der Werbung folgen wir Ihrem Wunsch: ein Sperrvermerk ist gesetzt.",
+        "Abbiamo dato seguito alla sua opposizione. Conserviamo soltanto i dati soggetti a obblighi di conservazione.",
+        "Hemos atendido su oposición. Los datos de facturación quedan sujetos a obligaciones de conservación.",
+    ],
+    ids=["de", "it", "es"],
+)
+def test_objection_honoured_beside_a_retention_duty_is_acceptance(text: str, ruleset: Ruleset) -> None:
+    """What is kept by law beside an honoured objection describes the rest; the objection was granted."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Jane, your account is deleted.", Category.ACCEPTANCE),
+        ("I checked: the databases are no longer present.", Category.ACCEPTANCE),
+        ("Il tuo account è cancellato e i tuoi dati non sono più presenti.", Category.ACCEPTANCE),
+        ("We are very sorry for that email, this will never happen again.", Category.ACCEPTANCE),
+        ("Hi, please send an email to support@example.com.", Category.REJECTION),
+        ("Hallo, bitte schicken Sie Ihre Anfrage an datenschutz@example.com.", Category.REJECTION),
+        ("This should now be fixed and you should be able to delete your account.", Category.REJECTION),
+        ("Thanks for the bug report. I will look into this.", Category.ACKNOWLEDGEMENT),
+        ("@jane can you elaborate please?", Category.CLARIFICATION),
+    ],
+)
+def test_terse_replies_in_a_thread(text: str, expected: Category, ruleset: Ruleset) -> None:
+    """One-line answers written by a maintainer in the person's thread are decided, not left to the person."""
+    verdict = classify(_msg(text, sender="notifications@github.com"), ruleset, known_thread=True)
+    assert verdict.category is expected, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have received your access request and will reply within one month. "
+        "For any questions in the meantime, please write to dpo@example.com.",
+        "Your account will be deleted once you confirm the request.",
+        "If you have any difficulties, please send an email to support@example.com.",
+        "Your local data will remain until you remove them yourself. All cloud data has been removed.",
+    ],
+)
+def test_terse_lookalikes_keep_their_meaning(text: str, ruleset: Ruleset) -> None:
+    """A closing line naming an address, a deletion still to be confirmed, a conditional redirect and what the
+    person keeps beside a confirmed erasure do not make a refusal or a grant."""
+    verdict = classify(_msg(text), ruleset, known_thread=True)
+    assert verdict.category is not Category.REJECTION, verdict.evidence
+    if "once you confirm" in text:
+        assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
