@@ -294,8 +294,12 @@ def test_joined_rules_patterns_are_linear(ruleset: Ruleset) -> None:
     try:
         for subject in joined_rule_patterns(ruleset):
             for unit in ("a", " ", "\n", "a ", "ab-", "1", ". "):
-                t1, t2 = growth(subject.pattern, unit, 8_000, 3)
-                if t2 / max(t1, 1e-7) > FAIL_RATIO and t2 > 0.002:
+                # As in superlinear(): a suspect is measured again at twice the size before it fails.
+                for size in (8_000, 16_000):
+                    t1, t2 = growth(subject.pattern, unit, size, 3)
+                    if t2 / max(t1, 1e-7) <= FAIL_RATIO or t2 <= 0.002:
+                        break
+                else:
                     failures.append(f"{subject.name} on {unit!r}: {t1 * 1e3:.1f} -> {t2 * 1e3:.1f} ms")
     finally:
         gc.enable()
@@ -342,9 +346,12 @@ def test_parse_and_classify_of_hostile_bodies_grow_linearly(ruleset: Ruleset) ->
     failures = []
     small, large = hostile_bodies(50_000), hostile_bodies(100_000)
     for name in small:
-        t1 = _cpu(lambda raw=small[name]: _parse_classify(raw, ruleset), 3)
-        t2 = _cpu(lambda raw=large[name]: _parse_classify(raw, ruleset), 3)
-        if t2 / max(t1, 1e-6) > FAIL_RATIO and t2 > 0.01:
+        for repeats in (3, 5):  # a suspect is measured again, longer, before it fails
+            t1 = _cpu(lambda raw=small[name]: _parse_classify(raw, ruleset), repeats)
+            t2 = _cpu(lambda raw=large[name]: _parse_classify(raw, ruleset), repeats)
+            if t2 / max(t1, 1e-6) <= FAIL_RATIO or t2 <= 0.01:
+                break
+        else:
             failures.append(f"{name}: {t1 * 1e3:.0f} ms -> {t2 * 1e3:.0f} ms")
     assert not failures
 
