@@ -308,14 +308,7 @@ class Pipeline:
             try:
                 message = parse(raw, max_bytes=self.settings.max_message_bytes)
                 del raw  # gone as soon as parsed: one body in memory at a time
-                case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-                # Only a thread is context: mail that merely comes from a controller with an open case
-                # (a newsletter, a notice) is judged as a stranger's, by the stricter threshold.
-                known = case is not None
-                verdict = classify(
-                    message, self.ruleset, own_addresses=self.own, known_thread=known, learned=self.learned
-                )
-                parsed.append((uid, message, verdict))
+                parsed.append((uid, message, self._classify(message)))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
         for uid in sorted(unanswered):
@@ -350,17 +343,29 @@ class Pipeline:
         """What a scan would decide for this one message, and the reply it would write, from what the
         state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
         the pipeline a copy of the state (dry-run mode makes one)."""
-        known = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-        verdict = classify(
-            message, self.ruleset, own_addresses=self.own, known_thread=known is not None, learned=self.learned
-        )
-        by_thread, stranger_of = self._thread_case(message)
-        case = self._case(message, verdict, by_thread)
-        state = replace(self._state(message, verdict, case, False), stranger_of=stranger_of)
-        action = decide(message, verdict, self.ruleset, self.policy(), state, language=language)
+        verdict = self._classify(message)
+        case, action = self._file_and_decide(message, verdict, superseded=False, language=language)
         if action.kind is not ActionKind.REPLY:
             return verdict, action, None
         return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
+
+    def _classify(self, message: Message) -> Verdict:
+        """The verdict on a message in its context: the person's lessons, and whether it is in a case's thread.
+        Only a thread is context: mail that merely comes from a controller with an open case (a newsletter,
+        a notice) is judged as a stranger's, by the stricter threshold."""
+        known = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
+        return classify(
+            message, self.ruleset, own_addresses=self.own, known_thread=known is not None, learned=self.learned
+        )
+
+    def _file_and_decide(
+        self, message: Message, verdict: Verdict, *, superseded: bool, language: str | None = None
+    ) -> tuple[CaseRow | None, Action]:
+        """File the message into its case (a stranger in a case's thread into none) and decide what to do."""
+        by_thread, stranger_of = self._thread_case(message)
+        case = self._case(message, verdict, by_thread)
+        state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
+        return case, decide(message, verdict, self.ruleset, self.policy(), state, language=language)
 
     def _controller_of(self, message: Message) -> str:
         """Who a message comes from, as a case names its controller (one name for a company's platforms)."""
@@ -543,10 +548,7 @@ class Pipeline:
     def _process(
         self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
     ) -> None:
-        by_thread, stranger_of = self._thread_case(message)
-        case = self._case(message, verdict, by_thread)
-        state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
-        action = decide(message, verdict, self.ruleset, self.policy(), state)
+        case, action = self._file_and_decide(message, verdict, superseded=superseded)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
@@ -818,10 +820,7 @@ class Pipeline:
                 reason=f"{note}; not answered: not a platform's or a case's message",
             )
             return
-        case = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-        found = classify(
-            message, self.ruleset, own_addresses=self.own, known_thread=case is not None, learned=self.learned
-        )
+        found = self._classify(message)
         self._process(report, key, message, learn.taught_verdict(found, category, lesson_id), superseded=False)
 
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings
 from servers import Dovecot, free_port, make_dovecot
 
 from mailbot.rules import Ruleset, bundled_rules
+from mailbot.store import CaseRow
 
 # CI draws the same examples on every run (a failure there is reproducible, never a coin toss);
 # `HYPOTHESIS_PROFILE=explore bash scripts/test.sh -m hypothesis` (hypothesis marks its own tests) draws
@@ -176,3 +177,30 @@ def minimal_config(config_home: Path) -> Path:
     path.write_text('[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n')
     path.chmod(0o600)
     return path
+
+
+def case_row(**fields: object) -> CaseRow:
+    """A stored case as the store returns it: a request for access made on 17 April 2025, found in Sent;
+    `fields` change any column."""
+    from mailbot.cases import BASIS_SENT
+
+    base: dict[str, object] = {
+        "id": 1,
+        "platform": "none",
+        "thread_key": "<req-1@example.org>",
+        "subject": "Request",
+        "ticket": "",
+        "opened": "2025-04-17",
+        "due": "2025-05-17",
+        "status": "open",
+        "last_category": "",
+        "last_message_at": "",
+        "extended": False,
+        "reminded": False,
+        "controller": "examplebank.example",
+        "request_types": "access",
+        "request_date": "2025-04-17",
+        "due_basis": BASIS_SENT,
+    }
+    base.update(fields)
+    return CaseRow(**base)  # type: ignore[arg-type]

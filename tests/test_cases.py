@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from conftest import case_row
 
 from mailbot import cases
 from mailbot.cases import Extension
@@ -225,26 +226,7 @@ def test_extension_needs_first_month_and_reasons(
 
 
 def _row(**fields: object) -> CaseRow:
-    base: dict[str, object] = {
-        "id": 1,
-        "platform": "none",
-        "thread_key": "<req-1@example.org>",
-        "subject": "Request",
-        "ticket": "",
-        "opened": "2025-04-17",
-        "due": "2025-05-17",
-        "status": "open",
-        "last_category": "",
-        "last_message_at": "",
-        "extended": False,
-        "reminded": False,
-        "controller": "examplebank.example",
-        "request_types": "access,erasure",
-        "request_date": "2025-04-17",
-        "due_basis": cases.BASIS_SENT,
-    }
-    base.update(fields)
-    return CaseRow(**base)  # type: ignore[arg-type]
+    return case_row(**{"request_types": "access,erasure", **fields})
 
 
 def test_extension_fields_move_the_due_date_or_note_why_not(ruleset: Ruleset) -> None:

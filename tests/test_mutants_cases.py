@@ -6,40 +6,20 @@ import time
 from datetime import date
 
 import pytest
+from conftest import case_row
 
 from mailbot import cases
-from mailbot.cases import BASIS_CONTROLLER, BASIS_MANUAL, BASIS_QUOTED, BASIS_SENT, NewCase, Request
+from mailbot.cases import BASIS_CONTROLLER, BASIS_MANUAL, BASIS_QUOTED, NewCase, Request
 from mailbot.config import ControllerSettings
 from mailbot.models import Message, RequestType
 from mailbot.parse import parse
 from mailbot.rules import Platform, Ruleset
-from mailbot.store import CaseRow
 
 T = RequestType
 ADA = "ada@example.org"
 
 
-def _row(**fields: object) -> CaseRow:
-    base: dict[str, object] = {
-        "id": 1,
-        "platform": "none",
-        "thread_key": "<req-1@example.org>",
-        "subject": "Request",
-        "ticket": "",
-        "opened": "2025-04-17",
-        "due": "2025-05-17",
-        "status": "open",
-        "last_category": "",
-        "last_message_at": "",
-        "extended": False,
-        "reminded": False,
-        "controller": "examplebank.example",
-        "request_types": "access",
-        "request_date": "2025-04-17",
-        "due_basis": BASIS_SENT,
-    }
-    base.update(fields)
-    return CaseRow(**base)  # type: ignore[arg-type]
+_row = case_row
 
 
 def _mail(body: str, *, date_header: str = "Thu, 17 Apr 2025 10:00:00 +0200", extra: str = "") -> Message:
