@@ -153,6 +153,9 @@ class StatesDefaults(click.Command):
 
 
 def _rules() -> Ruleset:
+    from mailbot import startcache
+
+    startcache.load()  # compiled patterns and Babel's month names from earlier runs
     ruleset = bundled_rules()
     # Rules, templates and imports live as long as the process: keep the cyclic garbage
     # collector from walking them again on every collection (~30 % faster classification).

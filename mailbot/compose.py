@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import babel.dates
 import jinja2
 import platformdirs
 from jinja2.sandbox import SandboxedEnvironment
 
+from mailbot import startcache
 from mailbot.cases import ONE_MONTH
 from mailbot.errors import TemplateError
 from mailbot.models import (
@@ -87,7 +87,8 @@ def add_one_month(day: date) -> date:
 
 def format_date(day: date, lang: str) -> str:
     """A date written out the way the language writes it ("1 March 2025", "1. März 2025", "1 de marzo de 2025")."""
-    text = babel.dates.format_date(day, format="long", locale=_LOCALES.get(lang, "en_GB"))
+    month = _long_dates(_LOCALES.get(lang, "en_GB"))[day.month - 1]
+    text = month.replace("{day}", str(day.day)).replace("{year}", str(day.year))
     if day.day == 1 and lang in _FIRST:  # "1er mars", "1º marzo": the first of the month is an ordinal there
         text = _FIRST[lang] + text[1:]
     return text
@@ -175,6 +176,25 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
     # Jinja checks each cached entry against the template's source and the Python version.
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+@cache
+def _long_dates(locale: str) -> tuple[str, ...]:
+    """Babel's long date of each month in the locale, with {day} and {year} for the numbers (loading
+    Babel's locale data takes a tenth of a second: kept between runs)."""
+    return tuple(startcache.value(f"long-dates:{locale}", lambda: _babel_long_dates(locale)))
+
+
+def _babel_long_dates(locale: str) -> list[str]:
+    import babel.dates
+
+    # Day 28 and year 2001 appear nowhere else in a long date: each is replaced by its placeholder.
+    return [
+        babel.dates.format_date(date(2001, month, 28), format="long", locale=locale)
+        .replace("28", "{day}")
+        .replace("2001", "{year}")
+        for month in range(1, 13)
+    ]
 
 
 def lcfirst(text: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from mailbot import startcache
 from mailbot.errors import RulesError
 from mailbot.resources import data_dir
 
@@ -27,7 +28,7 @@ def load_language_model(path: Path | None = None) -> LanguageModel:
     """Load rules/languages.toml; errors name the file."""
     path = path or data_dir("rules") / "languages.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = startcache.toml(path)
         words = {lang: frozenset(text.split()) for lang, text in data["words"].items()}
         letters = {lang: frozenset(text) for lang, text in data.get("letters", {}).items()}
     except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:

@@ -230,7 +230,7 @@ class Pipeline:
         return header_may_matter(self._triage_domains())
 
     def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
-        if not self.settings.progress or total < 50:
+        if not self.settings.progress or total < 50 or not sys.stderr.isatty():
             return items
         from tqdm import tqdm  # only a long scan on a terminal shows progress
 

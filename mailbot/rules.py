@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mailbot import startcache
 from mailbot.errors import RulesError
 from mailbot.models import Category, RequestType
 from mailbot.resources import data_dir
@@ -225,8 +226,7 @@ class Ruleset:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return startcache.toml(path)
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{path.name}: not valid TOML: {exc}") from None
     except OSError as exc:
@@ -253,7 +253,7 @@ def _compiled(source: str) -> re.Pattern[str] | None:
     pattern = _COMPILED.get(source)
     if pattern is None:
         try:
-            pattern = re.compile(source)
+            pattern = startcache.compile(source)
         except re.error as joined_error:
             # Only now each pattern on its own, to name the bad one (compiling each every start costs time).
             where, patterns = _WHERE.get(source, ("rules", ()))
@@ -343,7 +343,7 @@ def _compile_cased(patterns: list[str], where: str) -> re.Pattern[str] | None:
     if not patterns:
         return None
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        return startcache.compile("|".join(f"(?:{p})" for p in patterns))
     except re.error as exc:
         raise RulesError(f"{where}: bad cased pattern: {exc}") from None
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from mailbot.auth import SenderCheck, aligned, from_problem, verify_sender
+from mailbot.auth import SenderCheck, aligned, from_problem, plain_mailbox, registry_problem, verify_sender
 from mailbot.decide import CaseState, Policy, automatic, decide, recipient
 from mailbot.models import ActionKind, Category, Message, Verdict
 from mailbot.parse import parse
@@ -105,6 +107,85 @@ def test_alignment_is_never_wider_than_the_organisational_domain() -> None:
 )
 def test_from_must_be_exactly_one_valid_mailbox(value: str) -> None:
     assert from_problem([value])
+
+
+# Pieces of From values, valid and not: the plain-mailbox shortcut must never accept what the strict parser refuses.
+_FROM_PIECES = st.sampled_from(
+    [
+        " ",
+        "\t",
+        '"',
+        "\\",
+        "<",
+        ">",
+        "@",
+        ".",
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        "[",
+        "]",
+        "é",
+        "a",
+        "Z",
+        "9",
+        "-",
+        "_",
+        "+",
+        "'",
+        "=",
+        "example",
+        "org",
+        "privacy",
+        "Meta",
+        "..",
+        "@@",
+        "localhost",
+        "x.example",
+        "\x00",
+        "\x7f",
+    ]
+)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.lists(_FROM_PIECES, max_size=14).map("".join))
+def test_the_plain_mailbox_shortcut_accepts_only_what_the_strict_parser_accepts(value: str) -> None:
+    if plain_mailbox(value):
+        assert registry_problem(value) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "privacy@facebook.com",
+        "<privacy@facebook.com>",
+        "Facebook Privacy <privacy@facebook.com>",
+        '"Meta Platforms, Inc. (Privacy)" <privacy@support.facebook.com>',
+        "  Meta\t<no-reply+x=y@mail.instagram.com>  ",
+    ],
+)
+def test_plain_mailboxes_take_the_shortcut_and_the_parser_agrees(value: str) -> None:
+    assert plain_mailbox(value)
+    assert registry_problem(value) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "privacy@facebook.com <attacker@evil.example>",  # an address as the display name
+        "John Q. Public <jqp@example.org>",  # obsolete period in a phrase
+        "Meta (privacy team) <privacy@facebook.com>",  # a comment
+        '"Meta \\"Privacy\\"" <privacy@facebook.com>',  # a quoted pair
+        "Méta <privacy@facebook.com>",  # non-ASCII
+        "privacy@localhost",
+        "a@b.example, c@d.example",
+    ],
+)
+def test_everything_else_goes_to_the_strict_parser(value: str) -> None:
+    assert not plain_mailbox(value)
 
 
 def test_two_from_headers_are_refused_and_ordinary_ones_accepted() -> None:
