@@ -17,7 +17,7 @@ from mailbot.resources import data_dir
 
 LANGUAGES = ("en", "it", "de", "fr", "es")
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ESCAPE_OR_UPPER = re.compile(r"(\\.)|([^\W\d_a-z])")
+_ESCAPE = re.compile(r"(\\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +274,9 @@ def _source(patterns: list[str], where: str) -> str:
     joined = "|".join(f"(?:{p})" for p in patterns)
     # Case-insensitive matching is done by lower-casing both sides: three times faster than
     # re.IGNORECASE on these alternations. Escapes (\\B, \\S, \\W, \\D) keep their case.
-    source = _ESCAPE_OR_UPPER.sub(lambda m: m.group(1) or m.group(2).lower(), joined)
+    parts = _ESCAPE.split(joined)  # text, escape, text, escape, …, text
+    parts[::2] = [text.lower() for text in parts[::2]]
+    source = "".join(parts)
     _WHERE.setdefault(source, (where, tuple(patterns)))
     return source
 

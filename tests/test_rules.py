@@ -110,3 +110,14 @@ def test_rules_without_tuning_do_not_load(rules_copy: Path) -> None:
     path.write_text(text.replace("[classify]", "[classifier]"))
     with pytest.raises(RulesError, match=r"tuning\.toml: \[classify\] must be a table"):
         load_rules(rules_copy)
+
+
+def test_patterns_are_lower_cased_but_their_escapes_keep_their_case() -> None:
+    """Matching is case-insensitive by lower-casing both sides: letters in a pattern are lowered, while
+    `\\S`, `\\W`, `\\B`, `\\D` keep the meaning their case gives them."""
+    from mailbot.rules import _source
+
+    source = _source([r"Widerspruch\S+", r"ÉTÉ\W\BÜ\\D\d"], "test")
+    assert source == r"(?:widerspruch\S+)|(?:été\W\bü\\d\d)".replace(r"\b", r"\B")
+    assert re.search(source, "widerspruchs-")
+    assert not re.search(source, "widerspruch ")
