@@ -5,9 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import shlex
 import stat
-import subprocess
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -58,6 +56,9 @@ class Secret:
                 raise ConfigError(f"{self.kind}: environment variable {self.env} is not set or empty")
             return value
         if self.command:
+            import shlex  # only for a secret read from a command
+            import subprocess
+
             try:
                 done = subprocess.run(
                     shlex.split(self.command), capture_output=True, text=True, timeout=30, check=False

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -83,7 +81,7 @@ def lesson(
     if not sentences:
         raise TeachError("the message has no sentence to learn from (only greetings, thanks or quotes)")
     return Lesson(
-        id=secrets.token_hex(4),
+        id=_token(),
         category=category.value,
         sentences=sentences,
         variant=variant,
@@ -156,6 +154,8 @@ def save(path: Path, lessons: list[Lesson]) -> None:
     """Write the lessons atomically, readable by the person only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     payload = {"version": 1, "lessons": [{**asdict(x), "sentences": list(x.sentences)} for x in lessons]}
+    import tempfile  # only when a lesson is written
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".learned-", suffix=".json")
     try:
         os.fchmod(fd, 0o600)
@@ -192,3 +192,9 @@ def forget(path: Path, lesson_id: str) -> Lesson:
 def exemplars_for(state_path: Path) -> tuple[Exemplar, ...]:
     """The person's taught exemplars for an account's state path, for `classify(..., learned=...)`."""
     return exemplars(load(learned_path(state_path)))
+
+
+def _token() -> str:
+    import secrets  # only when a lesson is made (hmac and random cost every start otherwise)
+
+    return secrets.token_hex(4)

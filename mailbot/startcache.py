@@ -10,7 +10,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -205,6 +204,8 @@ def save() -> None:
     patterns = _patterns if len(_patterns) <= MAX_ENTRIES else {k: v for k, v in _patterns.items() if k in _used}
     values = _values if len(_values) <= MAX_ENTRIES else {k: v for k, v in _values.items() if k in _used}
     try:
+        import tempfile  # only when something new is written
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".start-")
         try:
             with os.fdopen(fd, "wb") as out:
