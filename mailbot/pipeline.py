@@ -200,6 +200,9 @@ class Pipeline:
         )
         self._open_controllers: set[str] = set()
         self._first_scan = False
+        # Message-IDs this scan made part of a case's thread (filed, a case's key, a reply written): a
+        # thread looked up before one of them was written is looked up again (`_thread_case`).
+        self._threads_grown: set[str] = set()
 
     # --- triage --------------------------------------------------------------------------------
 
@@ -246,6 +249,7 @@ class Pipeline:
         parsed and classified as it arrives, so memory does not grow with the size of the mail.
         """
         report = ScanReport()
+        self._threads_grown = set()
         if self._lessons is not None:  # lessons taught since the last scan count from this one on
             self.learned = learn.exemplars_for(self._lessons)
         box = self.mailbox.name
@@ -301,6 +305,7 @@ class Pipeline:
                 continue
             relevant.append(uid)
         parsed: list[tuple[int, Message, Verdict]] = []
+        threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
         for uid, raw in self.mailbox.bodies(relevant):
             unanswered.discard(uid)
@@ -308,7 +313,8 @@ class Pipeline:
             try:
                 message = parse(raw, max_bytes=self.settings.max_message_bytes)
                 del raw  # gone as soon as parsed: one body in memory at a time
-                parsed.append((uid, message, self._classify(message)))
+                verdict, threads[uid] = self._classify(message)
+                parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
         for uid in sorted(unanswered):
@@ -325,7 +331,7 @@ class Pipeline:
                     continue
                 key = (box, uidvalidity, uid)
                 try:
-                    self._process(report, key, message, verdict, superseded=uid in newer)
+                    self._process(report, key, message, verdict, superseded=uid in newer, thread=threads[uid])
                 except Exception as exc:  # one bad message never stops the run
                     self._failed(report, key, message, exc)
         finally:
@@ -343,26 +349,35 @@ class Pipeline:
         """What a scan would decide for this one message, and the reply it would write, from what the
         state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
         the pipeline a copy of the state (dry-run mode makes one)."""
-        verdict = self._classify(message)
-        case, action = self._file_and_decide(message, verdict, superseded=False, language=language)
+        verdict, thread = self._classify(message)
+        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
         if action.kind is not ActionKind.REPLY:
             return verdict, action, None
         return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
 
-    def _classify(self, message: Message) -> Verdict:
-        """The verdict on a message in its context: the person's lessons, and whether it is in a case's thread.
+    def _classify(self, message: Message) -> tuple[Verdict, CaseRow | None]:
+        """The verdict on a message in its context (the person's lessons, whether it is in a case's thread), and
+        the case whose thread it is in, which filing it needs too (None: no case's).
         Only a thread is context: mail that merely comes from a controller with an open case (a newsletter,
         a notice) is judged as a stranger's, by the stricter threshold."""
-        known = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-        return classify(
-            message, self.ruleset, own_addresses=self.own, known_thread=known is not None, learned=self.learned
+        thread = self.store.case_for_thread(cases.thread_ids(message))
+        verdict = classify(
+            message, self.ruleset, own_addresses=self.own, known_thread=thread is not None, learned=self.learned
         )
+        return verdict, thread
 
     def _file_and_decide(
-        self, message: Message, verdict: Verdict, *, superseded: bool, language: str | None = None
+        self,
+        message: Message,
+        verdict: Verdict,
+        *,
+        superseded: bool,
+        thread: CaseRow | None,
+        language: str | None = None,
     ) -> tuple[CaseRow | None, Action]:
-        """File the message into its case (a stranger in a case's thread into none) and decide what to do."""
-        by_thread, stranger_of = self._thread_case(message)
+        """File the message into its case (a stranger in a case's thread into none) and decide what to do;
+        `thread` is the case whose thread it was in when classified."""
+        by_thread, stranger_of = self._thread_case(message, thread)
         case = self._case(message, verdict, by_thread)
         state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
         return case, decide(message, verdict, self.ruleset, self.policy(), state, language=language)
@@ -373,10 +388,15 @@ class Pipeline:
         platform = self.ruleset.platform_for(domain)
         return cases.legal_entity(platform) if platform else cases.controller_for(domain, self.ruleset)
 
-    def _thread_case(self, message: Message) -> tuple[CaseRow | None, str]:
-        """The case whose thread the message is in, when its sender speaks for that case's controller;
-        else (None, the controller) for a stranger writing in the thread, or (None, "") for no thread."""
-        case = self.store.case_for_thread(cases.thread_ids(message))
+    def _thread_case(self, message: Message, case: CaseRow | None) -> tuple[CaseRow | None, str]:
+        """The case whose thread the message is in (`case`, as looked up when it was classified), when its
+        sender speaks for that case's controller; else (None, the controller) for a stranger writing in the
+        thread, or (None, "") for no thread."""
+        ids = cases.thread_ids(message)
+        if not self._threads_grown.isdisjoint(ids):
+            # An earlier message of this scan joined the thread since (a reply to a message that opened a
+            # case in this very scan): the case is that one's.
+            case = self.store.case_for_thread(ids)
         if case is None:
             return None, ""
         domain = message.sender.domain if message.sender else ""
@@ -419,6 +439,7 @@ class Pipeline:
                 thread_key=new.thread_key,
                 subject=new.subject,
             )
+            self._threads_grown.add(new.thread_key)
         if case is not None and (counts or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
                 case.id,
@@ -431,6 +452,7 @@ class Pipeline:
                 subject=message.subject,
                 rule=verdict.rule or "",
             )
+            self._threads_grown.add(message.message_id)
             if changes := cases.extension_fields(case, message.new_text, received, self.ruleset):
                 self.store.set_case(case.id, **changes)
             case = self.store.case(case.id)
@@ -546,9 +568,16 @@ class Pipeline:
         return outcomes
 
     def _process(
-        self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
+        self,
+        report: ScanReport,
+        key: tuple[str, int, int],
+        message: Message,
+        verdict: Verdict,
+        *,
+        superseded: bool,
+        thread: CaseRow | None,
     ) -> None:
-        case, action = self._file_and_decide(message, verdict, superseded=superseded)
+        case, action = self._file_and_decide(message, verdict, superseded=superseded, thread=thread)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
@@ -557,6 +586,7 @@ class Pipeline:
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
+            self._threads_grown.add(reply_id)
             detail, held = self.delivery.deliver(
                 reply,
                 action,
@@ -820,8 +850,9 @@ class Pipeline:
                 reason=f"{note}; not answered: not a platform's or a case's message",
             )
             return
-        found = self._classify(message)
-        self._process(report, key, message, learn.taught_verdict(found, category, lesson_id), superseded=False)
+        found, thread = self._classify(message)
+        verdict = learn.taught_verdict(found, category, lesson_id)
+        self._process(report, key, message, verdict, superseded=False, thread=thread)
 
 
 def _sender(message: Message | None) -> str:
