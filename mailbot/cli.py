@@ -479,6 +479,7 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         finally:
             mailbox.close()
         given_up = store.given_up()
+        pending, next_try = store.retries_pending()
     finally:
         store.close()
     for row in report.outcomes:
@@ -502,15 +503,13 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
             )
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
-    replies = sum(1 for r in report.outcomes if r.action == "reply")
-    reminders = sum(1 for r in report.outcomes if r.action == "reminder")
-    new = report.examined - report.retried
-    retried = f", {report.retried} retried" if report.retried else ""
-    click.echo(
-        f"mailbot: {new} new{retried}, {report.ignored} not from a platform, {replies} replies, "
-        f"{reminders} reminders ({psettings.mode}), {report.errors} errors",
-        err=True,
-    )
+    click.echo(scan_summary(report, psettings.mode), err=True)
+    if pending:
+        click.echo(
+            f"mailbot: {pending} failed message(s) wait to be tried again, the next after {next_try:%Y-%m-%d %H:%M} "
+            "UTC (by a later scan, or by 'mailbot run')",
+            err=True,
+        )
     failed = [r for r in report.outcomes if r.action == "error"]
     for row in failed:
         who = row.sender or (f"message {row.uid}" if row.uid else "?")
@@ -520,6 +519,22 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo(f"mailbot: {earlier} earlier message(s) failed for good: see 'mailbot cases'", err=True)
     if failed:
         sys.exit(EXIT_FAILED_MESSAGES)
+
+
+def scan_summary(report: ScanReport, mode: str) -> str:
+    """The scan's summary line: new mail and retries, what was passed over and why, what was written."""
+    from mailbot.pipeline import PASSED_STRANGER
+
+    replies = sum(1 for r in report.outcomes if r.action == "reply")
+    reminders = sum(1 for r in report.outcomes if r.action == "reminder")
+    new = report.examined - report.retried
+    retried = f", {report.retried} retried" if report.retried else ""
+    # "not from a platform" always (scripts read it); mailing lists, bounces and the person's own only when met.
+    passed = {PASSED_STRANGER: 0, **report.passed_over}
+    over = "".join(f", {n} {why}" for why, n in passed.items() if n or why == PASSED_STRANGER)
+    return (
+        f"mailbot: {new} new{retried}{over}, {replies} replies, {reminders} reminders ({mode}), {report.errors} errors"
+    )
 
 
 def remind(pipeline: Pipeline, report: ScanReport) -> list[Outcome]:

@@ -65,6 +65,9 @@ def header_may_matter(domains: frozenset[bytes]) -> Callable[[bytes], bool]:
 
 
 QUIET_DAYS = 7
+# Why triage passes a message over, as the scan summary counts it.
+PASSED_STRANGER, PASSED_LIST = "not from a platform", "from mailing lists"
+PASSED_BOUNCE, PASSED_OWN = "bounced mail", "your own"
 TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
 DONE, FAILED, HELD = MessageStatus.DONE, MessageStatus.FAILED, MessageStatus.HELD
 __all__ = [
@@ -100,7 +103,9 @@ class ScanReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     examined: int = 0
-    ignored: int = 0
+    ignored: int = 0  # of `examined`, passed over unanswered: the sum of `passed_over`
+    # Why they were passed over ("not from a platform", "mailing-list mail", ...), with how many each.
+    passed_over: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     stopped: bool = False
     retried: int = 0  # of `examined`, failed messages tried again (not new mail)
@@ -208,15 +213,26 @@ class Pipeline:
 
     def _relevant(self, headers: Message) -> bool:
         """Whether a message can matter, from its headers alone (no body is fetched otherwise)."""
-        if headers.is_list or headers.is_bounce or headers.sender is None:
-            return False
+        return not self._passed_over(headers)
+
+    def _passed_over(self, headers: Message) -> str:
+        """Why a message cannot matter, from its headers alone, as the scan summary counts it ("" when it can).
+        Mailing-list mail and bounces are never answered, whoever sends them (a platform's list included)."""
+        if headers.is_list:
+            return PASSED_LIST
+        if headers.is_bounce:
+            return PASSED_BOUNCE
+        if headers.sender is None:
+            return PASSED_STRANGER
         if headers.sender.email.lower() in self.own or self.store.is_own_reply(headers.message_id):
-            return False
+            return PASSED_OWN
         if self.ruleset.platform_for(headers.sender.domain):
-            return True
+            return ""
         if cases.controller_for(headers.sender.domain, self.ruleset) in self._open_controllers:
-            return True
-        return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
+            return ""
+        if self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None:
+            return ""
+        return PASSED_STRANGER
 
     def _triage_domains(self) -> frozenset[bytes]:
         """Every domain whose senders `_relevant` may accept without a thread reference: the platforms'
@@ -275,8 +291,10 @@ class Pipeline:
         may_matter = self._may_matter()
         for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
-            if head is None or not self._relevant(head):
+            why = self._passed_over(head) if head is not None else PASSED_STRANGER
+            if head is None or why:
                 report.ignored += 1
+                report.passed_over[why] = report.passed_over.get(why, 0) + 1
                 if not self.mailbox.has_uids:
                     # No UIDs to remember a position by (a Maildir): remember the message itself.
                     head = head or parse(header_bytes, headers_only=True)
