@@ -367,11 +367,22 @@ class Pipeline:
         """What a scan would decide for this one message, and the reply it would write, from what the
         state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
         the pipeline a copy of the state (dry-run mode makes one)."""
-        verdict, thread = self._classify(message)
-        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
+        verdict, case, action = self._judge(message, language)
         if action.kind is not ActionKind.REPLY:
             return verdict, action, None
         return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
+
+    def held(self, message: Message) -> str:
+        """Why a scan would hold this message for the person (a sender that failed verification or does not
+        write for the case's controller, a message not read in full, no confident rule …); "" when it would
+        not. Filed as `preview` files it: give the pipeline a copy of the state."""
+        _, _, action = self._judge(message, None)
+        return action.reason if action.kind is ActionKind.HOLD else ""
+
+    def _judge(self, message: Message, language: str | None) -> tuple[Verdict, CaseRow | None, Action]:
+        verdict, thread = self._classify(message)
+        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
+        return verdict, case, action
 
     def _classify(self, message: Message) -> tuple[Verdict, CaseRow | None]:
         """The verdict on a message in its context (the person's lessons, whether it is in a case's thread), and
