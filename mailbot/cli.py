@@ -238,10 +238,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON Lines: file, category, platform, language, confidence, rule, evidence.",
+    help="JSON Lines: file, category, platform, language, confidence, rule, evidence, held.",
 )
 @click.option("--explain", is_flag=True, help="Show every rule considered, with its score.")
-@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons).")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons and cases).")
 def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: Path | None) -> None:
     """Classify .eml files: category, platform, language, confidence.
 
