@@ -241,7 +241,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="JSON Lines: file, category, platform, language, confidence, rule, evidence, held.",
 )
 @click.option("--explain", is_flag=True, help="Show every rule considered, with its score.")
-@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons and cases).")
+@click.option(
+    "--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons and cases)."
+)
 def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: Path | None) -> None:
     """Classify .eml files: category, platform, language, confidence.
 
