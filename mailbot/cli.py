@@ -264,17 +264,16 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: 
     settings = _settings(config, required=False)
     learned = _learned(settings)
     failed = False
-    for path in files:
-        try:
-            message = parse(read_message_file(path))
-        except MailbotError as exc:
-            _fail(str(exc))
-            failed = True
-            continue
-        verdict = classify(message, ruleset, explain=explain, learned=learned)
-        with _preview(settings, ruleset) as scan:  # each file on its own copy: one never files into another's case
-            held = scan.held(message)
-        _show_verdict(str(path), verdict, held, as_json=as_json, explain=explain)
+    with _preview(settings, ruleset) as scan:
+        for path in files:
+            try:
+                message = parse(read_message_file(path))
+            except MailbotError as exc:
+                _fail(str(exc))
+                failed = True
+                continue
+            verdict = classify(message, ruleset, explain=explain, learned=learned)
+            _show_verdict(str(path), verdict, scan.held(message), as_json=as_json, explain=explain)
     if failed:
         sys.exit(EXIT_USAGE)
 

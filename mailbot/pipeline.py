@@ -367,7 +367,8 @@ class Pipeline:
         """What a scan would decide for this one message, and the reply it would write, from what the
         state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
         the pipeline a copy of the state (dry-run mode makes one)."""
-        verdict, case, action = self._judge(message, language)
+        verdict, thread = self._classify(message)
+        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
         if action.kind is not ActionKind.REPLY:
             return verdict, action, None
         return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
@@ -375,14 +376,15 @@ class Pipeline:
     def held(self, message: Message) -> str:
         """Why a scan would hold this message for the person (a sender that failed verification or does not
         write for the case's controller, a message not read in full, no confident rule …); "" when it would
-        not. Filed as `preview` files it: give the pipeline a copy of the state."""
-        _, _, action = self._judge(message, None)
-        return action.reason if action.kind is ActionKind.HOLD else ""
-
-    def _judge(self, message: Message, language: str | None) -> tuple[Verdict, CaseRow | None, Action]:
+        not. Nothing is filed or written: messages judged one after another never meet in a case."""
         verdict, thread = self._classify(message)
-        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
-        return verdict, case, action
+        by_thread, stranger_of = self._thread_case(message, thread)
+        case, opens = self._find_case(message, verdict, by_thread)
+        # What decides a hold is who writes, what was read, and whether a case takes the message; what the
+        # case's history says (answered, superseded, sent today) makes a reply a record, never a hold.
+        state = CaseState(known=case is not None or opens, stranger_of=stranger_of)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
+        return action.reason if action.kind is ActionKind.HOLD else ""
 
     def _classify(self, message: Message) -> tuple[Verdict, CaseRow | None]:
         """The verdict on a message in its context (the person's lessons, whether it is in a case's thread), and
@@ -433,22 +435,34 @@ class Pipeline:
             return case, ""
         return None, case.controller
 
-    def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
-        """File a controller's message into its case (by thread, else the controller's open case), opening one
-        for a platform's first message when no request is known. A stranger's message in a case's thread
-        (`by_thread` None) is filed only among its own sender's cases: it never changes another's."""
+    def _received(self, message: Message) -> date:
         today = self.now().date()
         # A Date in the future is the sender's say-so: it must not push the case's clock out of reach.
-        received = min(message_date(message) or today, today)
+        return min(message_date(message) or today, today)
+
+    def _find_case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> tuple[CaseRow | None, bool]:
+        """The case a controller's message belongs to (by thread, else the controller's open case), and, when
+        there is none, whether filing the message opens one (a platform's first message when no request is
+        known). Writes nothing."""
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
         case = cases.pick_case(
             by_thread,
             self.store.controller_cases(controller) if controller else [],
-            received,
+            self._received(message),
             threaded=bool(message.in_reply_to or message.references),
         )
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        if case is None and counts and self._may_open_case(message, verdict):
+        return case, case is None and counts and self._may_open_case(message, verdict)
+
+    def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
+        """File a controller's message into its case (`_find_case`), opening one for a platform's first message
+        when no request is known. A stranger's message in a case's thread (`by_thread` None) is filed only among
+        its own sender's cases: it never changes another's."""
+        received = self._received(message)
+        controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
+        case, opens = self._find_case(message, verdict, by_thread)
+        counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
+        if opens:
             new = cases.new_case_for(
                 message,
                 controller=controller or verdict.platform,

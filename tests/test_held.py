@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 from click.testing import CliRunner
-from conftest import config_file
+from conftest import ALL_EML, config_file
 
 from mailbot.cli import cli
+from mailbot.mailboxes import Mailbox
+from mailbot.models import ActionKind
+from mailbot.parse import parse
+from mailbot.pipeline import Pipeline, pipeline_settings
+from mailbot.rules import Ruleset
+from mailbot.store import Store
 
 MX = "mx.home.example"
 QUESTION = "Please tell us which processing you object to and how it impacts you."
@@ -97,3 +104,21 @@ def test_each_file_is_judged_on_its_own(tmp_path: Path) -> None:
     alone = _classify(str(first)) + _classify(str(second))
     assert together == alone
     assert together[1]["held"] is None
+
+
+def test_held_says_what_the_scans_decision_says(ruleset: Ruleset) -> None:
+    """`held` (which files nothing) gives, for every fixture, exactly the hold reason of the scan's own decision
+    (`preview`, which files the message into a copy of the state)."""
+
+    def pipeline() -> Pipeline:
+        settings = pipeline_settings(None, mode="dry-run", progress=False)
+        return Pipeline(settings, ruleset, Store(":memory:"), cast(Mailbox, None))
+
+    holds = 0
+    for path in ALL_EML:
+        message = parse(path.read_bytes())
+        _, action, _ = pipeline().preview(message)
+        expected = action.reason if action.kind is ActionKind.HOLD else ""
+        assert pipeline().held(message) == expected, path.name
+        holds += bool(expected)
+    assert 0 < holds < len(ALL_EML)
