@@ -50,8 +50,9 @@ _PX_PER |= {"mm": 3.78, "in": 96.0, "vw": 10.0, "vh": 10.0, "": 1.0}
 _MAX_ELEMENTS = 400_000  # more than 1 MB of HTML can hold
 # A <body …> tag's attributes; `[^<>]` ends each try at the next tag, so the search stays linear.
 _BODY_TAG = re.compile(r"<body\b([^<>]{0,2000})>", re.IGNORECASE)
+# An attribute, with or without a value (`<body hidden>` hides all).
 _ATTRIBUTE = re.compile(
-    r"([a-z][a-z0-9_:-]{0,40})[ \t\r\n]{0,20}=[ \t\r\n]{0,20}(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)", re.IGNORECASE
+    r"([a-z][a-z0-9_:-]{0,40})(?:[ \t\r\n]{0,20}=[ \t\r\n]{0,20}(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.IGNORECASE
 )
 _MAX_BODY_TAGS = 50
 

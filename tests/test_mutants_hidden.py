@@ -266,3 +266,9 @@ def test_body_attributes_merge_first_wins() -> None:
     markup = "<body text=black><div><body TEXT='white' BGCOLOR = \"#fff\" data-x=1><body bgcolor=black>"
     assert hidden.body_attributes(markup) == {"text": "black", "bgcolor": "#fff", "data-x": "1"}
     assert hidden.body_attributes("<p>no body</p>") == {}
+    assert hidden.body_attributes("<body><div><body hidden class = 'x y'>") == {"hidden": "", "class": "x y"}
+
+
+def test_a_nested_hidden_body_hides_the_whole_body() -> None:
+    """`<body hidden>` anywhere hides the document's body in a browser: nothing of it counts."""
+    assert html_to_text(f"<html><body><p>{BAIT}</p><table><tr><td><body hidden></td></tr></table></body></html>") == ""
