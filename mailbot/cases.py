@@ -33,6 +33,9 @@ BASIS_SENT = "request:sent"
 BASIS_MANUAL = "request:manual"
 BASIS_QUOTED = "request:quoted"
 BASIS_CONTROLLER = "controller-message"
+# How each kind of case's request reached the controller (CaseInfo.request_channel); a request quoted in the
+# controller's reply was quoted from the person's own mail.
+_CHANNELS = {BASIS_SENT: "email", BASIS_QUOTED: "email", BASIS_MANUAL: "form"}
 _BASIS_TEXT = {
     BASIS_SENT: "the request in your sent mail",
     BASIS_MANUAL: "the request entered with 'mailbot case open'",
@@ -374,6 +377,7 @@ def case_info(case: CaseRow, today: date, account: str = "") -> CaseInfo:
         expired=expired(due, today),
         controller=case.controller or case.platform,
         account=account,
+        request_channel=_CHANNELS.get(case.due_basis, ""),
     )
 
 

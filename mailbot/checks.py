@@ -32,8 +32,10 @@ def sample_context(
     account: str = "",
     sent_from_account: bool = False,
     ruleset: Ruleset | None = None,
+    channel: str = "email",
 ) -> dict[str, Any]:
-    """The variables of a template rendered with sample data (for `check` and the tests)."""
+    """The variables of a template rendered with sample data (for `check` and the tests); the sample request
+    was e-mailed (`channel`)."""
     kind = Category(category) if category in {str(c) for c in Category} else Category.ACKNOWLEDGEMENT
     verdict = Verdict(kind, platform.id if platform else "none", lang, 1.0, "", ticket=ticket, variant=variant)
     ruleset = ruleset or bundled_rules()
@@ -44,7 +46,7 @@ def sample_context(
         lang=lang,
         received=received,
         options=ReplyOptions(ask_erasure=erasure, sent_from_account=sent_from_account),
-        case=CaseInfo(types=(request,), request_date=date(2025, 1, 2), account=account),
+        case=CaseInfo(types=(request,), request_date=date(2025, 1, 2), account=account, request_channel=channel),
         authority=lead_authority(platform, ruleset.authorities),
     )
 

@@ -11,6 +11,8 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -33,7 +35,7 @@ from mailbot.decide import SUPPORTED_LANGUAGES
 from mailbot.errors import MailbotError, MailboxError, MessageFileError
 from mailbot.mailboxes import Mailbox
 from mailbot.mailboxes.imap import ImapMailbox
-from mailbot.models import Verdict
+from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Exemplar, Ruleset, bundled_rules
@@ -194,8 +196,9 @@ def read_message_file(path: Path) -> bytes:
     return data
 
 
-def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
-    """The JSON object of one classified file (the outward contract of `classify --json`)."""
+def verdict_json(file: str, verdict: Verdict, held: str = "") -> dict[str, Any]:
+    """The JSON object of one classified file (the outward contract of `classify --json`); `held` says why a
+    scan would hold the message for the person ("" when it would not)."""
     return {
         "file": file,
         "category": str(verdict.category),
@@ -207,6 +210,7 @@ def verdict_json(file: str, verdict: Verdict) -> dict[str, Any]:
         "ticket": verdict.ticket or None,
         "variant": verdict.variant or None,
         "gate": verdict.gate or None,
+        "held": held or None,
     }
 
 
@@ -237,10 +241,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON Lines: file, category, platform, language, confidence, rule, evidence.",
+    help="JSON Lines: file, category, platform, language, confidence, rule, evidence, held.",
 )
 @click.option("--explain", is_flag=True, help="Show every rule considered, with its score.")
-@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons).")
+@click.option(
+    "--config", "config", type=click.Path(path_type=Path), help="Configuration file (for its lessons and cases)."
+)
 def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: Path | None) -> None:
     """Classify .eml files: category, platform, language, confidence.
 
@@ -251,47 +257,57 @@ def classify_cmd(files: tuple[Path, ...], as_json: bool, explain: bool, config: 
       mailbot classify --explain message.eml
 
     What you taught (mailbot teach, the Mailbot/<category> folders) counts, as in a scan.
+    A message a scan would hold for you (a sender that failed verification or does
+    not write for the case's controller, a message not read in full ...) says so:
+    a last column "held: why" (in --json the key "held", else null).
 
     Exit status 0 when every file was read, 1 when any could not be.
     """
     ruleset = _rules()
-    learned = _learned(_settings(config, required=False))
+    settings = _settings(config, required=False)
+    learned = _learned(settings)
     failed = False
-    for path in files:
-        try:
-            message = parse(read_message_file(path))
-        except MailbotError as exc:
-            _fail(str(exc))
-            failed = True
-            continue
-        verdict = classify(message, ruleset, explain=explain, learned=learned)
-        if as_json:
-            data = verdict_json(str(path), verdict)
-            if explain:
-                data["scores"] = [
-                    {
-                        "rule": s.rule,
-                        "category": str(s.category),
-                        "score": s.score,
-                        "how": s.phrase,
-                        "matched": s.matched,
-                    }
-                    for s in verdict.scores
-                ]
-            click.echo(json.dumps(data, ensure_ascii=False))
-            continue
-        click.echo(
-            f"{path}\t{verdict.category}\t{verdict.platform}\t{verdict.language or '-'}\t"
-            f"{verdict.confidence:.2f}\t{verdict.rule or '-'}"
-        )
-        if explain:
-            for line in verdict.evidence:
-                click.echo(f"    evidence: {line}")
-            for s in sorted(verdict.scores, key=lambda s: -s.score):
-                how = f"  {s.phrase}: {s.matched[:70]!r}" if s.score else ""
-                click.echo(f"    {s.score:4.2f}  {s.category:<16} {s.rule}{how}")
+    with _preview(settings, ruleset) as scan:
+        for path in files:
+            try:
+                message = parse(read_message_file(path))
+            except MailbotError as exc:
+                _fail(str(exc))
+                failed = True
+                continue
+            verdict = classify(message, ruleset, explain=explain, learned=learned)
+            _show_verdict(str(path), verdict, scan.held(message), as_json=as_json, explain=explain)
     if failed:
         sys.exit(EXIT_USAGE)
+
+
+def _show_verdict(path: str, verdict: Verdict, held: str, *, as_json: bool, explain: bool) -> None:
+    """One classified file: a JSON line, or a line of tab-separated columns (and with --explain the rules)."""
+    if as_json:
+        data = verdict_json(path, verdict, held)
+        if explain:
+            data["scores"] = [
+                {
+                    "rule": s.rule,
+                    "category": str(s.category),
+                    "score": s.score,
+                    "how": s.phrase,
+                    "matched": s.matched,
+                }
+                for s in verdict.scores
+            ]
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(
+        f"{path}\t{verdict.category}\t{verdict.platform}\t{verdict.language or '-'}\t"
+        f"{verdict.confidence:.2f}\t{verdict.rule or '-'}" + (f"\theld: {held}" if held else "")
+    )
+    if explain:
+        for line in verdict.evidence:
+            click.echo(f"    evidence: {line}")
+        for s in sorted(verdict.scores, key=lambda s: -s.score):
+            how = f"  {s.phrase}: {s.matched[:70]!r}" if s.score else ""
+            click.echo(f"    {s.score:4.2f}  {s.category:<16} {s.rule}{how}")
 
 
 def _settings(config: Path | None, *, required: bool) -> Settings | None:
@@ -310,6 +326,23 @@ class _NoMailbox:
 
     def __getattr__(self, name: str) -> Any:
         raise MailboxError(f"a preview touches no mailbox ({name})")
+
+
+@contextmanager
+def _preview(settings: Settings | None, ruleset: Ruleset) -> Iterator[Pipeline]:
+    """A pipeline that decides as a scan would, on a copy of the state: it touches no mailbox and writes nothing."""
+    state_path = settings.state_path if settings else default_state_path()
+    store = Store(state_path) if state_path.exists() else Store(":memory:")
+    try:
+        yield Pipeline(
+            pipeline_settings(settings, mode="dry-run", progress=False),
+            ruleset,
+            store,
+            cast(Mailbox, _NoMailbox()),
+            state_path=state_path,
+        )
+    finally:
+        store.close()
 
 
 def _learned(settings: Settings | None) -> tuple[Exemplar, ...]:
@@ -341,21 +374,11 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
             err=True,
         )
     # The very path of a scan, on a copy of the state (dry-run): the same case, clock, account and reply.
-    state_path = settings.state_path if settings else default_state_path()
-    store = Store(state_path) if state_path.exists() else Store(":memory:")
-    try:
-        pipeline = Pipeline(
-            pipeline_settings(settings, mode="dry-run", progress=False),
-            _rules(),
-            store,
-            cast(Mailbox, _NoMailbox()),
-            state_path=state_path,
-        )
+    with _preview(settings, _rules()) as pipeline:
         verdict, action, reply = pipeline.preview(message, language=lang)
-    finally:
-        store.close()
     if reply is None:
-        click.echo(f"mailbot: no reply: {verdict.category}: {action.reason}", err=True)
+        held = "held for you: " if action.kind is ActionKind.HOLD else ""
+        click.echo(f"mailbot: no reply: {verdict.category}: {held}{action.reason}", err=True)
         return
     click.echo(reply.raw.decode("utf-8", errors="replace"), nl=False)
 
@@ -482,6 +505,7 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         finally:
             mailbox.close()
         given_up = store.given_up()
+        pending, next_try = store.retries_pending()
     finally:
         store.close()
     for row in report.outcomes:
@@ -505,15 +529,13 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
             )
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
-    replies = sum(1 for r in report.outcomes if r.action == "reply")
-    reminders = sum(1 for r in report.outcomes if r.action == "reminder")
-    new = report.examined - report.retried
-    retried = f", {report.retried} retried" if report.retried else ""
-    click.echo(
-        f"mailbot: {new} new{retried}, {report.ignored} not from a platform, {replies} replies, "
-        f"{reminders} reminders ({psettings.mode}), {report.errors} errors",
-        err=True,
-    )
+    click.echo(scan_summary(report, psettings.mode), err=True)
+    if pending:
+        click.echo(
+            f"mailbot: {pending} failed message(s) wait to be tried again, the next after {next_try:%Y-%m-%d %H:%M} "
+            "UTC (by a later scan, or by 'mailbot run')",
+            err=True,
+        )
     failed = [r for r in report.outcomes if r.action == "error"]
     for row in failed:
         who = row.sender or (f"message {row.uid}" if row.uid else "?")
@@ -523,6 +545,22 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo(f"mailbot: {earlier} earlier message(s) failed for good: see 'mailbot cases'", err=True)
     if failed:
         sys.exit(EXIT_FAILED_MESSAGES)
+
+
+def scan_summary(report: ScanReport, mode: str) -> str:
+    """The scan's summary line: new mail and retries, what was passed over and why, what was written."""
+    from mailbot.pipeline import PASSED_STRANGER
+
+    replies = sum(1 for r in report.outcomes if r.action == "reply")
+    reminders = sum(1 for r in report.outcomes if r.action == "reminder")
+    new = report.examined - report.retried
+    retried = f", {report.retried} retried" if report.retried else ""
+    # "not from a platform" always (scripts read it); mailing lists, bounces and the person's own only when met.
+    passed = {PASSED_STRANGER: 0, **report.passed_over}
+    over = "".join(f", {n} {why}" for why, n in passed.items() if n or why == PASSED_STRANGER)
+    return (
+        f"mailbot: {new} new{retried}{over}, {replies} replies, {reminders} reminders ({mode}), {report.errors} errors"
+    )
 
 
 def remind(pipeline: Pipeline, report: ScanReport) -> list[Outcome]:

@@ -210,8 +210,8 @@ def lcfirst(text: str) -> str:
 class ReplyOptions:
     """The person's choices that shape the reply text.
 
-    `sent_from_account` says the request was sent from the address registered with the account (config);
-    only then does an identity reply claim it (a WhatsApp account is a phone number, a web form has no sender).
+    `sent_from_account` says the person's requests go out from the address registered with their accounts
+    (config); an identity reply claims it for a case only where the case's facts agree (see `claims_account`).
     """
 
     statement: str = ""
@@ -307,11 +307,21 @@ def template_context(
         "expired": case.expired,
         "reply_by": format_date((today or received) + timedelta(days=CONFIRM_DAYS), lang),
         "account": case.account,
-        "sent_from_account": options.sent_from_account,
+        "sent_from_account": claims_account(options, identity, case),
         "statement": options.statement,
         "objection": options.objection,
         "ask_erasure": options.ask_erasure,
     }
+
+
+def claims_account(options: ReplyOptions, identity: Identity, case: CaseInfo) -> bool:
+    """Whether a reply may say "my request was sent from <identity e-mail>, the address registered with my
+    account": the person says so (`sent_from_account`), the case's request was e-mailed (not made through a web
+    form, nor of unknown origin), and the account the controller knows is that address (not a phone number or
+    another address configured in [identity.accounts])."""
+    account = case.account.strip().lower()
+    registered = not account or account == identity.email.strip().lower()
+    return options.sent_from_account and case.request_channel == "email" and registered
 
 
 def render(template: str, context: dict[str, Any], root: Path | None = None) -> str:

@@ -48,6 +48,13 @@ _OFF_SCREEN_PX = 500.0
 _PX_PER = {"px": 1.0, "pt": 1.33, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0, "pc": 16.0, "cm": 37.8}
 _PX_PER |= {"mm": 3.78, "in": 96.0, "vw": 10.0, "vh": 10.0, "": 1.0}
 _MAX_ELEMENTS = 400_000  # more than 1 MB of HTML can hold
+# A <body …> tag's attributes; `[^<>]` ends each try at the next tag, so the search stays linear.
+_BODY_TAG = re.compile(r"<body\b([^<>]{0,2000})>", re.IGNORECASE)
+# An attribute, with or without a value (`<body hidden>` hides all).
+_ATTRIBUTE = re.compile(
+    r"([a-z][a-z0-9_:-]{0,40})(?:[ \t\r\n]{0,20}=[ \t\r\n]{0,20}(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.IGNORECASE
+)
+_MAX_BODY_TAGS = 50
 
 Color = tuple[int, int, int]
 
@@ -295,7 +302,45 @@ def _inherit(element: Any, decl: dict[str, str], parent: _Inherited) -> _Inherit
     return state
 
 
-def drop_hidden(tree: Any) -> int:
+def _outside_comments(markup: str) -> str:
+    """The markup without its <!-- comments --> (a comment ends the markup when it is not closed)."""
+    out: list[str] = []
+    at = 0
+    while (start := markup.find("<!--", at)) >= 0:
+        out.append(markup[at:start])
+        end = markup.find("-->", start + 4)
+        if end < 0:
+            return "".join(out)
+        at = end + 3
+    out.append(markup[at:])
+    return "".join(out)
+
+
+def body_attributes(markup: str) -> dict[str, str]:
+    """The attributes the document's body has in a browser: those of every <body> tag in the markup, a nested
+    or second one included, the first of each name winning (HTML5 merges them; lxml drops all but the first
+    tag's, so `text` and `bgcolor` on a nested body would otherwise hide text unseen)."""
+    merged: dict[str, str] = {}
+    for tag in _BODY_TAG.findall(_outside_comments(markup))[:_MAX_BODY_TAGS]:
+        for name, value in _ATTRIBUTE.findall(tag):
+            merged.setdefault(name.lower(), value.strip("\"'"))
+    return merged
+
+
+def merge_bodies(tree: Any, markup: str) -> None:
+    """Give every body element of the lxml tree the attributes the document's body has in a browser (see
+    `body_attributes`): the first body's own, then what later <body> tags add."""
+    bodies = list(tree.iter("body"))
+    if not bodies or "<body" not in markup.lower():
+        return
+    merged = {**body_attributes(markup), **{k.lower(): v for k, v in bodies[0].attrib.items()}}
+    for body in bodies:
+        # A second body element's content belongs to the first body in a browser: it inherits the same.
+        body.attrib.clear()
+        body.attrib.update(merged)
+
+
+def drop_hidden(tree: Any, markup: str = "") -> int:
     """Remove from an lxml HTML tree the text a mail client would not show; the number of cuts.
 
     Whole elements go for the `hidden` attribute, <noscript>, <template> (and other never-shown
@@ -303,8 +348,11 @@ def drop_hidden(tree: Any) -> int:
     off-screen positions. Text alone goes where it is invisible by inherited properties that a
     child may undo: visibility:hidden, tiny font sizes, off-screen text-indent, and colours that
     match their background (bgcolor and inherited colours included). Simple selectors of <style>
-    sheets count like inline styles.
+    sheets count like inline styles. `markup`, the HTML the tree was parsed from, brings back the attributes
+    of nested <body> tags, which the parser drops.
     """
+    if markup:
+        merge_bodies(tree, markup)
     sheet = _stylesheet(tree)
     drop: list[Any] = []
     mute: list[Any] = []

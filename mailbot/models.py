@@ -77,6 +77,9 @@ class CaseInfo:
     expired: bool = False
     controller: str = ""
     account: str = ""
+    # How the request reached the controller: "email" (in the person's Sent folder, or quoted from their mail),
+    # "form" (entered with `mailbot case open`: a web form or paper), "" (not known).
+    request_channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,7 @@ def html_to_text(markup: str) -> str:
         tree = html.fromstring(markup)
     except (etree.ParserError, ValueError):
         return _TAG.sub(" ", markup)
-    drop_hidden(tree)
+    drop_hidden(tree, markup)
     for node in tree.xpath(_HTML_QUOTES):
         if node.getparent() is not None:
             node.drop_tree()

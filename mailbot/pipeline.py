@@ -65,6 +65,9 @@ def header_may_matter(domains: frozenset[bytes]) -> Callable[[bytes], bool]:
 
 
 QUIET_DAYS = 7
+# Why triage passes a message over, as the scan summary counts it.
+PASSED_STRANGER, PASSED_LIST = "not from a platform", "from mailing lists"
+PASSED_BOUNCE, PASSED_OWN = "bounced mail", "your own"
 TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
 DONE, FAILED, HELD = MessageStatus.DONE, MessageStatus.FAILED, MessageStatus.HELD
 __all__ = [
@@ -100,7 +103,9 @@ class ScanReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     examined: int = 0
-    ignored: int = 0
+    ignored: int = 0  # of `examined`, passed over unanswered: the sum of `passed_over`
+    # Why they were passed over ("not from a platform", "mailing-list mail", ...), with how many each.
+    passed_over: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     stopped: bool = False
     retried: int = 0  # of `examined`, failed messages tried again (not new mail)
@@ -200,20 +205,34 @@ class Pipeline:
         )
         self._open_controllers: set[str] = set()
         self._first_scan = False
+        # Message-IDs this scan made part of a case's thread (filed, a case's key, a reply written): a
+        # thread looked up before one of them was written is looked up again (`_thread_case`).
+        self._threads_grown: set[str] = set()
 
     # --- triage --------------------------------------------------------------------------------
 
     def _relevant(self, headers: Message) -> bool:
         """Whether a message can matter, from its headers alone (no body is fetched otherwise)."""
-        if headers.is_list or headers.is_bounce or headers.sender is None:
-            return False
+        return not self._passed_over(headers)
+
+    def _passed_over(self, headers: Message) -> str:
+        """Why a message cannot matter, from its headers alone, as the scan summary counts it ("" when it can).
+        Mailing-list mail and bounces are never answered, whoever sends them (a platform's list included)."""
+        if headers.is_list:
+            return PASSED_LIST
+        if headers.is_bounce:
+            return PASSED_BOUNCE
+        if headers.sender is None:
+            return PASSED_STRANGER
         if headers.sender.email.lower() in self.own or self.store.is_own_reply(headers.message_id):
-            return False
+            return PASSED_OWN
         if self.ruleset.platform_for(headers.sender.domain):
-            return True
+            return ""
         if cases.controller_for(headers.sender.domain, self.ruleset) in self._open_controllers:
-            return True
-        return self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None
+            return ""
+        if self.store.case_for_thread([headers.in_reply_to, *headers.references]) is not None:
+            return ""
+        return PASSED_STRANGER
 
     def _triage_domains(self) -> frozenset[bytes]:
         """Every domain whose senders `_relevant` may accept without a thread reference: the platforms'
@@ -246,6 +265,7 @@ class Pipeline:
         parsed and classified as it arrives, so memory does not grow with the size of the mail.
         """
         report = ScanReport()
+        self._threads_grown = set()
         if self._lessons is not None:  # lessons taught since the last scan count from this one on
             self.learned = learn.exemplars_for(self._lessons)
         box = self.mailbox.name
@@ -271,8 +291,10 @@ class Pipeline:
         may_matter = self._may_matter()
         for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
-            if head is None or not self._relevant(head):
+            why = self._passed_over(head) if head is not None else PASSED_STRANGER
+            if head is None or why:
                 report.ignored += 1
+                report.passed_over[why] = report.passed_over.get(why, 0) + 1
                 if not self.mailbox.has_uids:
                     # No UIDs to remember a position by (a Maildir): remember the message itself.
                     head = head or parse(header_bytes, headers_only=True)
@@ -301,6 +323,7 @@ class Pipeline:
                 continue
             relevant.append(uid)
         parsed: list[tuple[int, Message, Verdict]] = []
+        threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
         for uid, raw in self.mailbox.bodies(relevant):
             unanswered.discard(uid)
@@ -308,7 +331,8 @@ class Pipeline:
             try:
                 message = parse(raw, max_bytes=self.settings.max_message_bytes)
                 del raw  # gone as soon as parsed: one body in memory at a time
-                parsed.append((uid, message, self._classify(message)))
+                verdict, threads[uid] = self._classify(message)
+                parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
         for uid in sorted(unanswered):
@@ -325,7 +349,7 @@ class Pipeline:
                     continue
                 key = (box, uidvalidity, uid)
                 try:
-                    self._process(report, key, message, verdict, superseded=uid in newer)
+                    self._process(report, key, message, verdict, superseded=uid in newer, thread=threads[uid])
                 except Exception as exc:  # one bad message never stops the run
                     self._failed(report, key, message, exc)
         finally:
@@ -343,26 +367,48 @@ class Pipeline:
         """What a scan would decide for this one message, and the reply it would write, from what the
         state knows (its cases, the person's lessons). The case is filed as a scan would file it: give
         the pipeline a copy of the state (dry-run mode makes one)."""
-        verdict = self._classify(message)
-        case, action = self._file_and_decide(message, verdict, superseded=False, language=language)
+        verdict, thread = self._classify(message)
+        case, action = self._file_and_decide(message, verdict, superseded=False, thread=thread, language=language)
         if action.kind is not ActionKind.REPLY:
             return verdict, action, None
         return verdict, action, self._compose(action, message, verdict, auto=False, case=case)
 
-    def _classify(self, message: Message) -> Verdict:
-        """The verdict on a message in its context: the person's lessons, and whether it is in a case's thread.
+    def held(self, message: Message) -> str:
+        """Why a scan would hold this message for the person (a sender that failed verification or does not
+        write for the case's controller, a message not read in full, no confident rule …); "" when it would
+        not. Nothing is filed or written: messages judged one after another never meet in a case."""
+        verdict, thread = self._classify(message)
+        by_thread, stranger_of = self._thread_case(message, thread)
+        case, opens = self._find_case(message, verdict, by_thread)
+        # What decides a hold is who writes, what was read, and whether a case takes the message; what the
+        # case's history says (answered, superseded, sent today) makes a reply a record, never a hold.
+        state = CaseState(known=case is not None or opens, stranger_of=stranger_of)
+        action = decide(message, verdict, self.ruleset, self.policy(), state)
+        return action.reason if action.kind is ActionKind.HOLD else ""
+
+    def _classify(self, message: Message) -> tuple[Verdict, CaseRow | None]:
+        """The verdict on a message in its context (the person's lessons, whether it is in a case's thread), and
+        the case whose thread it is in, which filing it needs too (None: no case's).
         Only a thread is context: mail that merely comes from a controller with an open case (a newsletter,
         a notice) is judged as a stranger's, by the stricter threshold."""
-        known = self.store.case_for_thread([message.message_id, message.in_reply_to, *message.references])
-        return classify(
-            message, self.ruleset, own_addresses=self.own, known_thread=known is not None, learned=self.learned
+        thread = self.store.case_for_thread(cases.thread_ids(message))
+        verdict = classify(
+            message, self.ruleset, own_addresses=self.own, known_thread=thread is not None, learned=self.learned
         )
+        return verdict, thread
 
     def _file_and_decide(
-        self, message: Message, verdict: Verdict, *, superseded: bool, language: str | None = None
+        self,
+        message: Message,
+        verdict: Verdict,
+        *,
+        superseded: bool,
+        thread: CaseRow | None,
+        language: str | None = None,
     ) -> tuple[CaseRow | None, Action]:
-        """File the message into its case (a stranger in a case's thread into none) and decide what to do."""
-        by_thread, stranger_of = self._thread_case(message)
+        """File the message into its case (a stranger in a case's thread into none) and decide what to do;
+        `thread` is the case whose thread it was in when classified."""
+        by_thread, stranger_of = self._thread_case(message, thread)
         case = self._case(message, verdict, by_thread)
         state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
         return case, decide(message, verdict, self.ruleset, self.policy(), state, language=language)
@@ -373,10 +419,15 @@ class Pipeline:
         platform = self.ruleset.platform_for(domain)
         return cases.legal_entity(platform) if platform else cases.controller_for(domain, self.ruleset)
 
-    def _thread_case(self, message: Message) -> tuple[CaseRow | None, str]:
-        """The case whose thread the message is in, when its sender speaks for that case's controller;
-        else (None, the controller) for a stranger writing in the thread, or (None, "") for no thread."""
-        case = self.store.case_for_thread(cases.thread_ids(message))
+    def _thread_case(self, message: Message, case: CaseRow | None) -> tuple[CaseRow | None, str]:
+        """The case whose thread the message is in (`case`, as looked up when it was classified), when its
+        sender speaks for that case's controller; else (None, the controller) for a stranger writing in the
+        thread, or (None, "") for no thread."""
+        ids = cases.thread_ids(message)
+        if not self._threads_grown.isdisjoint(ids):
+            # An earlier message of this scan joined the thread since (a reply to a message that opened a
+            # case in this very scan): the case is that one's.
+            case = self.store.case_for_thread(ids)
         if case is None:
             return None, ""
         domain = message.sender.domain if message.sender else ""
@@ -384,22 +435,34 @@ class Pipeline:
             return case, ""
         return None, case.controller
 
-    def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
-        """File a controller's message into its case (by thread, else the controller's open case), opening one
-        for a platform's first message when no request is known. A stranger's message in a case's thread
-        (`by_thread` None) is filed only among its own sender's cases: it never changes another's."""
+    def _received(self, message: Message) -> date:
         today = self.now().date()
         # A Date in the future is the sender's say-so: it must not push the case's clock out of reach.
-        received = min(message_date(message) or today, today)
+        return min(message_date(message) or today, today)
+
+    def _find_case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> tuple[CaseRow | None, bool]:
+        """The case a controller's message belongs to (by thread, else the controller's open case), and, when
+        there is none, whether filing the message opens one (a platform's first message when no request is
+        known). Writes nothing."""
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
         case = cases.pick_case(
             by_thread,
             self.store.controller_cases(controller) if controller else [],
-            received,
+            self._received(message),
             threaded=bool(message.in_reply_to or message.references),
         )
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        if case is None and counts and self._may_open_case(message, verdict):
+        return case, case is None and counts and self._may_open_case(message, verdict)
+
+    def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
+        """File a controller's message into its case (`_find_case`), opening one for a platform's first message
+        when no request is known. A stranger's message in a case's thread (`by_thread` None) is filed only among
+        its own sender's cases: it never changes another's."""
+        received = self._received(message)
+        controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
+        case, opens = self._find_case(message, verdict, by_thread)
+        counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
+        if opens:
             new = cases.new_case_for(
                 message,
                 controller=controller or verdict.platform,
@@ -419,6 +482,7 @@ class Pipeline:
                 thread_key=new.thread_key,
                 subject=new.subject,
             )
+            self._threads_grown.add(new.thread_key)
         if case is not None and (counts or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
                 case.id,
@@ -431,6 +495,7 @@ class Pipeline:
                 subject=message.subject,
                 rule=verdict.rule or "",
             )
+            self._threads_grown.add(message.message_id)
             if changes := cases.extension_fields(case, message.new_text, received, self.ruleset):
                 self.store.set_case(case.id, **changes)
             case = self.store.case(case.id)
@@ -546,9 +611,16 @@ class Pipeline:
         return outcomes
 
     def _process(
-        self, report: ScanReport, key: tuple[str, int, int], message: Message, verdict: Verdict, *, superseded: bool
+        self,
+        report: ScanReport,
+        key: tuple[str, int, int],
+        message: Message,
+        verdict: Verdict,
+        *,
+        superseded: bool,
+        thread: CaseRow | None,
     ) -> None:
-        case, action = self._file_and_decide(message, verdict, superseded=superseded)
+        case, action = self._file_and_decide(message, verdict, superseded=superseded, thread=thread)
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
@@ -557,6 +629,7 @@ class Pipeline:
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
+            self._threads_grown.add(reply_id)
             detail, held = self.delivery.deliver(
                 reply,
                 action,
@@ -820,8 +893,9 @@ class Pipeline:
                 reason=f"{note}; not answered: not a platform's or a case's message",
             )
             return
-        found = self._classify(message)
-        self._process(report, key, message, learn.taught_verdict(found, category, lesson_id), superseded=False)
+        found, thread = self._classify(message)
+        verdict = learn.taught_verdict(found, category, lesson_id)
+        self._process(report, key, message, verdict, superseded=False, thread=thread)
 
 
 def _sender(message: Message | None) -> str:

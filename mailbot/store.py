@@ -346,6 +346,14 @@ class Store:
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def retries_pending(self, after: datetime | None = None) -> tuple[int, datetime | None]:
+        """How many failed messages wait for a try after `after` (default now), and when the first is due."""
+        row = self.db.execute(
+            "SELECT count(*), min(retry_at) FROM messages WHERE status=? AND retry_at > ?",
+            (MessageStatus.FAILED, _stamp(after)),
+        ).fetchone()
+        return int(row[0]), datetime.fromisoformat(row[1]) if row[1] else None
+
     def given_up(self) -> list[GivenUp]:
         """Messages mailbot stopped retrying, with the reason: they need the person."""
         rows = self.db.execute(

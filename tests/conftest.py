@@ -170,11 +170,23 @@ def wait_until(predicate: Callable[[], T], what: str, ceiling: float = 60.0, eve
     return value
 
 
+ADA_IDENTITY = '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
+
+
 def minimal_config(config_home: Path) -> Path:
     """The configuration a scan needs at $XDG_CONFIG_HOME/mailbot/config.toml: an identity, nothing else."""
     path = config_home / "mailbot" / "config.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n')
+    path.write_text(ADA_IDENTITY)
+    path.chmod(0o600)
+    return path
+
+
+def config_file(folder: Path, extra: str = "") -> Path:
+    """`folder`/config.toml (mode 0600): Ada's identity, the TOML lines `extra` (more [identity] keys first,
+    then tables such as [identity.accounts]), and the state at `folder`/state.sqlite3."""
+    path = folder / "config.toml"
+    path.write_text(f'{ADA_IDENTITY}{extra}[state]\npath = "{folder / "state.sqlite3"}"\n')
     path.chmod(0o600)
     return path
 

@@ -334,6 +334,8 @@ def hostile_bodies(size: int) -> dict[str, bytes]:
         "negation": msg(fill("we will not no longer if you ")),
         "html-nested": (html + fill("<div style='color:#fff;font-size:0'>") + "x").encode(),
         "html-unclosed": (html + fill("<b") + "x").encode(),
+        "html-bodies": (html + fill("<body text=white a='") + "x").encode(),
+        "html-comments": (html + fill("<body <!-- ") + "x").encode(),
     }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import imap_client, write_config
+from conftest import config_file, imap_client, write_config
 from servers import Dovecot
 
 from mailbot.cases import due_date
@@ -264,13 +264,7 @@ def test_maildir_cases_from_sent_requests(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     maildir = maildir_with(tmp_path, scenario())
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        '[identity.accounts]\n"examplebank.example" = "ada.bank@example.org"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path, '[identity.accounts]\n"examplebank.example" = "ada.bank@example.org"\n')
     runner = CliRunner()
     args = ["scan", "--config", str(config), "--maildir", str(maildir)]
     first = runner.invoke(cli, args)
@@ -353,12 +347,7 @@ def test_quoted_request_dates_a_case_without_sent_request(tmp_path: Path, monkey
         ],
     )
     maildir = maildir_with(tmp_path, data)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path)
     runner = CliRunner()
     assert runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)]).exit_code == 0
     (row,) = [
@@ -377,12 +366,7 @@ def test_web_form_case_takes_the_controllers_new_thread(tmp_path: Path, monkeypa
     answered with the due date counted from the form's date."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path)
     runner = CliRunner()
     form_day = ago(8).date()
     args = ["case", "open", "--config", str(config), "--controller", "airline.example", "--type", "access"]
@@ -440,12 +424,7 @@ def test_a_date_in_the_future_does_not_move_the_clock(tmp_path: Path, monkeypatc
     )
     auth = b"Authentication-Results: mx.example.org; dmarc=pass header.from=facebook.com\n"
     (maildir / "new" / "1.M1P1.test").write_bytes(auth + raw)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path)
     runner = CliRunner()
     scanned = runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)])
     assert scanned.exit_code == 0, scanned.output

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import drafts_count, imap_client, write_config, written
+from conftest import config_file, drafts_count, imap_client, write_config, written
 from servers import Dovecot
 from test_cases_scan import ADA, Scenario, ago, mail, maildir_with, scenario
 
@@ -101,12 +101,7 @@ def test_dry_run_equals_real_scan_maildir(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     maildir = maildir_with(tmp_path, superseding())
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path)
     runner = CliRunner()
     args = ["scan", "--config", str(config), "--maildir", str(maildir), "--json"]
     dry, _ = announced(runner.invoke(cli, [*args, "--mode", "dry-run"]))

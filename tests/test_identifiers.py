@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import config_file
 from test_cases_scan import ADA, Scenario, ago, mail, maildir_with
 
 from mailbot.checks import SAMPLE_IDENTITY
@@ -128,12 +129,7 @@ def test_scan_says_what_to_fill_in(account: str, tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     maildir = _bank(tmp_path)
     accounts = f'[identity.accounts]\n"examplebank.example" = "{account}"\n' if account else ""
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'{accounts}[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path, accounts)
     result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir), "--json"])
     assert result.exit_code == 0, result.output
     (row,) = [r for r in map(json.loads, result.stdout.splitlines()) if r["action"] == "reply"]

@@ -360,7 +360,7 @@ def test_template_context_exactly(ruleset: Ruleset) -> None:
         "expired": False,
         "reply_by": "4. Mai 2025",
         "account": "ada.bank@example.org",
-        "sent_from_account": True,
+        "sent_from_account": False,  # set, but the account is another address (test_account_claim)
         "statement": "S",
         "objection": "O",
         "ask_erasure": True,

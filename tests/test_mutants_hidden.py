@@ -225,3 +225,50 @@ def test_an_element_without_class_or_id_matches_no_class_or_id_rule(rule: str) -
     )
     drop_hidden(tree)
     assert tree.text_content() == "shown secret"
+
+
+NESTED_BODIES = {
+    # A <body> inside a table: lxml drops the tag and its attributes, a browser gives them to the body.
+    "in a table": '<html><body><table><tr><td><body bgcolor="#ffffff" text="#ffffff">{bait}</td></tr></table>'
+    "{shown}</body></html>",
+    "a second body": '<html><body>{shown}</body><body bgcolor="white" text="white">{bait}</body></html>',
+    "a second body's style": '<html><body>{shown}<body style="color:#fff;background:#fff">{bait}</body></html>',
+    "no body of its own": '<html><table><tr><td><body text="#fefefe">{bait}</td></tr></table>{shown}</html>',
+}
+BAIT = "We will honour your objection."
+SHOWN_TEXT = '<font color="#000000">Please explain the issue in more detail.</font>'
+
+
+@pytest.mark.parametrize("markup", NESTED_BODIES.values(), ids=list(NESTED_BODIES))
+def test_a_nested_bodys_attributes_hide_text_as_in_a_browser(markup: str) -> None:
+    """The attributes of a nested or second <body> apply to the document's body (HTML5): white default text
+    on white is hidden, and text with a colour of its own still shows."""
+    text = html_to_text(markup.format(bait=BAIT, shown=SHOWN_TEXT))
+    assert "explain the issue" in text
+    assert "honour" not in text
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<html><body text="#000000" bgcolor="#ffffff"><p>{bait}</p><table><tr><td><body text="#ffffff">'
+        "</td></tr></table></body></html>",  # the first body's own attributes win
+        '<html><body><p>{bait}</p><!-- <body text="white" bgcolor="white"> --></body></html>',  # a comment
+        '<html><body><p>{bait}</p><!-- <body text="white" bgcolor="white"></body></html>',  # an unclosed one
+        "<html><body><p>{bait}</p><body onload=x></body></html>",
+    ],
+)
+def test_a_nested_body_that_hides_nothing_hides_nothing(markup: str) -> None:
+    assert "honour" in html_to_text(markup.format(bait=BAIT))
+
+
+def test_body_attributes_merge_first_wins() -> None:
+    markup = "<body text=black><div><body TEXT='white' BGCOLOR = \"#fff\" data-x=1><body bgcolor=black>"
+    assert hidden.body_attributes(markup) == {"text": "black", "bgcolor": "#fff", "data-x": "1"}
+    assert hidden.body_attributes("<p>no body</p>") == {}
+    assert hidden.body_attributes("<body><div><body hidden class = 'x y'>") == {"hidden": "", "class": "x y"}
+
+
+def test_a_nested_hidden_body_hides_the_whole_body() -> None:
+    """`<body hidden>` anywhere hides the document's body in a browser: nothing of it counts."""
+    assert html_to_text(f"<html><body><p>{BAIT}</p><table><tr><td><body hidden></td></tr></table></body></html>") == ""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MESSAGES, drafts_count, imap_client, wait_until, write_config, written_kind
+from conftest import MESSAGES, config_file, drafts_count, imap_client, wait_until, write_config, written_kind
 from servers import PASSWORD, Dovecot
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, seed, seeded_raw
 
@@ -296,11 +296,7 @@ def test_failed_message_is_retried_on_a_timed_backoff_then_shown_in_cases(
     assert "NotADirectoryError" in (given_up.error or "")
     store.close()
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    config = tmp_path / "c.toml"
-    config.write_text(
-        f'[identity]\nname = "A"\nemail = "a@example.org"\n[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path)
     cases = CliRunner().invoke(cli, ["cases", "--config", str(config)])
     assert cases.exit_code == 0, cases.output
     failed = [line for line in cases.stdout.splitlines() if line.startswith("FAILED")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import config_file
 
 from mailbot.cases import speaks_for
 from mailbot.cli import cli
@@ -154,13 +155,7 @@ def test_stranger_replying_to_the_persons_request_gets_nothing_and_closes_nothin
             answers="<req1@example.org>",
         )
         (maildir / "new" / f"{i}.M{i}P1.test").write_bytes(raw)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[identity]\nname = "Ada Lovelace-Smith"\nemail = "ada@example.org"\nlanguage = "en"\n'
-        f'statement = "{STATEMENT}"\n[identity.accounts]\n"shop.example" = "{ACCOUNT}"\n'
-        f'[state]\npath = "{tmp_path / "state.sqlite3"}"\n'
-    )
-    config.chmod(0o600)
+    config = config_file(tmp_path, f'statement = "{STATEMENT}"\n[identity.accounts]\n"shop.example" = "{ACCOUNT}"\n')
     runner = CliRunner()
     result = runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(maildir)])
     assert result.exit_code == 0, result.output
