@@ -469,3 +469,32 @@ def test_french_future_acceptance_is_acceptance(ruleset: Ruleset) -> None:
         "Bonjour, nous accepterons votre opposition au traitement de vos données. Cordialement\r\n"
     )
     assert classify(parse(raw.encode()), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "privacy@facebооk.com",  # Cyrillic o's
+        "Facebook <privacy＠facebook.com>",  # a fullwidth at sign
+        "privacy@facebook.com\u200b",  # an invisible character after the address
+        "Facebook\x00 <privacy@facebook.com>",  # a control character in the name
+        "Facebook <privacy@facebook.com\x0b>",
+        "Facebook <privacy@facebook.com>\x7f",
+        "x" * 4_000 + " <privacy@facebook.com>" + " " * 200,  # longer than any From a server writes
+    ],
+)
+def test_lookalikes_control_characters_and_overlong_froms_are_refused(value: str) -> None:
+    assert from_problem([value])
+
+
+def test_the_plain_mailbox_shortcut_takes_time_linear_in_the_value() -> None:
+    """No ReDoS: eight times the length takes far less than the 64 times a quadratic match would."""
+    import timeit
+
+    shapes = ["a ", "a.", "a@a.", "<a", '"a', "a-", "=?a?q?"]
+
+    def cost(n: int) -> float:
+        values = [(s * n)[:n] + "\x00" for s in shapes]
+        return min(timeit.repeat(lambda: [plain_mailbox(v) for v in values], number=20, repeat=5))
+
+    assert cost(4_000) / cost(500) < 32
