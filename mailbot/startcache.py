@@ -10,6 +10,8 @@ import os
 import re
 import stat
 import sys
+import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -28,6 +30,13 @@ try:
     _CODE_TYPE = "I" if _sre.CODESIZE == 4 else "L"
 except (ImportError, AttributeError):  # pragma: no cover - not CPython
     _TAG = ""
+
+# A rule file changed less than this long ago is not kept (see toml()).
+_SETTLED_NS = 2_000_000_000
+# The file: this mark, the CRC-32 of the rest, then the marshal data; a damaged file that marshal
+# would still read (another pattern's code under a source, another month name) is not used.
+_MARK = b"mailbot-start-2\n"
+_READ_ERRORS = (OSError, ValueError, EOFError, TypeError, MemoryError, RecursionError, OverflowError)
 
 # A cache that grew past this (patterns of rules since edited) starts again from what this process used.
 MAX_ENTRIES = 5000
@@ -96,12 +105,18 @@ def toml(path: Path) -> dict[str, Any]:
     import tomllib
 
     info = path.stat()
-    key = f"toml:{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
+    # The inode and the change time too: `cp -p`, `rsync -t` or `touch -r` keep size and mtime, and
+    # nothing but a write sets ctime back.
+    key = f"toml:{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
     if key in _values:
         _used.add(key)
         return cast(dict[str, Any], _values[key])
     with path.open("rb") as fh:
         data = tomllib.load(fh)
+    # A file changed within the last seconds may change again within the same clock tick, keeping every
+    # stamp (git's "racy clean" problem): it is kept only once it has been left alone for a while.
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < _SETTLED_NS:
+        return data
     try:
         marshal.dumps(data)  # a TOML date or time is not plain data: such a file is parsed every time
     except ValueError:
@@ -113,7 +128,8 @@ def toml(path: Path) -> dict[str, Any]:
 
 
 # Libraries whose output value() keeps: an upgrade of any of them drops the values kept.
-LIBRARIES = ("babel",)
+# mailbot itself: a new version may compute the same keys differently (its rules' months, say).
+LIBRARIES = ("babel", "mailbot")
 
 
 def _libraries() -> str:
@@ -155,9 +171,35 @@ def folder() -> Path | None:
     return path
 
 
-def _file() -> Path | None:
+def _name() -> str:
+    return f"{_TAG}.marshal"
+
+
+def _open_folder() -> int | None:
+    """A descriptor of the private cache folder, checked once opened: the reads and writes through it
+    stay in that folder even when a parent is swapped (a link put in its place) after the check."""
     where = folder() if _TAG else None
-    return where / f"{_TAG}.marshal" if where else None
+    if where is None:
+        return None
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _read(where: int) -> bytes:
+    fd = os.open(_name(), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=where)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        # Only a file of the user's own that nobody else may write.
+        if not (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022):
+            return b""
+        return fh.read()
 
 
 def load() -> None:
@@ -166,18 +208,20 @@ def load() -> None:
     global _patterns, _values, _enabled
     _enabled = True
     atexit.register(save)
-    path = _file()
+    where = _open_folder()
+    if where is None:
+        return
     try:
-        if path is None:
-            return
-        info = path.lstat()
-        # Only a file of the user's own that nobody else may write.
-        if not (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022):
+        data = _read(where)
+        mark, crc, payload = data[: len(_MARK)], data[len(_MARK) : len(_MARK) + 4], data[len(_MARK) + 4 :]
+        if mark != _MARK or crc != zlib.crc32(payload).to_bytes(4, "big"):
             return
         # The folder and the file are the user's own and private, as for Jinja's template cache (also marshal).
-        loaded: Any = marshal.loads(path.read_bytes())  # noqa: S302
-    except (OSError, ValueError, EOFError, TypeError):
+        loaded: Any = marshal.loads(payload)  # noqa: S302
+    except _READ_ERRORS:
         return
+    finally:
+        os.close(where)
     if isinstance(loaded, dict):
         patterns, values = loaded.get("patterns"), loaded.get("values")
         if isinstance(patterns, dict):
@@ -197,25 +241,28 @@ def save() -> None:
     if not (_dirty and _enabled):
         return
     _dirty = False
-    path = _file()
-    if path is None:
+    where = _open_folder()
+    if where is None:
         return
     # Entries of patterns and files since edited pile up: past the bound, only what this process used is kept.
     patterns = _patterns if len(_patterns) <= MAX_ENTRIES else {k: v for k, v in _patterns.items() if k in _used}
     values = _values if len(_values) <= MAX_ENTRIES else {k: v for k, v in _values.items() if k in _used}
     try:
-        import tempfile  # only when something new is written
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".start-")
+        payload = marshal.dumps({"patterns": patterns, "values": values, "libraries": _libraries()})
+        # A new name in the folder, then an atomic rename: a reader sees the old file or the new, whole.
+        tmp = f".start-{os.getpid()}-{os.urandom(6).hex()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=where)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps({"patterns": patterns, "values": values, "libraries": _libraries()}))
-            os.replace(tmp, path)
+                out.write(_MARK + zlib.crc32(payload).to_bytes(4, "big") + payload)
+            os.replace(tmp, _name(), src_dir_fd=where, dst_dir_fd=where)
         except BaseException:
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=where)
             raise
     except (OSError, ValueError):
         pass
+    finally:
+        os.close(where)
 
 
 def forget() -> None:

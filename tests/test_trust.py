@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.headerregistry
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -193,6 +195,73 @@ def test_two_from_headers_are_refused_and_ordinary_ones_accepted() -> None:
     for good in ["Facebook <privacy@facebook.com>", '"Meta, Privacy" <privacy@support.facebook.com>', "a@b.example"]:
         assert from_problem([good]) == ""
     assert from_problem(["=?utf-8?q?Evil=0D=0ABcc=3A_x=40example=2Ecom?= <privacy@facebook.com>"]) == ""
+
+
+# Red-team findings: values the check passed while parse.py read another sender from them.
+@pytest.mark.parametrize(
+    "value",
+    [
+        # An encoded word's charset or text hiding an angle address: the check saw `x <x@evil.example>`,
+        # parse.py's sender was privacy@facebook.com.
+        "=?a<privacy@facebook.com>?q?x?= <x@evil.example>",
+        "=?utf-8?q?a,<privacy@facebook.com>,?= <x@evil.example>",
+        "=?utf-8?q?privacy@facebook.com?= <x@evil.example>",
+        # An encoded word as part of an address: the check saw x@evil.example.
+        "=?utf-8?q?x@evil.example=?=?utf-8?q?=?x@evil.example",
+        # A CR removed joined two words into one address; parse.py reads the CR as a space.
+        "__\rprivacy@facebook.com",
+    ],
+)
+def test_a_from_that_parse_reads_as_another_sender_is_refused(value: str, ruleset: Ruleset) -> None:
+    assert from_problem([value])
+    message = _mail(sender=value) if "\r" not in value else None
+    if message is not None:
+        assert message.from_problem
+        assert decide(message, _verdict(), ruleset, Policy()).kind is ActionKind.HOLD
+
+
+_SPOOF_PIECES = st.sampled_from(
+    [
+        " ",
+        "\t",
+        '"',
+        "<",
+        ">",
+        "@",
+        ".",
+        ",",
+        "(",
+        ")",
+        "=?utf-8?q?",
+        "=?a<b",
+        "?=",
+        "?q?",
+        "=?",
+        "x",
+        "_",
+        "=3C",
+        "privacy@facebook.com",
+        "x@evil.example",
+        "evil.example",
+        "Meta",
+        "é",
+        "\u200b",
+        "\r\n ",
+    ]
+)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.lists(_SPOOF_PIECES, max_size=10).map("".join))
+def test_an_accepted_from_is_one_sender_to_parse_and_to_the_strict_parser(value: str) -> None:
+    raw = f"From: {value}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    message = parse(raw)
+    if message.from_problem:
+        return
+    # The strict parser, on the raw value (it decodes encoded words itself), finds the one mailbox parse.py took.
+    header = email.headerregistry.HeaderRegistry()("from", value.replace("\r\n", " "))
+    assert message.sender is not None
+    assert [a.addr_spec for a in header.addresses] == [message.sender.email]
 
 
 def test_parsed_message_carries_the_from_problem_and_decide_holds_it(ruleset: Ruleset) -> None:
@@ -400,3 +469,32 @@ def test_french_future_acceptance_is_acceptance(ruleset: Ruleset) -> None:
         "Bonjour, nous accepterons votre opposition au traitement de vos données. Cordialement\r\n"
     )
     assert classify(parse(raw.encode()), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "privacy@facebооk.com",  # Cyrillic o's
+        "Facebook <privacy＠facebook.com>",  # a fullwidth at sign
+        "privacy@facebook.com\u200b",  # an invisible character after the address
+        "Facebook\x00 <privacy@facebook.com>",  # a control character in the name
+        "Facebook <privacy@facebook.com\x0b>",
+        "Facebook <privacy@facebook.com>\x7f",
+        "x" * 4_000 + " <privacy@facebook.com>" + " " * 200,  # longer than any From a server writes
+    ],
+)
+def test_lookalikes_control_characters_and_overlong_froms_are_refused(value: str) -> None:
+    assert from_problem([value])
+
+
+def test_the_plain_mailbox_shortcut_takes_time_linear_in_the_value() -> None:
+    """No ReDoS: sixteen times the length takes far less than the 256 times a quadratic match would."""
+    import timeit
+
+    shapes = ["\t", " ", "a ", "a\t", "a.", "a@a.", "<a", '"a', "a-", "=?a?q?"]
+
+    def cost(n: int) -> float:
+        values = [(s * n)[:n] + "\x00" for s in shapes]
+        return min(timeit.repeat(lambda: [plain_mailbox(v) for v in values], number=20, repeat=5))
+
+    assert cost(4_000) / cost(250) < 64
