@@ -48,6 +48,7 @@ _values: dict[str, Any] = {}
 _used: set[str] = set()
 _dirty = False  # something was computed that the file does not hold
 _enabled = False  # load() was called: the file is read and written
+_home: Path | None = None  # the folder load() read
 
 
 def compile(source: str) -> re.Pattern[str]:
@@ -175,10 +176,9 @@ def _name() -> str:
     return f"{_TAG}.marshal"
 
 
-def _open_folder() -> int | None:
+def _open_folder(where: Path | None) -> int | None:
     """A descriptor of the private cache folder, checked once opened: the reads and writes through it
     stay in that folder even when a parent is swapped (a link put in its place) after the check."""
-    where = folder() if _TAG else None
     if where is None:
         return None
     try:
@@ -205,10 +205,12 @@ def _read(where: int) -> bytes:
 def load() -> None:
     """Read the cache folder and keep what this process adds to it at exit (the command line does
     this; without it, as in the pure stages' tests, the cache lives in memory only)."""
-    global _patterns, _values, _enabled
+    global _patterns, _values, _enabled, _home
+    if not _enabled:
+        atexit.register(save)
     _enabled = True
-    atexit.register(save)
-    where = _open_folder()
+    _home = folder() if _TAG else None  # written back where it was read, whatever the environment at exit
+    where = _open_folder(_home)
     if where is None:
         return
     try:
@@ -241,7 +243,7 @@ def save() -> None:
     if not (_dirty and _enabled):
         return
     _dirty = False
-    where = _open_folder()
+    where = _open_folder(_home)
     if where is None:
         return
     # Entries of patterns and files since edited pile up: past the bound, only what this process used is kept.
@@ -267,7 +269,8 @@ def save() -> None:
 
 def forget() -> None:
     """Drop everything kept, in memory only from now on (tests)."""
-    global _patterns, _values, _dirty, _enabled
+    global _patterns, _values, _dirty, _enabled, _home
     _patterns, _values = {}, {}
     _dirty = _enabled = False
+    _home = None
     _used.clear()

@@ -358,3 +358,15 @@ def test_commands_answer_the_same_with_a_cold_warm_or_damaged_cache(tmp_path: Pa
     elif state == "shared folder":
         folder.chmod(0o755)
     assert run_all() == cold
+
+
+def test_the_cache_is_written_back_to_the_folder_it_was_read_from(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process whose environment changes after start (a test suite, a wrapper) writes nothing elsewhere."""
+    startcache.load()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    startcache.compile(r"\bwritten back\b")
+    startcache.save()
+    assert not (tmp_path / "other").exists()
+    assert len(list(cache_home.iterdir())) == 1
