@@ -466,6 +466,17 @@ def _answers(ruleset: Ruleset, message: Message) -> bool:
     return addressed is None or bool(addressed.search(text))
 
 
+def answers_request(ruleset: Ruleset, message: Message) -> bool:
+    """True when the message replies to the person's mail under a subject that names a data-protection request.
+
+    Such a reply is read as inside a case even when none is on record (a file given to `mailbot classify`):
+    a notification answers no mail of the person's, and a reply about something else does not name a request.
+    """
+    pattern = ruleset.relevance.request_subject
+    replies = bool(message.in_reply_to or message.references)
+    return replies and pattern is not None and bool(pattern.search(_lower(message.subject)))
+
+
 def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
     """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched.
 
@@ -557,6 +568,12 @@ def classify(
                 variant=item.variant,
             )
     scores = score_rules(message, ruleset, language=lang)
+    # A team's reply to the person's mail that names their request is read as inside a case; a named
+    # person's (a colleague, a friend discussing a request) only meets the normal threshold.
+    about_request = not known_thread and answers_request(ruleset, message)
+    if about_request and (platform is not None or _role_sender(ruleset, message)):
+        evidence.append("a team's reply under a subject that names a data-protection request: read as inside a case")
+        known_thread = True
     # --explain shows every pass's scores; the verdict is the same as without it.
     shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
     ranked = _best(scores, tuning)
@@ -581,7 +598,7 @@ def classify(
         ranked = ranked[1:]
     # A team's reply to the person's own mail is read like a platform's (decide holds it without a case);
     # a stranger's message that answers nothing, or one from no recognisable team, needs strong evidence.
-    strict = (stranger and (not answers or not _role_sender(ruleset, message))) or personal
+    strict = (stranger and (not answers or not (about_request or _role_sender(ruleset, message)))) or personal
     threshold = tuning.stranger_threshold if strict else tuning.threshold
     weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
     # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
@@ -593,7 +610,9 @@ def classify(
         category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
-        return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), shown, ticket)
+        # An abstention claims no certainty; "unrelated" is as sure as the best rule was weak.
+        confidence = round(1 - best, 3) if category is Category.UNRELATED else 0.0
+        return Verdict(category, platform_id, lang, confidence, None, tuple(evidence), shown, ticket)
     top = ranked[0]
     if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
         evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")

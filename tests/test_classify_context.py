@@ -1,0 +1,89 @@
+"""Classifier round 5: a reply that names the person's request is read as inside a case; abstentions claim no certainty."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import MESSAGES
+
+from mailbot.classify import answers_request, classify
+from mailbot.models import Address, Category, Message
+from mailbot.parse import parse
+from mailbot.rules import Ruleset
+
+
+def _reply(text: str, subject: str, sender: str = "support@lumenapp.example", name: str = "Lumen Support") -> Message:
+    """A reply to the person's mail (In-Reply-To set) from a sender that is not a built-in platform."""
+    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
+    return replace(
+        base,
+        new_text=text,
+        subject=subject,
+        sender=Address(name, sender),
+        in_reply_to="<request-1@example.org>",
+        references=("<request-1@example.org>",),
+        is_bulk=False,
+        is_list=False,
+    )
+
+
+REQUEST_SUBJECTS = [
+    "Re: Delete my account",
+    "AW: Widerspruch nach Art. 21 DSGVO",
+    "R: richiesta di cancellazione dei dati",
+    "RE: Demande d'accès à mes données",
+    "RE: derecho de supresión",
+    "Re: Objection",
+    "Re: Access request",
+]
+OTHER_SUBJECTS = ["Re: Fix typo in README", "AW: Treffen nächste Woche", "Re: Tus recomendaciones de noviembre"]
+
+
+@pytest.mark.parametrize("subject", REQUEST_SUBJECTS)
+def test_reply_under_a_request_subject_answers_the_request(subject: str, ruleset: Ruleset) -> None:
+    """A reply whose subject names a data-protection request, in the five languages, answers it."""
+    assert answers_request(ruleset, _reply("Hello.", subject))
+    no_thread = replace(_reply("Hello.", subject), in_reply_to="", references=())
+    assert not answers_request(ruleset, no_thread)
+
+
+@pytest.mark.parametrize("subject", OTHER_SUBJECTS)
+def test_reply_about_something_else_answers_no_request(subject: str, ruleset: Ruleset) -> None:
+    assert not answers_request(ruleset, _reply("Hello.", subject))
+
+
+def test_teams_reply_to_a_request_is_left_to_the_person_not_called_unrelated(ruleset: Ruleset) -> None:
+    """Outside a case on record, a team's reply that answers a request and matches nothing abstains;
+    the same text under another subject is unrelated, as before."""
+    text = "Just checking in on this one, any news on your side?"
+    verdict = classify(_reply(text, "Re: Please delete my data"), ruleset)
+    assert verdict.category == Category.UNKNOWN, verdict.evidence
+    assert classify(_reply(text, "Re: Fix typo in README"), ruleset).category == Category.UNRELATED
+
+
+def test_named_persons_reply_to_a_request_meets_the_normal_threshold(ruleset: Ruleset) -> None:
+    """A developer writing from their own address at the company answers the request: a redirect (a rule
+    below the stranger threshold) decides; under another subject it does not, and nothing decided stays
+    unrelated (a colleague or friend discussing a request is not a controller)."""
+    text = "Please write to dpo@lumenapp.example for that."
+    tomas = {"sender": "tomas@lumenapp.example", "name": "Tomas"}
+    assert classify(_reply(text, "Re: Delete my account", **tomas), ruleset).category == Category.REJECTION
+    assert classify(_reply(text, "Re: Fix typo in README", **tomas), ruleset).category == Category.UNRELATED
+    chat = classify(_reply("See you on Thursday for coffee!", "Re: my GDPR request to the gym", **tomas), ruleset)
+    assert chat.category == Category.UNRELATED, chat.evidence
+
+
+def test_personal_mail_provider_stays_gated_under_a_request_subject(ruleset: Ruleset) -> None:
+    """A friend replying from a personal mailbox to "Re: my GDPR request" is not a controller."""
+    message = _reply("sure, thanks for the update", "Re: my GDPR request", sender="sam.roe@gmail.com", name="Sam")
+    assert classify(message, ruleset).gate == "gate-personal-sender"
+
+
+def test_abstention_claims_no_certainty(ruleset: Ruleset) -> None:
+    """`unknown` (nothing decided inside a case) has confidence 0; `unrelated` keeps 1 - best score."""
+    abstained = classify(_reply("Just checking in on this one, any news on your side?", "Re: Objection"), ruleset)
+    assert (abstained.category, abstained.confidence) == (Category.UNKNOWN, 0.0)
+    unrelated = classify(_reply("See you on Thursday for coffee!", "Re: Fix typo in README"), ruleset)
+    assert unrelated.category == Category.UNRELATED
+    assert unrelated.confidence > 0.5
