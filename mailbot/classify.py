@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
-from mailbot.language import detect
+from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
 
@@ -18,6 +18,7 @@ _SEGMENT = re.compile(
     r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
 )
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # words as language detection counts them
 # Ticket and reference numbers: what follows a tag or keyword is taken only when it is a plain id
 # (letters, digits, dashes; 3-40 characters; at least one digit), so nothing URL-like reaches a reply.
 # Every quantifier is bounded, so a search is linear in the text.
@@ -135,6 +136,14 @@ def _learned_bank(ruleset: Ruleset, learned: tuple[Exemplar, ...]) -> _Bank:
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code of the text's language and a confidence ("" when it cannot be told)."""
     return detect(text)
+
+
+def language_coverage(text: str, language: str) -> float:
+    """The share of the text's words (first 2,000 characters, as detection reads) that are the language's own
+    function words: a language outside the model borrows only a stray "a" or "i" from one inside it."""
+    words = bundled_language_model().words.get(language, frozenset())
+    tokens = _LETTERS.findall(text[:2000].lower())
+    return sum(1 for token in tokens if token in words) / len(tokens) if tokens else 0.0
 
 
 def find_ticket(subject: str, text: str) -> str:
@@ -545,6 +554,13 @@ def classify(
         evidence.append(f"{gate}: not answered")
         return Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate)
     words = len(_WORD.findall(message.new_text))
+    if (
+        lang
+        and words >= tuning.unknown_language_words
+        and language_coverage(message.new_text, lang) < tuning.language_coverage
+    ):
+        evidence.append(f"language {lang}: too few of its words ({tuning.language_coverage:.0%}), not recognised")
+        lang = ""
     if (lang and lang not in LANGUAGES) or (not lang and words >= tuning.unknown_language_words):
         evidence.append(f"language {lang or 'not recognised'}: not one of {', '.join(LANGUAGES)}, left to you")
         return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)

@@ -152,6 +152,7 @@ class Tuning:
     max_classified: int
     ticket_text: int
     unknown_language_words: int
+    language_coverage: float
     sentence_min: int
     sentence_cutoff: float
     sentence_weight: float
@@ -463,6 +464,7 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "max_classified": (int, 0, float("inf"), True, False),
     "ticket_text": (int, 0, float("inf"), True, False),
     "unknown_language_words": (int, 0, float("inf"), True, False),
+    "language_coverage": (float, 0, 1, True, True),
     "sentence_min": (int, 0, float("inf"), True, False),
     "sentence_cutoff": (float, 0, 100, True, False),
     "sentence_weight": (float, 0, 1, True, True),

@@ -87,3 +87,32 @@ def test_abstention_claims_no_certainty(ruleset: Ruleset) -> None:
     unrelated = classify(_reply("See you on Thursday for coffee!", "Re: Fix typo in README"), ruleset)
     assert unrelated.category == Category.UNRELATED
     assert unrelated.confidence > 0.5
+
+
+# --- a language outside the five is left to the person, also when it borrows a few English words --------------
+
+
+OTHER_LANGUAGES = [
+    # Polish typed without diacritics: its "i" (and) is an English word, so English once won.
+    "Otrzymalismy Twoj wniosek i rozpatrzymy go wkrotce. Dziekujemy za cierpliwosc i pozdrawiamy serdecznie.",
+    "Vi har mottagit din begäran om radering och återkommer så snart som möjligt. Vänliga hälsningar",
+    "Köszönjük megkeresését, kérelmét a következő napokban feldolgozzuk és válaszolunk Önnek.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_LANGUAGES, ids=["pl", "sv", "hu"])
+def test_language_outside_the_five_abstains_without_certainty(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Objection", sender="privacy@facebook.com"), ruleset)
+    assert verdict.language not in {"en", "it", "de", "fr", "es"}, verdict.evidence
+    assert (verdict.category, verdict.confidence) == (Category.UNKNOWN, 0.0), verdict.evidence
+
+
+def test_language_coverage_boundary(ruleset: Ruleset) -> None:
+    """Two English function words among twenty words: recognised at a 0.10 floor, not above it."""
+    text = "the and " + " ".join(f"zq{chr(97 + i)}x" for i in range(18))
+    message = _reply(text, "Re: Objection", sender="privacy@facebook.com")
+    at = replace(ruleset, tuning=replace(ruleset.tuning, language_coverage=0.1))
+    above = replace(ruleset, tuning=replace(ruleset.tuning, language_coverage=0.11))
+    assert classify(message, at).language == "en"
+    assert classify(message, above).language == ""
+    assert classify(message, above).confidence == 0.0
