@@ -79,6 +79,7 @@ TUNING = Tuning(
     max_classified=20000,
     ticket_text=20000,
     unknown_language_words=12,
+    language_coverage=0.1,
     sentence_min=12,
     sentence_cutoff=86.0,
     sentence_weight=0.9,
