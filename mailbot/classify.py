@@ -43,6 +43,8 @@ _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|o
 # Refusals that only cite a duty to keep some records: beside a confirmed erasure they describe what is
 # kept, so the confirmation decides ("deleted; invoices are kept for ten years by law").
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
+# Rules that refuse in so many words ("we are unable to delete it"), not by citing a duty or redirecting.
+_EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -442,6 +444,14 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
         best_done = max(carried_out, key=lambda s: s.score)
         if best_done.score >= retention.score - tuning.tie:
             del per[Category.REJECTION]
+    # ...but a retention duty beside an explicit refusal ("we must keep it five years and cannot delete it
+    # earlier") refuses: what was done (the account closed) is not what was asked.
+    refused = [s for s in scores if s.score >= tuning.threshold and s.rule in _EXPLICIT_REFUSALS]
+    kept = [s for s in scores if s.score >= tuning.threshold and s.rule in _RETENTION_RULES]
+    done = per.get(Category.ACCEPTANCE)
+    if refused and kept and done is not None and done.rule in _CARRIED_OUT_RULES:
+        per[Category.REJECTION] = max(refused, key=lambda s: s.score)
+        del per[Category.ACCEPTANCE]
     ranked = sorted(per.values(), key=lambda s: -s.score)
     if not ranked:
         return ranked

@@ -116,3 +116,33 @@ def test_language_coverage_boundary(ruleset: Ruleset) -> None:
     assert classify(message, at).language == "en"
     assert classify(message, above).language == ""
     assert classify(message, above).confidence == 0.0
+
+
+# --- a retention duty beside an explicit refusal refuses, even when something else was done ---------------------
+
+
+RETENTION_AND_REFUSAL = [
+    "Your account was closed last year. We are required by anti-money laundering regulations to keep these "
+    "records for five years, and we cannot delete them before the end of that period.",
+    "Il tuo account è stato chiuso. Siamo tenuti per legge a conservare questi dati per dieci anni e non possiamo "
+    "cancellarli prima della scadenza.",
+    "Ihr Konto wurde geschlossen. Aufgrund gesetzlicher Aufbewahrungspflichten speichern wir die Daten noch sechs "
+    "Jahre; eine frühere Löschung ist nicht möglich.",
+    "Votre compte est clôturé. Nous sommes tenus de conserver ces données dix ans et ne pouvons pas les effacer "
+    "avant cette échéance.",
+    "Tu cuenta ha sido cerrada. Estamos obligados a conservar estos datos seis años y no podemos suprimirlos antes "
+    "de que finalice ese plazo.",
+]
+
+
+@pytest.mark.parametrize("text", RETENTION_AND_REFUSAL, ids=["en", "it", "de", "fr", "es"])
+def test_retention_beside_an_explicit_refusal_is_a_refusal(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Erasure request", sender="privacy@bank.example"), ruleset, known_thread=True)
+    assert verdict.category == Category.REJECTION, verdict.evidence
+
+
+def test_retention_beside_a_confirmed_erasure_stays_an_acceptance(ruleset: Ruleset) -> None:
+    """Without an explicit refusal, "deleted; invoices are kept by law" is still the confirmation."""
+    text = "We have deleted your account. We are required by tax law to keep your invoices for ten years."
+    verdict = classify(_reply(text, "Re: Erasure request", sender="privacy@bank.example"), ruleset, known_thread=True)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
