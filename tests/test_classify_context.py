@@ -146,3 +146,35 @@ def test_retention_beside_a_confirmed_erasure_stays_an_acceptance(ruleset: Rules
     text = "We have deleted your account. We are required by tax law to keep your invoices for ten years."
     verdict = classify(_reply(text, "Re: Erasure request", sender="privacy@bank.example"), ruleset, known_thread=True)
     assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+# --- asking whether the person managed it themselves, or "the self-service deletion works again" ------------------
+
+
+DONE_YOURSELF = [
+    "Quick follow-up: have you been able to remove your profile from the account page? Then we'll close this ticket.",
+    "Sei riuscita a cancellare il tuo account dalle impostazioni dell'app? In quel caso chiudiamo la segnalazione.",
+    "Haben Sie Ihr Profil mittlerweile über die Einstellungen entfernt? Dann schließen wir die Anfrage.",
+    "La suppression du compte depuis l'application devrait de nouveau fonctionner, dites-nous si ce n'est pas le cas.",
+    "¿Has podido darte de baja desde la aplicación? Si es así, cerramos la incidencia.",
+]
+
+
+@pytest.mark.parametrize("text", DONE_YOURSELF, ids=["en", "it", "de", "fr", "es"])
+def test_asking_if_the_person_did_it_themselves_is_a_redirect(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
+
+
+def test_fix_announcement_without_a_deletion_word_is_no_redirect(ruleset: Ruleset) -> None:
+    """ "This should be fixed now" about a crash leaves nothing undone on a request."""
+    text = "This should be fixed now in version 2.3, please let us know if the crash comes back."
+    verdict = classify(_reply(text, "Re: Crash on startup"), ruleset)
+    assert verdict.category != Category.REJECTION, verdict.evidence
+
+
+def test_retry_and_tell_us_is_no_ask_for_details(ruleset: Ruleset) -> None:
+    """ "Pouvez-vous réessayer et nous dire si…" asks to retry the self-service way, not for details."""
+    text = "Pouvez-vous réessayer de votre côté et nous dire si la suppression du compte bloque encore ?"
+    verdict = classify(_reply(text, "RE: Suppression de mon compte"), ruleset)
+    assert verdict.category != Category.REQUEST_INFO, verdict.evidence
