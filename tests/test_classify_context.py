@@ -178,3 +178,29 @@ def test_retry_and_tell_us_is_no_ask_for_details(ruleset: Ruleset) -> None:
     text = "Pouvez-vous réessayer de votre côté et nous dire si la suppression du compte bloque encore ?"
     verdict = classify(_reply(text, "RE: Suppression de mon compte"), ruleset)
     assert verdict.category != Category.REQUEST_INFO, verdict.evidence
+
+
+# --- what the controller would need to know, asked politely or as a where/which question --------------------------
+
+
+NEEDS_TO_KNOW = [
+    "It would be really helpful if you could confirm which of your two accounts the request is about.",
+    "Per procedere avremmo bisogno di sapere in quale anno ha effettuato l'ordine.",
+    "Es wäre hilfreich, wenn Sie uns mitteilen könnten, welches Kundenkonto betroffen ist.",
+    "Nous aurions besoin de savoir à quel contrat se rapporte votre opposition.",
+    "Para continuar es necesario que nos facilite el número de contrato.",
+    "Thanks. Which address are you receiving these mails on?",
+]
+
+
+@pytest.mark.parametrize("text", NEEDS_TO_KNOW, ids=["en", "it", "de", "fr", "es", "en-question"])
+def test_what_it_needs_to_know_is_a_specific_ask(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Objection"), ruleset)
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+def test_a_where_statement_is_no_question(ruleset: Ruleset) -> None:
+    verdict = classify(
+        _reply("This is the page where you found your address, for your records.", "Re: Objection"), ruleset
+    )
+    assert verdict.category != Category.REQUEST_INFO, verdict.evidence
