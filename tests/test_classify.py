@@ -634,7 +634,7 @@ def test_replies_from_people_who_are_not_the_controller_get_no_reply(ruleset: Ru
         _msg("Recuerda que puedes gestionar tus datos y preferencias desde tu cuenta en cualquier momento."),
         sender=Address("Novedades", "novedades@libreria.example"),
         in_reply_to="<q@example.org>",
-        subject="Re: Tus recomendaciones de noviembre",  # a mailing names no request (round 5: one that did would answer it)
+        subject="Re: Tus recomendaciones de noviembre",  # a mailing names no request
     )
     assert not classify(mailing, ruleset).category.gets_reply
 

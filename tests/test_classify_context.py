@@ -1,4 +1,4 @@
-"""Classifier round 5: a reply that names the person's request is read as inside a case; abstentions claim no certainty."""
+"""Classifier round 5: replies that name a request, other languages, and the families of round 5."""
 
 from __future__ import annotations
 
