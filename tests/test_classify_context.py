@@ -204,3 +204,30 @@ def test_a_where_statement_is_no_question(ruleset: Ruleset) -> None:
         _reply("This is the page where you found your address, for your records.", "Re: Objection"), ruleset
     )
     assert verdict.category != Category.REQUEST_INFO, verdict.evidence
+
+
+# --- an erasure under way, or whose result the person can see, is carried out --------------------------------------
+
+
+UNDER_WAY = [
+    "I'm processing the deletion now and will confirm here once it's complete.",
+    "Abbiamo avviato la procedura di cancellazione del tuo profilo.",
+    "Die Löschung Ihres Kontos ist bereits angestoßen.",
+    "Vos données ne figurent plus dans nos fichiers clients.",
+    "Ya hemos tramitado tu baja y tus datos ya no constan en nuestros sistemas.",
+    "If you check now, your records are no longer present on our servers.",
+]
+
+
+@pytest.mark.parametrize("text", UNDER_WAY, ids=["en", "it", "de", "fr", "es", "en-check"])
+def test_erasure_under_way_is_carried_out(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["We have not started the deletion yet.", "If your data is no longer present, we cannot send a copy."]
+)
+def test_erasure_not_started_or_conditional_is_not_carried_out(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
