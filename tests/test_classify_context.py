@@ -231,3 +231,26 @@ def test_erasure_under_way_is_carried_out(text: str, ruleset: Ruleset) -> None:
 def test_erasure_not_started_or_conditional_is_not_carried_out(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
     assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+# --- refusing the e-mail channel (named first) or sending the person to do it in person ----------------------------
+
+
+CHANNEL = [
+    "By email we unfortunately can't process that, sorry. Account closures can only be done in person at your branch.",
+    "Via e-mail non gestiamo richieste di cancellazione: le cancellazioni si fanno solo di persona presso la sede.",
+    "Per E-Mail bearbeiten wir leider keine Löschanträge.",
+    "Par e-mail, nous ne traitons pas les demandes de suppression : elles se font uniquement en agence.",
+    "Las bajas solo se gestionan de forma presencial en la recepción de tu centro.",
+]
+
+
+@pytest.mark.parametrize("text", CHANNEL, ids=["en", "it", "de", "fr", "es"])
+def test_refusing_the_channel_is_a_redirect(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert (verdict.category, verdict.variant) == (Category.REJECTION, "medium"), verdict.evidence
+
+
+def test_confirming_by_email_is_no_channel_refusal(ruleset: Ruleset) -> None:
+    verdict = classify(_reply("We are happy to confirm by email that your account was deleted.", "Re: Delete"), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
