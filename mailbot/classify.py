@@ -482,6 +482,10 @@ def _answers(ruleset: Ruleset, message: Message) -> bool:
         return True
     addressed = ruleset.relevance.addressed
     text = _lower(f"{message.subject}\n{message.new_text[: ruleset.tuning.fuzzy_text]}")
+    notice = ruleset.relevance.rights_notice
+    if notice is not None:
+        # A footer listing everyone's rights ("you have the right to request access…") addresses no request.
+        text = "\n".join(s for s in _SEGMENT.split(text) if not notice.search(s))
     return addressed is None or bool(addressed.search(text))
 
 

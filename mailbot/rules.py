@@ -185,6 +185,7 @@ class Relevance:
     reported: re.Pattern[str] | None = None
     hedge: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
+    rights_notice: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,6 +444,9 @@ def load_relevance(path: Path) -> Relevance:
         hedge=_compile(list(_strings(data.get("hedge"), where, "hedge")), f"{where} [hedge]"),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
+        ),
+        rights_notice=_compile(
+            list(_strings(data.get("rights_notice"), where, "rights_notice")), f"{where} [rights_notice]"
         ),
     )
 

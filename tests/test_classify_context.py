@@ -254,3 +254,35 @@ def test_refusing_the_channel_is_a_redirect(text: str, ruleset: Ruleset) -> None
 def test_confirming_by_email_is_no_channel_refusal(ruleset: Ruleset) -> None:
     verdict = classify(_reply("We are happy to confirm by email that your account was deleted.", "Re: Delete"), ruleset)
     assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+# --- a footer listing everyone's rights speaks of no request; a request's number in the subject does ---------------
+
+
+def _notification(text: str, subject: str) -> Message:
+    """A platform's message that replies to nothing (no In-Reply-To, no Re:)."""
+    return replace(_reply(text, subject, sender="privacy-response@microsoft.com"), in_reply_to="", references=())
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Information about your rights: you have the right to request access to or erasure of your personal data.",
+        "Non è richiesta alcuna azione da parte tua.",
+        "Sie haben das Recht auf Auskunft und das Recht auf Widerspruch.",
+        "Vous disposez d'un droit d'opposition et d'un droit d'accès.",
+        "Tienes derecho a presentar una reclamación y a la oposición al tratamiento.",
+    ],
+    ids=["en", "it", "de", "fr", "es"],
+)
+def test_rights_footer_makes_a_notification_no_answer(footer: str, ruleset: Ruleset) -> None:
+    """A survey with a rights footer matches no rule: it is unrelated, not left to the person."""
+    verdict = classify(_notification(f"Take our two-minute survey.\n\n{footer}", "How did we do?"), ruleset)
+    assert verdict.category == Category.UNRELATED, verdict.evidence
+    asked = classify(_notification("About your objection: we are looking at it.", "How did we do?"), ruleset)
+    assert asked.category != Category.UNRELATED, asked.evidence
+
+
+def test_request_number_in_the_subject_names_a_request(ruleset: Ruleset) -> None:
+    assert answers_request(ruleset, _reply("Hello.", "RE: [Kasa Mode] Demande n°K-55102"))
+    assert not answers_request(ruleset, _reply("Hello.", "RE: [Kasa Mode] Newsletter 12"))
