@@ -286,3 +286,21 @@ def test_rights_footer_makes_a_notification_no_answer(footer: str, ruleset: Rule
 def test_request_number_in_the_subject_names_a_request(ruleset: Ruleset) -> None:
     assert answers_request(ruleset, _reply("Hello.", "RE: [Kasa Mode] Demande n°K-55102"))
     assert not answers_request(ruleset, _reply("Hello.", "RE: [Kasa Mode] Newsletter 12"))
+
+
+# --- lookalikes: sign-in codes and password resets that mention a "request" stay notifications ---------------------
+
+
+SECURITY_NOTICES = [
+    "We received a request to sign in to your account. Your verification code is 123456.",
+    "Abbiamo ricevuto una richiesta di reimpostazione della password del tuo account. Se non sei stato tu, ignora.",
+    "Wir haben eine Anfrage zum Zurücksetzen deines Passworts erhalten. Ihr Bestätigungscode lautet 123456.",
+    "Nous avons reçu une demande de réinitialisation du mot de passe de votre compte.",
+    "Hemos recibido una solicitud para restablecer la contraseña de tu cuenta. Tu código de verificación es 482913.",
+]
+
+
+@pytest.mark.parametrize("text", SECURITY_NOTICES, ids=["en", "it", "de", "fr", "es"])
+def test_security_notice_mentioning_a_request_stays_unrelated(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_notification(text, "Security notice"), ruleset)
+    assert verdict.category == Category.UNRELATED, verdict.evidence
