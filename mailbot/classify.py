@@ -58,6 +58,9 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
         (Category.REQUEST_INFO, Category.CLARIFICATION),
         (Category.REQUEST_INFO, "no-data-held"),
         (Category.REQUEST_INFO, "holds-no-data"),
+        # "Please verify your request; we will then delete your data": the erasure waits for the check.
+        (Category.IDENTITY_CHECK, "erased-by-us"),
+        (Category.IDENTITY_CHECK, "erased-it-in-a-case"),
     }
 )
 # An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
@@ -108,6 +111,12 @@ def _compiled(ruleset: Ruleset) -> _Compiled:
             exemplars.append(utils.default_process(ex))
             owners.append(index)
     return _Compiled(tuple(exemplars), tuple(owners))
+
+
+@cache
+def _case_only(ruleset: Ruleset) -> frozenset[str]:
+    """The ids of the rules that count only inside a case."""
+    return frozenset(rule.id for rule in ruleset.rules if rule.case_only)
 
 
 def make_bank(ruleset: Ruleset, exemplars: Sequence[Exemplar]) -> _Bank:
@@ -604,6 +613,9 @@ def classify(
     if about_request and (platform is not None or _role_sender(ruleset, message)):
         evidence.append("a team's reply under a subject that names a data-protection request: read as inside a case")
         known_thread = True
+    if not known_thread and _case_only(ruleset):
+        # "I removed it" grants a request only where "it" is one: outside a case such rules do not count.
+        scores = [replace(s, score=0.0) if s.rule in _case_only(ruleset) else s for s in scores]
     # --explain shows every pass's scores; the verdict is the same as without it.
     shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
     ranked = _best(scores, tuning)

@@ -87,6 +87,7 @@ class CategoryRule:
     in_subject: bool = True
     in_examples: bool = True
     language_sources: tuple[tuple[str, str], ...] = ()
+    case_only: bool = False  # counts only inside a case ("I removed it": "it" is the request only there)
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -411,6 +412,7 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 in_subject=bool(entry.get("in_subject", True)),
                 in_examples=bool(entry.get("in_examples", default_examples)),
                 language_sources=language_sources,
+                case_only=bool(entry.get("case_only", False)),
             )
         )
     return out

@@ -304,3 +304,46 @@ SECURITY_NOTICES = [
 def test_security_notice_mentioning_a_request_stays_unrelated(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_notification(text, "Security notice"), ruleset)
     assert verdict.category == Category.UNRELATED, verdict.evidence
+
+
+# --- the sender erased, or will erase, the person's data: in the first person, in five languages ------------------
+
+
+ERASED_BY_US = [
+    "Hi, I deleted your account and the comments linked to it.",
+    "Provvederemo a cancellare il tuo account entro oggi.",
+    "Wir werden Ihr Konto und alle zugehörigen Daten löschen.",
+    "J'ai supprimé votre compte ainsi que votre adresse.",
+    "He borrado tu cuenta y tu dirección de correo.",
+]
+
+
+@pytest.mark.parametrize("text", ERASED_BY_US, ids=["en", "it", "de", "fr", "es"])
+def test_first_person_erasure_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Please remove my data"), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We will not delete your account.", "We will delete your account once you confirm.", "I deleted the branch."],
+)
+def test_erasure_refused_conditional_or_of_something_else_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Please remove my data"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_erasing_it_counts_only_inside_a_case(ruleset: Ruleset) -> None:
+    """ "I'll remove it" grants a request under a subject that names one (or in a case on record); about a
+    typo fix "it" is something else, and the rule does not count."""
+    text = "Sure, I'll remove it in the next release."
+    assert classify(_reply(text, "Re: Please remove my email address"), ruleset).category == Category.ACCEPTANCE
+    other = _reply(text, "Re: Fix typo in README")
+    assert classify(other, ruleset).category == Category.UNRELATED
+    assert classify(other, ruleset, known_thread=True).category == Category.ACCEPTANCE
+
+
+def test_verify_then_erase_is_an_identity_check(ruleset: Ruleset) -> None:
+    text = "Please verify your request with the link below; we will then delete your account."
+    verdict = classify(_reply(text, "Re: Please remove my data"), ruleset)
+    assert verdict.category == Category.IDENTITY_CHECK, verdict.evidence
