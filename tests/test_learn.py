@@ -74,9 +74,7 @@ def test_teach_list_forget(runner: CliRunner, tmp_path: Path, ruleset: Ruleset) 
     path = _learned(tmp_path)
     data = json.loads(path.read_text())
     (stored,) = data["lessons"]
-    assert stored["sentences"] == [
-        "Such matters are only dealt with at our head office counter, during opening hours."
-    ]
+    assert stored["sentences"] == ["Such matters are only dealt with at our head office counter, during opening hours."]
     assert path.stat().st_mode & 0o077 == 0
     after = classify(parse(LIKE), ruleset, known_thread=True, learned=learn.exemplars(learn.load(path)))
     assert (after.category, after.variant) == (Category.REJECTION, "medium")
