@@ -347,3 +347,50 @@ def test_verify_then_erase_is_an_identity_check(ruleset: Ruleset) -> None:
     text = "Please verify your request with the link below; we will then delete your account."
     verdict = classify(_reply(text, "Re: Please remove my data"), ruleset)
     assert verdict.category == Category.IDENTITY_CHECK, verdict.evidence
+
+
+# --- keeps no personal data; will not rewrite history; what is your username; unsubscribe by the link --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We do not collect or store personal information, so there is nothing to delete.", Category.ACCEPTANCE),
+        ("Non raccogliamo né conserviamo dati personali degli utenti.", Category.ACCEPTANCE),
+        ("Wir speichern keine personenbezogenen Daten.", Category.ACCEPTANCE),
+        ("Nous ne stockons aucune donnée personnelle sur nos serveurs.", Category.ACCEPTANCE),
+        ("No almacenamos ningún dato personal de los usuarios.", Category.ACCEPTANCE),
+        ("The address is in the commits and we can't remove it without rewriting history.", Category.REJECTION),
+        ("Non possiamo riscrivere la cronologia del repository.", Category.REJECTION),
+        ("Die Git-Historie werden wir nicht umschreiben.", Category.REJECTION),
+        ("Nous ne pouvons pas réécrire l'historique du dépôt.", Category.REJECTION),
+        ("No podemos reescribir el historial del repositorio.", Category.REJECTION),
+        ("Sure. What is your username?", Category.REQUEST_INFO),
+        ("Qual è il tuo nome utente?", Category.REQUEST_INFO),
+        ("Wie lautet Ihr Benutzername?", Category.REQUEST_INFO),
+        ("Quel est votre nom d'utilisateur ?", Category.REQUEST_INFO),
+        ("¿Cuál es tu nombre de usuario?", Category.REQUEST_INFO),
+        ("You can unsubscribe using the link at the bottom of any email.", Category.REJECTION),
+        ("Puoi disiscriverti usando il link in fondo a ogni email.", Category.REJECTION),
+        ("Sie können sich über den Link am Ende jeder E-Mail abmelden.", Category.REJECTION),
+        ("Vous pouvez vous désinscrire via le lien en bas de chaque e-mail.", Category.REJECTION),
+        ("Puedes darte de baja con el enlace al final de cada correo.", Category.REJECTION),
+    ],
+)
+def test_round_five_families_in_a_reply_to_a_request(text: str, expected: Category, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Please remove my email address"), ruleset)
+    assert verdict.category == expected, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Here are this month's highlights. You can unsubscribe at any time using the link below.",
+        "Your privacy matters: we do not store any personal data from your searches.",
+        "We removed your post because it goes against our Community Standards.",
+    ],
+)
+def test_notifications_saying_the_same_to_everyone_stay_unrelated(text: str, ruleset: Ruleset) -> None:
+    """A newsletter footer, a privacy notice, a takedown notice: outside a case these rules do not count."""
+    verdict = classify(_notification(text, "News from us"), ruleset)
+    assert verdict.category == Category.UNRELATED, verdict.evidence
