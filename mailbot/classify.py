@@ -113,12 +113,6 @@ def _compiled(ruleset: Ruleset) -> _Compiled:
     return _Compiled(tuple(exemplars), tuple(owners))
 
 
-@cache
-def _case_only(ruleset: Ruleset) -> frozenset[str]:
-    """The ids of the rules that count only inside a case."""
-    return frozenset(rule.id for rule in ruleset.rules if rule.case_only)
-
-
 def make_bank(ruleset: Ruleset, exemplars: Sequence[Exemplar]) -> _Bank:
     """Exemplar sentences prepared for matching (negation and condition noted once)."""
     ordered = sorted(exemplars, key=lambda e: len(utils.default_process(e.text)))
@@ -613,9 +607,10 @@ def classify(
     if about_request and (platform is not None or _role_sender(ruleset, message)):
         evidence.append("a team's reply under a subject that names a data-protection request: read as inside a case")
         known_thread = True
-    if not known_thread and _case_only(ruleset):
+    if not known_thread:
         # "I removed it" grants a request only where "it" is one: outside a case such rules do not count.
-        scores = [replace(s, score=0.0) if s.rule in _case_only(ruleset) else s for s in scores]
+        case_only = {rule.id for rule in ruleset.rules if rule.case_only}
+        scores = [replace(s, score=0.0) if s.rule in case_only and s.score else s for s in scores]
     # --explain shows every pass's scores; the verdict is the same as without it.
     shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
     ranked = _best(scores, tuning)
