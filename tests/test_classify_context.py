@@ -394,3 +394,24 @@ def test_notifications_saying_the_same_to_everyone_stay_unrelated(text: str, rul
     """A newsletter footer, a privacy notice, a takedown notice: outside a case these rules do not count."""
     verdict = classify(_notification(text, "News from us"), ruleset)
     assert verdict.category == Category.UNRELATED, verdict.evidence
+
+
+AIMS_TO_ANSWER = [
+    "We aim to respond within one calendar month.",
+    "Contiamo di risponderti entro trenta giorni.",
+    "Wir bemühen uns, Ihnen innerhalb eines Monats zu antworten.",
+    "Nous nous efforçons de vous répondre dans un délai d'un mois.",
+    "Intentaremos responderte en un plazo de un mes.",
+]
+
+
+@pytest.mark.parametrize("text", AIMS_TO_ANSWER, ids=["en", "it", "de", "fr", "es"])
+def test_aiming_to_answer_within_a_time_is_a_receipt(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "RE: Subject access request"), ruleset)
+    assert verdict.category == Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_should_be_able_to_unsubscribe_is_a_redirect_only_in_a_case(ruleset: Ruleset) -> None:
+    text = "You should now be able to unsubscribe from the account page."
+    assert classify(_reply(text, "Re: Please remove my email address"), ruleset).category == Category.REJECTION
+    assert classify(_notification(text, "Welcome to our newsletter"), ruleset).category == Category.UNRELATED
