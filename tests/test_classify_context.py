@@ -415,3 +415,13 @@ def test_should_be_able_to_unsubscribe_is_a_redirect_only_in_a_case(ruleset: Rul
     text = "You should now be able to unsubscribe from the account page."
     assert classify(_reply(text, "Re: Please remove my email address"), ruleset).category == Category.REJECTION
     assert classify(_notification(text, "Welcome to our newsletter"), ruleset).category == Category.UNRELATED
+
+
+def test_erasure_without_an_object_counts_only_inside_a_case(ruleset: Ruleset) -> None:
+    """ "I've deleted" / "l'ho rimosso" about a typo or a branch is no acceptance; in a reply that names the
+    person's request it is."""
+    for text in ("Thanks, I've deleted it in the latest commit!", "Grazie, l'ho rimosso nell'ultimo commit!"):
+        other = classify(_reply(text, "Re: Fix typo in README"), ruleset)
+        assert other.category == Category.UNRELATED, other.evidence
+        asked = classify(_reply(text, "Re: Please remove my email address"), ruleset)
+        assert asked.category == Category.ACCEPTANCE, asked.evidence
