@@ -425,3 +425,38 @@ def test_erasure_without_an_object_counts_only_inside_a_case(ruleset: Ruleset) -
         assert other.category == Category.UNRELATED, other.evidence
         asked = classify(_reply(text, "Re: Please remove my email address"), ruleset)
         assert asked.category == Category.ACCEPTANCE, asked.evidence
+
+
+SUPPRESSION_LIST = [
+    "We have added your address to our internal suppression list.",
+    "Le confermiamo che il suo indirizzo email è stato inserito nella lista di esclusione.",
+    "Wir haben Ihre E-Mail-Adresse in unsere Sperrliste aufgenommen.",
+    "Votre adresse a été ajoutée à notre liste d'opposition.",
+    "Su dirección ha sido incluida en nuestra lista Robinson interna.",
+]
+
+
+@pytest.mark.parametrize("text", SUPPRESSION_LIST, ids=["en", "it", "de", "fr", "es"])
+def test_suppression_list_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Objection to marketing"), ruleset)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+def test_suppression_list_refused_is_no_acceptance(ruleset: Ruleset) -> None:
+    verdict = classify(_reply("We have not added your address to any suppression list.", "Re: Objection"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+ASKED_TO_SPECIFY = [
+    "We kindly ask you to specify which of the two services this concerns.",
+    "Le chiediamo di specificare a quale servizio si riferisce la sua richiesta.",
+    "Wir bitten Sie, uns kurz mitzuteilen, welcher Vertrag gemeint ist.",
+    "Nous vous prions de bien vouloir préciser le contrat concerné.",
+    "Le rogamos que nos precise a qué servicio se refiere.",
+]
+
+
+@pytest.mark.parametrize("text", ASKED_TO_SPECIFY, ids=["en", "it", "de", "fr", "es"])
+def test_being_asked_to_specify_is_a_specific_ask(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Objection"), ruleset)
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
