@@ -460,3 +460,22 @@ ASKED_TO_SPECIFY = [
 def test_being_asked_to_specify_is_a_specific_ask(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text, "Re: Objection"), ruleset)
     assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+def test_short_text_in_the_five_is_not_taken_for_another_language(ruleset: Ruleset) -> None:
+    """The other languages count only by words none of the five uses: "a", "se" made Spanish Czech."""
+    verdict = classify(_reply("¿Podría concretar a qué tratamiento se opone?", "Re: Objection"), ruleset)
+    assert verdict.language in {"", "es"}, verdict.evidence
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+def test_rights_via_form_is_a_redirect_only_in_a_case(ruleset: Ruleset) -> None:
+    text = "Le informamos que puede ejercer sus derechos a través del formulario disponible en nuestra web."
+    assert classify(_reply(text, "RE: Derecho de supresión"), ruleset).category == Category.REJECTION
+    assert classify(_notification(text, "Novedades de noviembre"), ruleset).category == Category.UNRELATED
+
+
+def test_asking_to_clarify_what_is_meant_stays_a_clarification(ruleset: Ruleset) -> None:
+    text = "No hemos entendido bien tu consulta. ¿Podrías aclararnos cuál es el problema exactamente?"
+    verdict = classify(_reply(text, "Re: your request", sender="privacy@amazon.de"), ruleset)
+    assert verdict.category == Category.CLARIFICATION, verdict.evidence
