@@ -479,3 +479,41 @@ def test_asking_to_clarify_what_is_meant_stays_a_clarification(ruleset: Ruleset)
     text = "No hemos entendido bien tu consulta. ¿Podrías aclararnos cuál es el problema exactamente?"
     verdict = classify(_reply(text, "Re: your request", sender="privacy@amazon.de"), ruleset)
     assert verdict.category == Category.CLARIFICATION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I've gone ahead and closed your account.", Category.ACCEPTANCE),
+        ("Closing this since the account was deleted.", Category.ACCEPTANCE),
+        ("Account deletion isn't supported yet, but it's on our roadmap.", Category.REJECTION),
+        ("La cancellazione dell'account non è ancora disponibile nell'app.", Category.REJECTION),
+        ("Die Kontolöschung wird derzeit noch nicht unterstützt.", Category.REJECTION),
+        ("La suppression du compte n'est pas encore disponible.", Category.REJECTION),
+        ("La eliminación de la cuenta todavía no está disponible.", Category.REJECTION),
+        ("Unfortunately, we're not able to help with that.", Category.REJECTION),
+        ("Purtroppo non possiamo aiutarti in questo caso.", Category.REJECTION),
+        ("Da können wir Ihnen leider nicht helfen.", Category.REJECTION),
+        ("Nous ne pouvons malheureusement pas vous aider.", Category.REJECTION),
+        ("Lo sentimos, no podemos ayudarte con esto.", Category.REJECTION),
+        ("I'm not the right person for this, please contact the team at privacy@org.example.", Category.REJECTION),
+        ("I've forwarded this to the team.", Category.ACKNOWLEDGEMENT),
+        ("Ho inoltrato la tua richiesta al nostro DPO.", Category.ACKNOWLEDGEMENT),
+        ("Wir kümmern uns diese Woche darum.", Category.ACKNOWLEDGEMENT),
+        ("J'ai transmis votre message à notre délégué.", Category.ACKNOWLEDGEMENT),
+        ("Hemos trasladado tu petición al equipo legal.", Category.ACKNOWLEDGEMENT),
+        (
+            "We have received your request and will respond within one month. "
+            "For any questions, please contact our DPO at dpo@example.com.",
+            Category.ACKNOWLEDGEMENT,
+        ),
+    ],
+)
+def test_maintainers_terse_replies(text: str, expected: Category, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Please delete my account"), ruleset)
+    assert verdict.category == expected, verdict.evidence
+
+
+def test_product_news_saying_not_available_yet_stays_unrelated(ruleset: Ruleset) -> None:
+    text = "Dark mode isn't available yet, but it's on our roadmap and will be available soon."
+    assert classify(_notification(text, "What's new in November"), ruleset).category == Category.UNRELATED
