@@ -503,6 +503,11 @@ def answers_request(ruleset: Ruleset, message: Message) -> bool:
     return replies and pattern is not None and bool(pattern.search(_lower(message.subject)))
 
 
+def _without(scores: Sequence[RuleScore], rules: frozenset[str]) -> list[RuleScore]:
+    """The scores with those of the given rules set to 0 (rules that do not count here)."""
+    return [replace(s, score=0.0) if s.rule in rules and s.score else s for s in scores]
+
+
 def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
     """The deciding rule's variant; for a refusal without one, another refusal rule's that also matched.
 
@@ -607,12 +612,16 @@ def classify(
     if about_request and (platform is not None or _role_sender(ruleset, message)):
         evidence.append("a team's reply under a subject that names a data-protection request: read as inside a case")
         known_thread = True
-    if not known_thread:
-        # "I removed it" grants a request only where "it" is one: outside a case such rules do not count.
-        case_only = {rule.id for rule in ruleset.rules if rule.case_only}
-        scores = [replace(s, score=0.0) if s.rule in case_only and s.score else s for s in scores]
+    # "I removed it" grants a request only where "it" is one: outside a case such rules do not count.
+    case_only = frozenset() if known_thread else frozenset(rule.id for rule in ruleset.rules if rule.case_only)
+    if case_only:
+        scores = _without(scores, case_only)
     # --explain shows every pass's scores; the verdict is the same as without it.
-    shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
+    shown = (
+        tuple(_without(score_rules(message, ruleset, fuzzy=True, language=lang), case_only))
+        if explain
+        else tuple(scores)
+    )
     ranked = _best(scores, tuning)
     top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
     if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:

@@ -517,3 +517,11 @@ def test_maintainers_terse_replies(text: str, expected: Category, ruleset: Rules
 def test_product_news_saying_not_available_yet_stays_unrelated(ruleset: Ruleset) -> None:
     text = "Dark mode isn't available yet, but it's on our roadmap and will be available soon."
     assert classify(_notification(text, "What's new in November"), ruleset).category == Category.UNRELATED
+
+
+def test_explain_shows_case_only_rules_as_not_counting_outside_a_case(ruleset: Ruleset) -> None:
+    text = "Sure, I'll remove it in the next release."
+    outside = classify(_reply(text, "Re: Fix typo in README"), ruleset, explain=True)
+    assert all(s.score == 0 for s in outside.scores if s.rule == "erased-it-in-a-case")
+    inside = classify(_reply(text, "Re: Please remove my email address"), ruleset, explain=True)
+    assert any(s.score > 0 for s in inside.scores if s.rule == "erased-it-in-a-case")
