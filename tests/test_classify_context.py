@@ -525,3 +525,48 @@ def test_explain_shows_case_only_rules_as_not_counting_outside_a_case(ruleset: R
     assert all(s.score == 0 for s in outside.scores if s.rule == "erased-it-in-a-case")
     inside = classify(_reply(text, "Re: Please remove my email address"), ruleset, explain=True)
     assert any(s.score > 0 for s in inside.scores if s.rule == "erased-it-in-a-case")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We no longer have any data associated with your email.", Category.ACCEPTANCE),
+        ("This is a volunteer project; we have no way to delete anything.", Category.REJECTION),
+        ("Non abbiamo alcun modo di cancellare quei messaggi.", Category.REJECTION),
+        ("Da können wir leider nichts tun.", Category.REJECTION),
+        ("Nous ne pouvons rien faire de notre côté.", Category.REJECTION),
+        ("No tenemos forma de borrar esos registros.", Category.REJECTION),
+        ("You should ask GitHub to delete it, as we don't control that data.", Category.REJECTION),
+        ("Please note that we need to keep your order history for tax purposes.", Category.REJECTION),
+        ("Closing as won't fix.", Category.REJECTION),
+        ("Could you provide more details?", Category.CLARIFICATION),
+        ("Potresti fornirci maggiori dettagli?", Category.CLARIFICATION),
+        ("What data exactly do you want us to remove?", Category.REQUEST_INFO),
+    ],
+)
+def test_no_means_no_data_more_details(text: str, expected: Category, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: GDPR data deletion request"), ruleset)
+    assert verdict.category == expected, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will provide more information soon.",
+        "Más información en nuestra política de privacidad.",
+        "Per darti maggiori informazioni, visita il nostro sito.",
+    ],
+)
+def test_offering_more_information_is_no_ask_for_details(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: GDPR data deletion request"), ruleset)
+    assert verdict.category != Category.CLARIFICATION, verdict.evidence
+
+
+def test_wont_fix_outside_a_case_is_no_refusal(ruleset: Ruleset) -> None:
+    verdict = classify(_reply("Closing as won't fix, sorry.", "Re: Crash on startup"), ruleset)
+    assert verdict.category != Category.REJECTION, verdict.evidence
+
+
+def test_promise_to_ask_if_needed_stays_a_receipt(ruleset: Ruleset) -> None:
+    text = "Tu solicitud ha sido registrada con el número de caso 1002345. Te contactaremos si necesitamos más información."
+    assert classify(_reply(text, "Solicitud recibida"), ruleset).category == Category.ACKNOWLEDGEMENT
