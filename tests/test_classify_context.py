@@ -568,5 +568,8 @@ def test_wont_fix_outside_a_case_is_no_refusal(ruleset: Ruleset) -> None:
 
 
 def test_promise_to_ask_if_needed_stays_a_receipt(ruleset: Ruleset) -> None:
-    text = "Tu solicitud ha sido registrada con el número de caso 1002345. Te contactaremos si necesitamos más información."
+    text = (
+        "Tu solicitud ha sido registrada con el número de caso 1002345. "
+        "Te contactaremos si necesitamos más información."
+    )
     assert classify(_reply(text, "Solicitud recibida"), ruleset).category == Category.ACKNOWLEDGEMENT
