@@ -606,6 +606,12 @@ def classify(
                 variant=item.variant,
             )
     scores = score_rules(message, ruleset, language=lang)
+    # A short text's language is a guess ("t'es-tu inscrit ?" reads as Spanish): when its patterns decide
+    # nothing and the guess was unsure, every language's patterns are tried.
+    patterns_for = lang
+    if lang and lang_prob < tuning.language_patterns_confidence and all(s.score < tuning.threshold for s in scores):
+        patterns_for = ""
+        scores = score_rules(message, ruleset, language=patterns_for)
     # A team's reply to the person's mail that names their request is read as inside a case; a named
     # person's (a colleague, a friend discussing a request) only meets the normal threshold.
     about_request = not known_thread and answers_request(ruleset, message)
@@ -618,7 +624,7 @@ def classify(
         scores = _without(scores, case_only)
     # --explain shows every pass's scores; the verdict is the same as without it.
     shown = (
-        tuple(_without(score_rules(message, ruleset, fuzzy=True, language=lang), case_only))
+        tuple(_without(score_rules(message, ruleset, fuzzy=True, language=patterns_for), case_only))
         if explain
         else tuple(scores)
     )

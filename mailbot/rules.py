@@ -154,6 +154,7 @@ class Tuning:
     ticket_text: int
     unknown_language_words: int
     language_coverage: float
+    language_patterns_confidence: float
     sentence_min: int
     sentence_cutoff: float
     sentence_weight: float
@@ -471,6 +472,7 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "ticket_text": (int, 0, float("inf"), True, False),
     "unknown_language_words": (int, 0, float("inf"), True, False),
     "language_coverage": (float, 0, 1, True, True),
+    "language_patterns_confidence": (float, 0, 1, True, True),
     "sentence_min": (int, 0, float("inf"), True, False),
     "sentence_cutoff": (float, 0, 100, True, False),
     "sentence_weight": (float, 0, 1, True, True),

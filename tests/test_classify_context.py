@@ -573,3 +573,14 @@ def test_promise_to_ask_if_needed_stays_a_receipt(ruleset: Ruleset) -> None:
         "Te contactaremos si necesitamos más información."
     )
     assert classify(_reply(text, "Solicitud recibida"), ruleset).category == Category.ACKNOWLEDGEMENT
+
+
+def test_unsure_language_tries_every_languages_patterns(ruleset: Ruleset) -> None:
+    """ "Avec quelle adresse e-mail t'es-tu inscrit ?" is guessed Spanish at 0.667: below the confidence
+    floor, when the Spanish patterns decide nothing, the French ones are tried too; at the floor they are not."""
+    message = _reply("Avec quelle adresse e-mail t'es-tu inscrit ?", "RE: suppression de compte")
+    assert classify(message, ruleset).language == "es"
+    at = replace(ruleset, tuning=replace(ruleset.tuning, language_patterns_confidence=0.667))
+    above = replace(ruleset, tuning=replace(ruleset.tuning, language_patterns_confidence=0.668))
+    assert classify(message, at).category == Category.UNKNOWN
+    assert classify(message, above).category == Category.REQUEST_INFO

@@ -80,6 +80,7 @@ TUNING = Tuning(
     ticket_text=20000,
     unknown_language_words=12,
     language_coverage=0.1,
+    language_patterns_confidence=0.7,
     sentence_min=12,
     sentence_cutoff=86.0,
     sentence_weight=0.9,
