@@ -584,3 +584,9 @@ def test_unsure_language_tries_every_languages_patterns(ruleset: Ruleset) -> Non
     above = replace(ruleset, tuning=replace(ruleset.tuning, language_patterns_confidence=0.668))
     assert classify(message, at).category == Category.UNKNOWN
     assert classify(message, above).category == Category.REQUEST_INFO
+
+
+def test_service_closure_announcing_deletion_for_everyone_is_no_acceptance(ruleset: Ruleset) -> None:
+    text = "We will delete all accounts and data on 31 December. You can export your data before then."
+    verdict = classify(_notification(text, "We're closing our service"), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
