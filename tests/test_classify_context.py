@@ -590,3 +590,19 @@ def test_service_closure_announcing_deletion_for_everyone_is_no_acceptance(rules
     text = "We will delete all accounts and data on 31 December. You can export your data before then."
     verdict = classify(_notification(text, "We're closing our service"), ruleset)
     assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+MODERATION = [
+    "We removed your post because it goes against our Community Standards.",
+    "Abbiamo rimosso il tuo commento perché viola le nostre linee guida.",
+    "Wir haben dein Video entfernt, weil es gegen unsere Gemeinschaftsstandards verstößt.",
+    "Nous avons supprimé votre publication car elle enfreint nos règles.",
+    "Hemos eliminado tu vídeo porque infringe nuestras normas.",
+    "Your account was deleted due to inactivity, as announced in our terms.",
+]
+
+
+@pytest.mark.parametrize("text", MODERATION, ids=["en", "it", "de", "fr", "es", "inactivity"])
+def test_moderation_or_housekeeping_removal_is_unrelated(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_notification(text, "A notice about your content"), ruleset)
+    assert verdict.category == Category.UNRELATED, verdict.evidence
