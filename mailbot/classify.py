@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
-from mailbot.language import detect
+from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
 
@@ -18,6 +18,7 @@ _SEGMENT = re.compile(
     r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
 )
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # words as language detection counts them
 # Ticket and reference numbers: what follows a tag or keyword is taken only when it is a plain id
 # (letters, digits, dashes; 3-40 characters; at least one digit), so nothing URL-like reaches a reply.
 # Every quantifier is bounded, so a search is linear in the text.
@@ -42,6 +43,8 @@ _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|o
 # Refusals that only cite a duty to keep some records: beside a confirmed erasure they describe what is
 # kept, so the confirmation decides ("deleted; invoices are kept for ten years by law").
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
+# Rules that refuse in so many words ("we are unable to delete it"), not by citing a duty or redirecting.
+_EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -55,6 +58,9 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
         (Category.REQUEST_INFO, Category.CLARIFICATION),
         (Category.REQUEST_INFO, "no-data-held"),
         (Category.REQUEST_INFO, "holds-no-data"),
+        # "Please verify your request; we will then delete your data": the erasure waits for the check.
+        (Category.IDENTITY_CHECK, "erased-by-us"),
+        (Category.IDENTITY_CHECK, "erased-it-in-a-case"),
     }
 )
 # An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
@@ -135,6 +141,14 @@ def _learned_bank(ruleset: Ruleset, learned: tuple[Exemplar, ...]) -> _Bank:
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code of the text's language and a confidence ("" when it cannot be told)."""
     return detect(text)
+
+
+def language_coverage(text: str, language: str) -> float:
+    """The share of the text's words (first 2,000 characters, as detection reads) that are the language's own
+    function words: a language outside the model borrows only a stray "a" or "i" from one inside it."""
+    words = bundled_language_model().words.get(language, frozenset())
+    tokens = _LETTERS.findall(text[:2000].lower())
+    return sum(1 for token in tokens if token in words) / len(tokens) if tokens else 0.0
 
 
 def find_ticket(subject: str, text: str) -> str:
@@ -433,6 +447,14 @@ def _best(scores: Sequence[RuleScore], tuning: Tuning) -> list[RuleScore]:
         best_done = max(carried_out, key=lambda s: s.score)
         if best_done.score >= retention.score - tuning.tie:
             del per[Category.REJECTION]
+    # ...but a retention duty beside an explicit refusal ("we must keep it five years and cannot delete it
+    # earlier") refuses: what was done (the account closed) is not what was asked.
+    refused = [s for s in scores if s.score >= tuning.threshold and s.rule in _EXPLICIT_REFUSALS]
+    kept = [s for s in scores if s.score >= tuning.threshold and s.rule in _RETENTION_RULES]
+    done = per.get(Category.ACCEPTANCE)
+    if refused and kept and done is not None and done.rule in _CARRIED_OUT_RULES:
+        per[Category.REJECTION] = max(refused, key=lambda s: s.score)
+        del per[Category.ACCEPTANCE]
     ranked = sorted(per.values(), key=lambda s: -s.score)
     if not ranked:
         return ranked
@@ -463,7 +485,27 @@ def _answers(ruleset: Ruleset, message: Message) -> bool:
         return True
     addressed = ruleset.relevance.addressed
     text = _lower(f"{message.subject}\n{message.new_text[: ruleset.tuning.fuzzy_text]}")
+    notice = ruleset.relevance.rights_notice
+    if notice is not None:
+        # A footer listing everyone's rights ("you have the right to request access…") addresses no request.
+        text = "\n".join(s for s in _SEGMENT.split(text) if not notice.search(s))
     return addressed is None or bool(addressed.search(text))
+
+
+def answers_request(ruleset: Ruleset, message: Message) -> bool:
+    """True when the message replies to the person's mail under a subject that names a data-protection request.
+
+    Such a reply is read as inside a case even when none is on record (a file given to `mailbot classify`):
+    a notification answers no mail of the person's, and a reply about something else does not name a request.
+    """
+    pattern = ruleset.relevance.request_subject
+    replies = bool(message.in_reply_to or message.references)
+    return replies and pattern is not None and bool(pattern.search(_lower(message.subject)))
+
+
+def _without(scores: Sequence[RuleScore], rules: frozenset[str]) -> list[RuleScore]:
+    """The scores with those of the given rules set to 0 (rules that do not count here)."""
+    return [replace(s, score=0.0) if s.rule in rules and s.score else s for s in scores]
 
 
 def _variant(ruleset: Ruleset, top: RuleScore, scores: Sequence[RuleScore], own: str) -> str:
@@ -534,6 +576,13 @@ def classify(
         evidence.append(f"{gate}: not answered")
         return Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate)
     words = len(_WORD.findall(message.new_text))
+    if (
+        lang
+        and words >= tuning.unknown_language_words
+        and language_coverage(message.new_text, lang) < tuning.language_coverage
+    ):
+        evidence.append(f"language {lang}: too few of its words ({tuning.language_coverage:.0%}), not recognised")
+        lang = ""
     if (lang and lang not in LANGUAGES) or (not lang and words >= tuning.unknown_language_words):
         evidence.append(f"language {lang or 'not recognised'}: not one of {', '.join(LANGUAGES)}, left to you")
         return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)
@@ -557,8 +606,28 @@ def classify(
                 variant=item.variant,
             )
     scores = score_rules(message, ruleset, language=lang)
+    # A short text's language is a guess ("t'es-tu inscrit ?" reads as Spanish): when its patterns decide
+    # nothing and the guess was unsure, every language's patterns are tried.
+    patterns_for = lang
+    if lang and lang_prob < tuning.language_patterns_confidence and all(s.score < tuning.threshold for s in scores):
+        patterns_for = ""
+        scores = score_rules(message, ruleset, language=patterns_for)
+    # A team's reply to the person's mail that names their request is read as inside a case; a named
+    # person's (a colleague, a friend discussing a request) only meets the normal threshold.
+    about_request = not known_thread and answers_request(ruleset, message)
+    if about_request and (platform is not None or _role_sender(ruleset, message)):
+        evidence.append("a team's reply under a subject that names a data-protection request: read as inside a case")
+        known_thread = True
+    # "I removed it" grants a request only where "it" is one: outside a case such rules do not count.
+    case_only = frozenset() if known_thread else frozenset(rule.id for rule in ruleset.rules if rule.case_only)
+    if case_only:
+        scores = _without(scores, case_only)
     # --explain shows every pass's scores; the verdict is the same as without it.
-    shown = tuple(score_rules(message, ruleset, fuzzy=True, language=lang)) if explain else tuple(scores)
+    shown = (
+        tuple(_without(score_rules(message, ruleset, fuzzy=True, language=patterns_for), case_only))
+        if explain
+        else tuple(scores)
+    )
     ranked = _best(scores, tuning)
     top_unrelated = bool(ranked) and ranked[0].category is Category.UNRELATED
     if known_thread and top_unrelated and ranked[0].score < tuning.known_thread_unrelated:
@@ -581,7 +650,7 @@ def classify(
         ranked = ranked[1:]
     # A team's reply to the person's own mail is read like a platform's (decide holds it without a case);
     # a stranger's message that answers nothing, or one from no recognisable team, needs strong evidence.
-    strict = (stranger and (not answers or not _role_sender(ruleset, message))) or personal
+    strict = (stranger and (not answers or not (about_request or _role_sender(ruleset, message)))) or personal
     threshold = tuning.stranger_threshold if strict else tuning.threshold
     weak_receipt = bool(ranked) and ranked[0].category is Category.ACKNOWLEDGEMENT and ranked[0].score < threshold
     # Nothing but thanks and greetings (an empty body, a thank-you subject): that is a receipt.
@@ -593,7 +662,9 @@ def classify(
         category = Category.UNRELATED if stranger or not (known_thread or answers) else Category.UNKNOWN
         best = ranked[0].score if ranked else 0.0
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
-        return Verdict(category, platform_id, lang, round(1 - best, 3), None, tuple(evidence), shown, ticket)
+        # An abstention claims no certainty; "unrelated" is as sure as the best rule was weak.
+        confidence = round(1 - best, 3) if category is Category.UNRELATED else 0.0
+        return Verdict(category, platform_id, lang, confidence, None, tuple(evidence), shown, ticket)
     top = ranked[0]
     if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
         evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")

@@ -88,6 +88,7 @@ class CategoryRule:
     in_subject: bool = True
     in_examples: bool = True
     language_sources: tuple[tuple[str, str], ...] = ()
+    case_only: bool = False  # counts only inside a case ("I removed it": "it" is the request only there)
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -153,6 +154,8 @@ class Tuning:
     max_classified: int
     ticket_text: int
     unknown_language_words: int
+    language_coverage: float
+    language_patterns_confidence: float
     sentence_min: int
     sentence_cutoff: float
     sentence_weight: float
@@ -184,6 +187,8 @@ class Relevance:
     addressed: re.Pattern[str] | None = None
     reported: re.Pattern[str] | None = None
     hedge: re.Pattern[str] | None = None
+    request_subject: re.Pattern[str] | None = None
+    rights_notice: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +415,7 @@ def load_category_file(path: Path) -> list[CategoryRule]:
                 in_subject=bool(entry.get("in_subject", True)),
                 in_examples=bool(entry.get("in_examples", default_examples)),
                 language_sources=language_sources,
+                case_only=bool(entry.get("case_only", False)),
             )
         )
     return out
@@ -441,6 +447,12 @@ def load_relevance(path: Path) -> Relevance:
         addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
         reported=_compile(list(_strings(data.get("reported"), where, "reported")), f"{where} [reported]"),
         hedge=_compile(list(_strings(data.get("hedge"), where, "hedge")), f"{where} [hedge]"),
+        request_subject=_compile(
+            list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
+        ),
+        rights_notice=_compile(
+            list(_strings(data.get("rights_notice"), where, "rights_notice")), f"{where} [rights_notice]"
+        ),
     )
 
 
@@ -461,6 +473,8 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "max_classified": (int, 0, float("inf"), True, False),
     "ticket_text": (int, 0, float("inf"), True, False),
     "unknown_language_words": (int, 0, float("inf"), True, False),
+    "language_coverage": (float, 0, 1, True, True),
+    "language_patterns_confidence": (float, 0, 1, True, True),
     "sentence_min": (int, 0, float("inf"), True, False),
     "sentence_cutoff": (float, 0, 100, True, False),
     "sentence_weight": (float, 0, 1, True, True),

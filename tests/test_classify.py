@@ -596,7 +596,8 @@ def test_retention_note_beside_a_confirmed_erasure_is_acceptance(ruleset: Rulese
 
 def test_reply_to_the_persons_mail_is_read_whoever_sends_it(ruleset: Ruleset) -> None:
     """Item 5: a controller's reply to the person's own mail (In-Reply-To) is classified even from an address
-    that looks like no team; such a sender needs strong evidence, so a weak redirect is not answered."""
+    that looks like no team; such a sender needs strong evidence, so a weak redirect is not answered, unless
+    its subject names the person's request (round 5: then it answers that request, see test_classify_context)."""
     strong = replace(
         _msg("We have deleted your personal data from our systems."),
         sender=Address("Maria Rossi", "maria.rossi@examplebank.example"),
@@ -605,8 +606,9 @@ def test_reply_to_the_persons_mail_is_read_whoever_sends_it(ruleset: Ruleset) ->
     assert classify(strong, ruleset).gate == ""
     assert classify(strong, ruleset).category == Category.ACCEPTANCE
     assert classify(replace(strong, in_reply_to=""), ruleset).gate == "gate-not-a-platform"
-    weak = replace(strong, new_text="To manage your data, please write to dpo@example.com.")
+    weak = replace(strong, new_text="To manage your data, please write to dpo@example.com.", subject="Re: Hello")
     assert not classify(weak, ruleset).category.gets_reply
+    assert classify(replace(weak, subject="Re: Objection"), ruleset).category == Category.REJECTION
 
 
 def test_notification_keyword_does_not_outweigh_a_decision_in_a_reply(ruleset: Ruleset) -> None:
@@ -632,6 +634,7 @@ def test_replies_from_people_who_are_not_the_controller_get_no_reply(ruleset: Ru
         _msg("Recuerda que puedes gestionar tus datos y preferencias desde tu cuenta en cualquier momento."),
         sender=Address("Novedades", "novedades@libreria.example"),
         in_reply_to="<q@example.org>",
+        subject="Re: Tus recomendaciones de noviembre",  # a mailing names no request
     )
     assert not classify(mailing, ruleset).category.gets_reply
 

@@ -30,7 +30,7 @@ Content-Type: text/plain; charset=utf-8
 Hello Ada,
 
 Thank you for your message.
-Such matters are only dealt with at our head office counter, in person, during opening hours.
+Such matters are only dealt with at our head office counter, during opening hours.
 
 Kind regards,
 The Shop team
@@ -43,7 +43,7 @@ Content-Type: text/plain; charset=utf-8
 
 Dear customer,
 
-such matters are dealt with only at our head office counter in person during opening hours.
+such matters are dealt with only at our head office counter during opening hours.
 
 Best regards
 """
@@ -74,9 +74,7 @@ def test_teach_list_forget(runner: CliRunner, tmp_path: Path, ruleset: Ruleset) 
     path = _learned(tmp_path)
     data = json.loads(path.read_text())
     (stored,) = data["lessons"]
-    assert stored["sentences"] == [
-        "Such matters are only dealt with at our head office counter, in person, during opening hours."
-    ]
+    assert stored["sentences"] == ["Such matters are only dealt with at our head office counter, during opening hours."]
     assert path.stat().st_mode & 0o077 == 0
     after = classify(parse(LIKE), ruleset, known_thread=True, learned=learn.exemplars(learn.load(path)))
     assert (after.category, after.variant) == (Category.REJECTION, "medium")

@@ -79,6 +79,8 @@ TUNING = Tuning(
     max_classified=20000,
     ticket_text=20000,
     unknown_language_words=12,
+    language_coverage=0.1,
+    language_patterns_confidence=0.7,
     sentence_min=12,
     sentence_cutoff=86.0,
     sentence_weight=0.9,
@@ -587,10 +589,10 @@ def test_a_category_is_scored_by_its_best_rule() -> None:
 def test_below_the_threshold_a_platform_reply_is_unknown_and_a_stranger_unrelated() -> None:
     weak = _ruleset(_rule("accepted", A, r"\baccepted\b", weight=0.5))
     verdict = classify(_msg("Your objection was accepted."), weak)
-    assert (verdict.category, verdict.confidence, verdict.rule) == (N, 0.5, None)
+    assert (verdict.category, verdict.confidence, verdict.rule) == (N, 0.0, None)  # an abstention claims nothing
     assert verdict.evidence[-1] == "no rule reached 0.60 (best 0.50)"
     nothing = classify(_msg("The weather is fine today."), weak)
-    assert (nothing.category, nothing.confidence) == (N, 1.0)
+    assert (nothing.category, nothing.confidence) == (N, 0.0)
     assert nothing.evidence[-1] == "no rule reached 0.60 (best 0.00)"
     stranger = classify(_msg("Your objection was accepted.", sender="privacy@shop.example"), weak)
     assert stranger.category is U

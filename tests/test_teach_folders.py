@@ -32,8 +32,8 @@ CATEGORIES = [
     "unrelated",
 ]
 # Wording no bundled rule knows: from a platform's privacy team it is `unknown` until taught.
-FILED = "Such matters are only dealt with at our head office counter, in person, during opening hours."
-LIKE = "such matters are dealt with only at our head office counter in person during opening hours."
+FILED = "Such matters are only dealt with at our head office counter, during opening hours."
+LIKE = "such matters are dealt with only at our head office counter during opening hours."
 OTHER = "Questions of this kind are settled by our regional desk after a personal appointment only."
 
 
