@@ -108,10 +108,11 @@ class Delivery:
             self.mailbox.append_many("drafts", batch.raws, draft=True)
         except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
             return [(key, message, exc) for key, message, _ in batch.after]
-        for reply_id in batch.ids:
-            self.store.finish_reply(reply_id, DeliveryStatus.DELIVERED)
-        for _, _, record in batch.after:
-            record()
+        with self.store.transaction():  # the batch is stored: its records go in one commit
+            for reply_id in batch.ids:
+                self.store.finish_reply(reply_id, DeliveryStatus.DELIVERED)
+            for _, _, record in batch.after:
+                record()
         return []
 
     # --- sending -----------------------------------------------------------------------------------

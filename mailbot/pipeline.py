@@ -409,7 +409,8 @@ class Pipeline:
         """File the message into its case (a stranger in a case's thread into none) and decide what to do;
         `thread` is the case whose thread it was in when classified."""
         by_thread, stranger_of = self._thread_case(message, thread)
-        case = self._case(message, verdict, by_thread)
+        with self.store.transaction():  # a message is filed whole or not at all (and in one commit)
+            case = self._case(message, verdict, by_thread)
         state = replace(self._state(message, verdict, case, superseded), stranger_of=stranger_of)
         return case, decide(message, verdict, self.ruleset, self.policy(), state, language=language)
 

@@ -213,6 +213,7 @@ class Store:
     """The state database. Every write is its own transaction."""
 
     def __init__(self, path: Path | str) -> None:
+        self._nesting = 0  # savepoints open inside the current transaction
         self.path = Path(path) if str(path) != ":memory:" else None
         try:
             if self.path is not None:
@@ -254,7 +255,23 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error)."""
+        """A write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error); inside another, a
+        savepoint of it (rolled back alone on error, committed with the outer one)."""
+        if self.db.in_transaction:
+            name = f"nested{self._nesting}"
+            self._nesting += 1
+            try:
+                self.db.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.execute(f"ROLLBACK TO {name}")
+                    self.db.execute(f"RELEASE {name}")
+                    raise
+                self.db.execute(f"RELEASE {name}")
+            finally:
+                self._nesting -= 1
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
