@@ -7,8 +7,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process, utils
+
+try:  # CPython's regular-expression parser, to read what a rule's matches start with
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - not CPython
+    _parser = None
 
 from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
@@ -31,6 +37,8 @@ _TICKET = re.compile(
 )
 _TICKET_ID = re.compile(r"[A-Za-z0-9-]{3,40}", re.ASCII)
 _DIGIT = re.compile(r"[0-9]")
+# Messages classified in this process: the rules' literal starts are read only once enough came to pay for it.
+_CLASSIFIED = [0]
 
 
 # Text in quotation marks is someone else's words (a forum post quoting a platform, a cited template).
@@ -239,15 +247,82 @@ def _rule_text(rule: CategoryRule, text: _Text) -> str:
     return body
 
 
-def _pattern_hit(ruleset: Ruleset, rule: CategoryRule, text: str, original: str = "", language: str = "") -> str:
+def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
+    """The literal texts one of which every match of the parsed items starts with, or None when unknown.
+
+    Zero-width assertions (\\b, ^, lookbehinds) are skipped; a branch contributes each alternative's start.
+    Shorter than the match's real start is still correct: a match contains its start.
+    """
+    prefix: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name in ("AT", "ASSERT_NOT", "ASSERT") and not prefix:
+            continue
+        if name == "LITERAL":
+            prefix.append(chr(av))
+            continue
+        if prefix:
+            break
+        if name == "SUBPATTERN":
+            return None if av[1] & re.IGNORECASE else _literal_starts(av[3], min_start)
+        if name == "BRANCH":
+            starts: set[str] = set()
+            for alternative in av[1]:
+                found = _literal_starts(alternative, min_start)
+                if not found:
+                    return None
+                starts |= found
+            return frozenset(starts)
+        if name == "MAX_REPEAT" or name == "MIN_REPEAT":
+            return _literal_starts(av[2], min_start) if av[0] >= 1 else None
+        return None
+    text = "".join(prefix)
+    return frozenset({text}) if len(text) >= min_start else None
+
+
+@lru_cache(maxsize=1024)
+def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
+    """What every match of the pattern starts with (literal texts), to skip a rule whose text has none."""
+    if _parser is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        starts = _literal_starts(_parser.parse(pattern.pattern, 0), min_start)
+    except (re.error, IndexError, TypeError, ValueError):  # another `re`'s internals: no pre-filter
+        return None
+    return tuple(sorted(starts)) if starts else None
+
+
+@lru_cache(maxsize=32)
+def _plan(
+    ruleset: Ruleset, language: str, prefilter: bool = True
+) -> tuple[tuple[CategoryRule, re.Pattern[str] | None, RuleScore, tuple[str, ...] | None], ...]:
+    """Each rule with its patterns for the language, its zero score and (to pre-filter) its literal starts."""
+    out = []
+    min_start = ruleset.tuning.prefilter_min_start
+    for rule in ruleset.rules:
+        pattern = rule.pattern_for(language)
+        starts = _starts(pattern, min_start) if prefilter and pattern is not None else None
+        out.append((rule, pattern, RuleScore(rule.id, rule.category, 0.0), starts))
+    return tuple(out)
+
+
+def _pattern_hit(
+    ruleset: Ruleset,
+    rule: CategoryRule,
+    text: str,
+    original: str = "",
+    language: str = "",
+    patterns: re.Pattern[str] | None = None,
+) -> str:
     """The first text a rule's patterns match that the rule may count (not negated, not conditional).
 
     `original` is the same text with its case kept, for the rule's cased patterns; `language` picks
-    the patterns written for it (all of them when it is not one of the five).
+    the patterns written for it (all of them when it is not one of the five), unless `patterns` gives them.
     """
     rel = ruleset.relevance
     window_size = ruleset.tuning.negation_window
-    for pattern, source in ((rule.pattern_for(language), text), (rule.cased, original)):
+    own = patterns if patterns is not None else rule.pattern_for(language)
+    for pattern, source in ((own, text), (rule.cased, original)):
         if pattern is None or not source:
             continue
         for match in pattern.finditer(source):
@@ -360,7 +435,24 @@ def score_rules(
     tuning = ruleset.tuning
     text = _prepare(ruleset, message)
     original = "\n".join(text.segments)
-    hits = [_pattern_hit(ruleset, rule, _rule_text(rule, text), original, language) for rule in ruleset.rules]
+    plan = _plan(ruleset, language, _CLASSIFIED[0] >= tuning.prefilter_after)
+    _CLASSIFIED[0] += 1
+    # The four texts a rule may read (with or without examples, with or without the subject), built once.
+    texts: dict[tuple[bool, bool], str] = {}
+    hits = []
+    for rule, patterns, _zero, starts in plan:
+        if patterns is None and rule.cased is None:
+            hits.append("")
+            continue
+        key = (rule.in_examples, rule.in_subject)
+        source = texts.get(key)
+        if source is None:
+            source = texts[key] = _rule_text(rule, text)
+        # Most rules match nothing: a text that holds none of the texts a match starts with is not scanned.
+        if rule.cased is None and starts is not None and not any(start in source for start in starts):
+            hits.append("")
+            continue
+        hits.append(_pattern_hit(ruleset, rule, source, original, language, patterns))
     if fuzzy is None:
         fuzzy = not any(hit and rule.weight >= tuning.threshold for hit, rule in zip(hits, ruleset.rules, strict=True))
     fuzzy_hits = _fuzzy_scores(ruleset, original, text.segments) if fuzzy else {}
@@ -380,7 +472,7 @@ def score_rules(
                 RuleScore(rule.id, rule.category, round(fuzzy_score, 3), f"fuzzy {fz[0]:.0f}: {fz[1]}", fz[2])
             )
         else:
-            scores.append(RuleScore(rule.id, rule.category, 0.0))
+            scores.append(plan[index][2])
     if fuzzy:
         matches = sentence_matches(ruleset, _rule_bank(ruleset), text.segments, tuning.sentence_cutoff)
         for category, (score, item, sentence) in matches.items():

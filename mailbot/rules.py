@@ -165,6 +165,8 @@ class Tuning:
     learned_cutoff: float
     evidence_quote: int
     priority: tuple[tuple[Category, int], ...]
+    prefilter_after: int = 32  # messages classified in a process before rules are pre-filtered by literal starts
+    prefilter_min_start: int = 2  # the shortest literal start that pre-filters a rule
 
     def rank(self, category: Category) -> int:
         """The precedence of a category among close scores (higher wins)."""
@@ -483,6 +485,8 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "contained_discount": (float, 0, 1, False, True),
     "learned_cutoff": (float, 0, 100, True, True),
     "evidence_quote": (int, 0, float("inf"), True, False),
+    "prefilter_after": (int, 0, float("inf"), True, False),
+    "prefilter_min_start": (int, 1, float("inf"), True, False),
 }
 
 
