@@ -38,8 +38,9 @@ _SETTLED_NS = 2_000_000_000
 _MARK = b"mailbot-start-2\n"
 _READ_ERRORS = (OSError, ValueError, EOFError, TypeError, MemoryError, RecursionError, OverflowError)
 
-# A cache that grew past this (patterns of rules since edited) starts again from what this process used.
-MAX_ENTRIES = 5000
+# A cache file that would grow past this many bytes (patterns of rules since edited, other versions'
+# files) starts again from what this process used: all five languages' patterns take about 4 MB.
+MAX_BYTES = 8_000_000
 
 Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
@@ -246,11 +247,12 @@ def save() -> None:
     where = _open_folder(_home)
     if where is None:
         return
-    # Entries of patterns and files since edited pile up: past the bound, only what this process used is kept.
-    patterns = _patterns if len(_patterns) <= MAX_ENTRIES else {k: v for k, v in _patterns.items() if k in _used}
-    values = _values if len(_values) <= MAX_ENTRIES else {k: v for k, v in _values.items() if k in _used}
     try:
-        payload = marshal.dumps({"patterns": patterns, "values": values, "libraries": _libraries()})
+        payload = marshal.dumps({"patterns": _patterns, "values": _values, "libraries": _libraries()})
+        if len(payload) > MAX_BYTES:  # entries of edited rules pile up: keep only what this process used
+            patterns = {k: v for k, v in _patterns.items() if k in _used}
+            values = {k: v for k, v in _values.items() if k in _used}
+            payload = marshal.dumps({"patterns": patterns, "values": values, "libraries": _libraries()})
         # A new name in the folder, then an atomic rename: a reader sees the old file or the new, whole.
         tmp = f".start-{os.getpid()}-{os.urandom(6).hex()}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=where)

@@ -370,3 +370,19 @@ def test_the_cache_is_written_back_to_the_folder_it_was_read_from(
     startcache.save()
     assert not (tmp_path / "other").exists()
     assert len(list(cache_home.iterdir())) == 1
+
+
+def test_a_cache_past_its_size_keeps_only_what_the_last_process_used(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Patterns of rules since edited pile up; past MAX_BYTES the file starts again from what was used."""
+    startcache.load()
+    for n in range(40):
+        startcache.compile(rf"\bold rule number {n}\b")
+    _next_process()
+    kept = next(cache_home.iterdir()).stat().st_size
+    monkeypatch.setattr(startcache, "MAX_BYTES", kept)  # the next file would be larger than this
+    startcache.compile(r"\bthe rule used now\b")
+    startcache.compile(r"\bold rule number 7\b")
+    _next_process()
+    assert set(startcache._patterns) == {r"\bthe rule used now\b", r"\bold rule number 7\b"}
