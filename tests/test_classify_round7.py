@@ -1,0 +1,143 @@
+"""Classifier round 7: the families behind blind-g's and heldout-real-4's wrong replies (precision first)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import MESSAGES
+
+from mailbot.classify import classify
+from mailbot.models import Address, Category, Message
+from mailbot.parse import parse
+from mailbot.rules import Ruleset
+
+
+def _reply(text: str, subject: str, sender: str = "support@lumenapp.example", name: str = "Lumen Support") -> Message:
+    """A team's reply to the person's mail under a subject that names a request (read as inside a case)."""
+    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
+    return replace(
+        base,
+        new_text=text,
+        subject=subject,
+        sender=Address(name, sender),
+        in_reply_to="<request-1@example.org>",
+        references=("<request-1@example.org>",),
+        is_bulk=False,
+        is_list=False,
+    )
+
+
+def _category(text: str, subject: str, ruleset: Ruleset) -> Category:
+    return classify(_reply(text, subject), ruleset).category
+
+
+PENDING_STEP = [
+    "To protect your account we need you to confirm your identity with a short selfie video. "
+    "Until you complete this step, we won't be able to process your request.",
+    "Per proteggere il tuo account devi confermare la tua identità con un breve video selfie. "
+    "Finché non completi questo passaggio, non potremo elaborare la tua richiesta.",
+    "Zum Schutz deines Kontos musst du deine Identität mit einem kurzen Selfie-Video bestätigen. "
+    "Bis du diesen Schritt abgeschlossen hast, können wir deine Anfrage nicht bearbeiten.",
+    "Pour protéger votre compte, vous devez confirmer votre identité avec une courte vidéo selfie. "
+    "Tant que cette étape n'est pas terminée, nous ne pourrons pas traiter votre demande.",
+    "Para proteger tu cuenta, necesitamos que confirmes tu identidad con un vídeo selfie corto. "
+    "Hasta que completes este paso, no podremos tramitar tu solicitud.",
+]
+
+
+@pytest.mark.parametrize("text", PENDING_STEP, ids=["en", "it", "de", "fr", "es"])
+def test_a_refusal_until_a_step_is_done_is_the_step(text: str, ruleset: Ruleset) -> None:
+    """ "Until you complete this step we cannot process it" waits for the check: it refuses nothing."""
+    assert _category(text, "Re: Delete my account", ruleset) == Category.IDENTITY_CHECK
+
+
+ASK_THEN_PROMISE = [
+    "Let me know your email or username and I'll delete it for you.",
+    "Dimmi il tuo nome utente e lo cancello subito.",
+    "Schick mir deinen Benutzernamen und ich lösche es.",
+    "Envoie-moi ton identifiant et je le supprime.",
+    "Dime tu nombre de usuario y te lo borro.",
+]
+
+
+@pytest.mark.parametrize("text", ASK_THEN_PROMISE, ids=["en", "it", "de", "fr", "es"])
+def test_a_promise_that_waits_for_an_ask_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """ "Tell me your e-mail and I'll delete it": nothing is granted until the person answers."""
+    assert _category(text, "Re: Account deletion?", ruleset) in (Category.REQUEST_INFO, Category.UNKNOWN)
+
+
+IF_NOT_POSSIBLE = [
+    "Your account deletion request has been registered. If deletion is not possible, the reasons will be "
+    "shown in your customer area.",
+    "La sua richiesta di cancellazione dell'account è stata registrata. Se la cancellazione non è possibile, "
+    "i motivi saranno indicati nell'area clienti.",
+    "Ihr Antrag auf Kontolöschung wurde registriert. Wenn die Löschung nicht möglich ist, werden die Gründe "
+    "im Kundenbereich angezeigt.",
+    "Votre demande de suppression de compte a bien été enregistrée. Si la suppression n'est pas possible, "
+    "les raisons seront indiquées dans votre espace client.",
+    "Su solicitud de eliminación de la cuenta se ha registrado. Si no es posible eliminar la cuenta, "
+    "los motivos se indicarán en el área de cliente.",
+]
+
+
+@pytest.mark.parametrize("text", IF_NOT_POSSIBLE, ids=["en", "it", "de", "fr", "es"])
+def test_if_not_possible_refuses_nothing(text: str, ruleset: Ruleset) -> None:
+    """ "If deletion is not possible, the reasons will follow" is a receipt, not a refusal."""
+    assert _category(text, "Re: Account deletion request", ruleset) != Category.REJECTION
+
+
+WRONG_PERSON = [
+    "We have several members with a similar name. So that we don't send your data to the wrong person, "
+    "could you reply with your date of birth and membership number?",
+    "Abbiamo più soci con un nome simile. Per non inviare i tuoi dati alla persona sbagliata, "
+    "puoi indicarci la tua data di nascita e il numero di tessera?",
+    "Wir haben mehrere Mitglieder mit ähnlichem Namen. Damit wir Ihre Daten nicht an die falsche Person "
+    "schicken, nennen Sie uns bitte Ihr Geburtsdatum und Ihre Mitgliedsnummer.",
+    "Plusieurs membres portent un nom proche. Pour ne pas envoyer vos données à la mauvaise personne, "
+    "merci de nous indiquer votre date de naissance et votre numéro d'adhérent.",
+    "Tenemos varios socios con un nombre parecido. Para no enviar sus datos a la persona equivocada, "
+    "¿puede indicarnos su fecha de nacimiento y su número de socio?",
+]
+
+
+@pytest.mark.parametrize("text", WRONG_PERSON, ids=["en", "it", "de", "fr", "es"])
+def test_details_asked_against_the_wrong_person_are_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    """Details asked so that the data does not reach the wrong person prove identity."""
+    assert _category(text, "Re: My personal data", ruleset) == Category.IDENTITY_CHECK
+
+
+DSA_NOTICE = [
+    "We have disabled your account. You can appeal, or refer the decision to a certified out-of-court "
+    "dispute settlement body.",
+    "Abbiamo disattivato il tuo account. Puoi rivolgerti a un organismo di risoluzione extragiudiziale "
+    "delle controversie.",
+    "Wir haben dein Konto deaktiviert. Du kannst dich an eine außergerichtliche Streitbeilegungsstelle wenden.",
+    "Nous avons désactivé votre compte. Vous pouvez saisir un organisme agréé de règlement des litiges.",
+    "Hemos desactivado tu cuenta. Puedes acudir a un órgano de resolución extrajudicial de litigios.",
+]
+
+
+@pytest.mark.parametrize("text", DSA_NOTICE, ids=["en", "it", "de", "fr", "es"])
+def test_a_moderation_decision_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A platform's account decision (DSA notice, no thread) answers no request: not an acceptance."""
+    message = replace(
+        _reply(text, "Your account", sender="security@facebookmail.com", name="Facebook"),
+        in_reply_to="",
+        references=(),
+    )
+    assert classify(message, ruleset).category in (Category.UNRELATED, Category.UNKNOWN)
+
+
+def test_not_yet_on_your_own_refuses_nothing(ruleset: Ruleset) -> None:
+    """ "You can't delete it yourself yet" says what self-service lacks, not what is decided."""
+    text = "Sorry, you can't delete your account yourself yet. Could you confirm you really want it deleted?"
+    assert _category(text, "Re: Delete my account", ruleset) != Category.REJECTION
+
+
+def test_circumstances_mentioned_are_no_ask(ruleset: Ruleset) -> None:
+    """ "It concerned your personal circumstances" mentions them; only an ask for them is one."""
+    said = "We hid it because it concerned your personal circumstances."
+    asked = "Please explain your personal circumstances that justify the objection."
+    assert _category(said, "Re: Objection", ruleset) != Category.REQUEST_INFO
+    assert _category(asked, "Re: Objection", ruleset) == Category.REQUEST_INFO
