@@ -141,3 +141,50 @@ def test_circumstances_mentioned_are_no_ask(ruleset: Ruleset) -> None:
     asked = "Please explain your personal circumstances that justify the objection."
     assert _category(said, "Re: Objection", ruleset) != Category.REQUEST_INFO
     assert _category(asked, "Re: Objection", ruleset) == Category.REQUEST_INFO
+
+
+TERSE_DONE = ["@maintainer @jane-doe done", "Done~", "All done!"]
+
+
+@pytest.mark.parametrize("text", TERSE_DONE)
+def test_terse_done_in_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A maintainer's "done" under the person's deletion request confirms it; elsewhere it says nothing."""
+    assert _category(text, "Re: [example/tool] Delete my account (#7)", ruleset) == Category.ACCEPTANCE
+    stranger = replace(_reply(text, "Weekly digest"), in_reply_to="", references=())
+    assert classify(stranger, ruleset).category is not Category.ACCEPTANCE
+
+
+NOT_OFFERED = [
+    "Hey, we don't actually offer that feature right now.",
+    "Ciao, al momento non offriamo questa funzione.",
+    "Hallo, diese Funktion bieten wir derzeit nicht an.",
+    "Bonjour, nous ne proposons pas encore cette fonctionnalité.",
+    "Hola, todavía no ofrecemos esa función.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_OFFERED, ids=["en", "it", "de", "fr", "es"])
+def test_a_feature_not_offered_is_a_refusal_in_a_case(text: str, ruleset: Ruleset) -> None:
+    """ "We don't offer that feature" answering a removal request refuses it."""
+    assert _category(text, "Re: [example/tool] removal request (#3)", ruleset) == Category.REJECTION
+
+
+ASK_THIRD_PARTY = [
+    "We only display what the public relays hold; you should ask them to remove your data.",
+    "Mostriamo solo ciò che hanno i server pubblici: dovresti chiedere ai gestori di rimuovere i tuoi dati.",
+    "Wir zeigen nur, was die Server haben; du musst die Betreiber bitten, deine Daten zu löschen.",
+    "Nous n'affichons que ce que les serveurs publient : vous devez leur demander de supprimer vos données.",
+    "Solo mostramos lo que tienen los servidores; debes pedirles que eliminen tus datos.",
+]
+
+
+@pytest.mark.parametrize("text", ASK_THIRD_PARTY, ids=["en", "it", "de", "fr", "es"])
+def test_sending_the_person_to_a_third_party_is_a_refusal(text: str, ruleset: Ruleset) -> None:
+    """ "You should ask them to remove it" hands the request to someone else: a redirect."""
+    assert _category(text, "Re: where to send data deletion requests?", ruleset) == Category.REJECTION
+
+
+def test_manually_removed_your_entry_is_an_acceptance(ruleset: Ruleset) -> None:
+    """ "I have manually removed your server from the index" inside a case grants the removal."""
+    text = "I have manually removed your server from the index."
+    assert _category(text, "Re: Please remove my data", ruleset) == Category.ACCEPTANCE
