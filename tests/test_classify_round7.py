@@ -188,3 +188,42 @@ def test_manually_removed_your_entry_is_an_acceptance(ruleset: Ruleset) -> None:
     """ "I have manually removed your server from the index" inside a case grants the removal."""
     text = "I have manually removed your server from the index."
     assert _category(text, "Re: Please remove my data", ruleset) == Category.ACCEPTANCE
+
+
+DECIDED_TO_GRANT = [
+    "After this assessment, we have decided to remove the URLs you listed from the search results.",
+    "In seguito a questa valutazione, abbiamo deciso di rimuovere gli URL che hai indicato.",
+    "Nach dieser Prüfung haben wir uns entschieden, die von Ihnen genannten URLs zu entfernen.",
+    "À l'issue de cet examen, nous avons décidé de supprimer les URL que vous avez indiquées.",
+    "Tras esta evaluación, hemos decidido retirar las URL que nos indicaste.",
+]
+DECIDED_NOT_TO = [
+    "After this assessment, we have decided not to remove the URLs you listed.",
+    "In seguito a questa valutazione, abbiamo deciso di non rimuovere gli URL.",
+    "Nach dieser Prüfung haben wir uns entschieden, die URLs nicht zu entfernen.",
+    "À l'issue de cet examen, nous avons décidé de ne pas supprimer les URL.",
+    "Tras esta evaluación, hemos decidido no retirar las URL.",
+]
+
+
+@pytest.mark.parametrize(
+    ("granted", "refused"), list(zip(DECIDED_TO_GRANT, DECIDED_NOT_TO, strict=True)), ids=["en", "it", "de", "fr", "es"]
+)
+def test_decided_to_remove_grants_and_decided_not_to_does_not(granted: str, refused: str, ruleset: Ruleset) -> None:
+    """ "We have decided to remove the URLs" is an acceptance; "decided not to" is none."""
+    assert _category(granted, "Re: Removal request", ruleset) == Category.ACCEPTANCE
+    assert _category(refused, "Re: Removal request", ruleset) != Category.ACCEPTANCE
+
+
+def test_unless_the_person_changes_settings_conditions_nothing(ruleset: Ruleset) -> None:
+    """A reversal left to the person ("unless you change your settings") does not make a decision conditional."""
+    done = "Your objection has been accepted: we've stopped using your data for ads, unless you change your settings."
+    promised = "We will stop using your information for ads unless we hear otherwise from your employer."
+    assert _category(done, "Re: Objection", ruleset) == Category.ACCEPTANCE
+    assert _category(promised, "Re: Objection", ruleset) != Category.ACCEPTANCE
+
+
+def test_which_of_two_readings_is_an_ask(ruleset: Ruleset) -> None:
+    """ "When you say X, do you mean A, B, or both?" asks which processing the request is about."""
+    text = 'When you say you object to "profiling", do you mean music recommendations, ad targeting, or both?'
+    assert _category(text, "Re: Your privacy request", ruleset) == Category.REQUEST_INFO
