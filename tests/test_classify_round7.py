@@ -227,3 +227,30 @@ def test_which_of_two_readings_is_an_ask(ruleset: Ruleset) -> None:
     """ "When you say X, do you mean A, B, or both?" asks which processing the request is about."""
     text = 'When you say you object to "profiling", do you mean music recommendations, ad targeting, or both?'
     assert _category(text, "Re: Your privacy request", ruleset) == Category.REQUEST_INFO
+
+
+TICKET_CREATED = [
+    "Handling your erasure request needs our teams' attention. A ticket has been created to follow it.",
+    "La tua richiesta richiede un trattamento particolare. È stato creato un ticket per seguirne lo stato.",
+    "Ihre Anfrage erfordert eine besondere Bearbeitung. Ein Ticket wurde erstellt, um den Stand zu verfolgen.",
+    "Votre demande nécessite un traitement particulier. Un ticket a été créé pour en suivre l'état.",
+    "Su solicitud requiere un tratamiento especial. Se ha creado un ticket para seguir su estado.",
+]
+
+
+@pytest.mark.parametrize("text", TICKET_CREATED, ids=["en", "it", "de", "fr", "es"])
+def test_a_ticket_created_is_a_receipt(text: str, ruleset: Ruleset) -> None:
+    """ "A ticket has been created to follow your request" acknowledges it."""
+    assert _category(text, "Re: Erasure request", ruleset) == Category.ACKNOWLEDGEMENT
+
+
+def test_processing_that_remains_necessary_refuses(ruleset: Ruleset) -> None:
+    """ "Our processing of your personal information remains necessary" keeps processing: a refusal."""
+    text = "Our processing of your personal information was, and remains, necessary for us to provide our service."
+    assert _category(text, "Re: Right to erasure request", ruleset) == Category.REJECTION
+
+
+def test_asked_to_pick_an_option_is_an_ask(ruleset: Ruleset) -> None:
+    """Offering two ways and asking which one the person wants is a request for information."""
+    text = "We can anonymise the request or close the account. Please let us know which option you prefer."
+    assert _category(text, "Re: Please remove my request", ruleset) == Category.REQUEST_INFO
