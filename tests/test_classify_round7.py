@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from conftest import MESSAGES
 
+from mailbot import classify as classify_module
 from mailbot.classify import classify
 from mailbot.models import Address, Category, Message
 from mailbot.parse import parse
@@ -254,3 +255,14 @@ def test_asked_to_pick_an_option_is_an_ask(ruleset: Ruleset) -> None:
     """Offering two ways and asking which one the person wants is a request for information."""
     text = "We can anonymise the request or close the account. Please let us know which option you prefer."
     assert _category(text, "Re: Please remove my request", ruleset) == Category.REQUEST_INFO
+
+
+def test_plans_are_kept_per_ruleset_object(ruleset: Ruleset) -> None:
+    """The plan is built once per ruleset and language, and another ruleset (even an equal one) gets its own."""
+    first = classify_module._plan(ruleset, "en", True)
+    assert classify_module._plan(ruleset, "en", True) is first
+    other = replace(ruleset)
+    theirs = classify_module._plan(other, "en", True)
+    assert theirs is not first
+    assert [entry[0].id for entry in theirs] == [entry[0].id for entry in first]
+    assert classify_module._plan(ruleset, "de", True) is not first
