@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ try:  # CPython's regular-expression parser, to read what a rule's matches start
 except ImportError:  # pragma: no cover - not CPython
     _parser = None
 
+from mailbot import startcache
 from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
@@ -282,14 +284,21 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
 
 @lru_cache(maxsize=1024)
 def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
-    """What every match of the pattern starts with (literal texts), to skip a rule whose text has none."""
+    """What every match of the pattern starts with (literal texts), to skip a rule whose text has none;
+    kept between runs (`re`'s parser, in pure Python, takes as long as compiling the pattern)."""
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
+    digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    kept = startcache.value(f"starts:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    return tuple(kept) if kept is not None else None
+
+
+def _parsed_starts(pattern: re.Pattern[str], min_start: int) -> list[str] | None:
     try:
         starts = _literal_starts(_parser.parse(pattern.pattern, 0), min_start)
     except (re.error, IndexError, TypeError, ValueError):  # another `re`'s internals: no pre-filter
         return None
-    return tuple(sorted(starts)) if starts else None
+    return sorted(starts) if starts else None
 
 
 _Plan = tuple[tuple[CategoryRule, re.Pattern[str] | None, RuleScore, tuple[str, ...] | None], ...]
