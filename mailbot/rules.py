@@ -165,8 +165,8 @@ class Tuning:
     learned_cutoff: float
     evidence_quote: int
     priority: tuple[tuple[Category, int], ...]
-    prefilter_after: int = 32  # messages classified in a process before rules are pre-filtered by literal starts
-    prefilter_min_start: int = 2  # the shortest literal start that pre-filters a rule
+    prefilter_after: int  # messages classified in a process before rules are pre-filtered by literal starts
+    prefilter_min_start: int  # the shortest literal start that pre-filters a rule
 
     def rank(self, category: Category) -> int:
         """The precedence of a category among close scores (higher wins)."""

@@ -90,6 +90,8 @@ TUNING = Tuning(
     learned_cutoff=85.0,
     evidence_quote=80,
     priority=((U, 7), (I, 6), (Q, 5), (Category.CLARIFICATION, 4), (R, 3), (A, 2), (K, 1)),
+    prefilter_after=32,
+    prefilter_min_start=2,
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", ())
 RULES = (
