@@ -43,9 +43,12 @@ _DIGIT = re.compile(r"[0-9]")
 _CLASSIFIED = [0]
 
 
-# Text in quotation marks is someone else's words (a forum post quoting a platform, a cited template).
+# Text in quotation marks is someone else's words (a forum post quoting a platform, a cited template),
+# also when it is wrapped over the lines of one paragraph.
 _QUOTED_SPAN = re.compile(
-    r"[\"\u201c\u201e\u00ab\u2039][^\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\n]{12,400}[\"\u201d\u201c\u00bb\u203a]"
+    r"[\"\u201c\u201e\u00ab\u2039]"
+    r"(?:[^\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\n]|\n(?![ \t]*\n)){12,400}"
+    r"[\"\u201d\u201c\u00bb\u203a]"
 )
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # An example clause runs to the end of its parenthesis, sentence or clause.
