@@ -1,0 +1,92 @@
+"""Classifier round 8: the families behind blind-h's and heldout-real-5's wrong replies (precision first)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import MESSAGES
+
+from mailbot.classify import classify, own_words
+from mailbot.models import Address, Category, Message
+from mailbot.parse import parse
+from mailbot.rules import Ruleset
+
+
+def _reply(text: str, subject: str, in_case: bool = True) -> Message:
+    """A team's reply under a subject that names a request; inside a case when `in_case`."""
+    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
+    thread = "<request-1@example.org>" if in_case else None
+    return replace(
+        base,
+        new_text=text,
+        subject=subject,
+        sender=Address("Shop Privacy", "privacy@shop.example"),
+        in_reply_to=thread,
+        references=(thread,) if thread else (),
+        is_bulk=False,
+        is_list=False,
+    )
+
+
+def test_a_quotation_wrapped_over_lines_is_someone_elses(ruleset: Ruleset) -> None:
+    """A quotation wrapped over two lines of one paragraph is removed like a one-line one."""
+    text = 'Meta wrote back:\n  "We have reviewed your request and will honour\n   your objection going forward."\nAnyone else?'
+    kept = own_words(ruleset, text)
+    assert "honour" not in kept
+    assert "Anyone else?" in kept
+
+
+def test_a_quotation_does_not_run_over_a_blank_line(ruleset: Ruleset) -> None:
+    """An opening quotation mark never swallows the next paragraph: a stray quote keeps the decision."""
+    text = 'You wrote "please delete my account\n\nWe have deleted your account and all data linked to it today.'
+    assert "deleted your account" in own_words(ruleset, text)
+
+
+QUOTING_DIGESTS = [
+    'Posted by tomasz_k:\nJust got this back from Meta:\n  "We\'ve reviewed your request and will honour your\n'
+    '   objection. It will be applied going forward."\nDoes this cover old photos?',
+    'Bei mir kam heute Folgendes zurück:\n„Wir haben Ihren Widerspruch geprüft und werden Ihre Daten künftig nicht\n'
+    'mehr für das Training unserer Modelle verwenden."\nGilt das rückwirkend?',
+]
+
+
+@pytest.mark.parametrize("text", QUOTING_DIGESTS, ids=["en", "de"])
+def test_a_forum_post_quoting_a_decision_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A digest quoting a platform's decision over several lines is not the sender's decision."""
+    verdict = classify(_reply(text, "[privacy-forum] Digest", in_case=False), ruleset)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+LEGITIMATE_INTEREST = [
+    "Simply put, we need to know which shop you are on so that we can show you the right coupon. "
+    "We believe this is a legitimate interest for this kind of processing.",
+    "Abbiamo bisogno di sapere su quale negozio ti trovi per poterti offrire il coupon giusto. "
+    "Crediamo che questo costituisca un legittimo interesse per questo trattamento.",
+    "Wir müssen wissen, auf welcher Händler-Webseite du bist, damit wir dir einen Deal zur Verfügung stellen können. "
+    "Wir glauben, dass dies ein berechtigtes Interesse für diese Verarbeitung darstellt.",
+    "Nous avons besoin de savoir sur quel site vous êtes afin de vous proposer le bon code promo. "
+    "Nous croyons que cela constitue un intérêt légitime pour ce traitement.",
+    "Necesitamos saber en qué tienda estás para poder ofrecerte el cupón adecuado. "
+    "Creemos que esto constituye un interés legítimo para este tratamiento.",
+]
+
+
+@pytest.mark.parametrize("text", LEGITIMATE_INTEREST, ids=["en", "it", "de", "fr", "es"])
+def test_need_to_know_to_serve_beside_a_legal_position_is_a_refusal(text: str, ruleset: Ruleset) -> None:
+    """ "We need to know X so that we can show you Y" explains the processing; the legal position decides."""
+    verdict = classify(_reply(text, "Re: Objection to tracking"), ruleset, known_thread=True)
+    assert verdict.category == Category.REJECTION, verdict.evidence
+
+
+NEED_TO_KNOW_TO_PROCESS = [
+    "We need to know which username you registered with so that we can find your account and process your request.",
+    "Wir müssen wissen, unter welcher E-Mail-Adresse Sie registriert sind, damit wir Ihre Anfrage bearbeiten können.",
+]
+
+
+@pytest.mark.parametrize("text", NEED_TO_KNOW_TO_PROCESS, ids=["en", "de"])
+def test_need_to_know_to_process_the_request_is_still_an_ask(text: str, ruleset: Ruleset) -> None:
+    """A purpose clause about handling the request leaves the ask an ask."""
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
