@@ -31,7 +31,7 @@ def _reply(text: str, subject: str, in_case: bool = True) -> Message:
 
 def test_a_quotation_wrapped_over_lines_is_someone_elses(ruleset: Ruleset) -> None:
     """A quotation wrapped over two lines of one paragraph is removed like a one-line one."""
-    text = 'Meta wrote back:\n  "We have reviewed your request and will honour\n   your objection going forward."\nAnyone else?'
+    text = 'Meta wrote back:\n  "We have reviewed your request and will honour\n   your objection from now on."\nAnyone else?'
     kept = own_words(ruleset, text)
     assert "honour" not in kept
     assert "Anyone else?" in kept
