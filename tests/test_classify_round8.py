@@ -31,7 +31,7 @@ def _reply(text: str, subject: str, in_case: bool = True) -> Message:
 
 def test_a_quotation_wrapped_over_lines_is_someone_elses(ruleset: Ruleset) -> None:
     """A quotation wrapped over two lines of one paragraph is removed like a one-line one."""
-    text = 'Meta wrote back:\n  "We have reviewed your request and will honour\n   your objection from now on."\nAnyone else?'
+    text = 'Meta wrote back:\n  "We have reviewed your request and will\n   honour your objection."\nAnyone else?'
     kept = own_words(ruleset, text)
     assert "honour" not in kept
     assert "Anyone else?" in kept
@@ -44,9 +44,9 @@ def test_a_quotation_does_not_run_over_a_blank_line(ruleset: Ruleset) -> None:
 
 
 QUOTING_DIGESTS = [
-    'Posted by tomasz_k:\nJust got this back from Meta:\n  "We\'ve reviewed your request and will honour your\n'
+    "Posted by tomasz_k:\nJust got this back from Meta:\n  \"We've reviewed your request and will honour your\n"
     '   objection. It will be applied going forward."\nDoes this cover old photos?',
-    'Bei mir kam heute Folgendes zurück:\n„Wir haben Ihren Widerspruch geprüft und werden Ihre Daten künftig nicht\n'
+    "Bei mir kam heute Folgendes zurück:\n„Wir haben Ihren Widerspruch geprüft und werden Ihre Daten künftig nicht\n"
     'mehr für das Training unserer Modelle verwenden."\nGilt das rückwirkend?',
 ]
 
