@@ -90,3 +90,48 @@ def test_need_to_know_to_process_the_request_is_still_an_ask(text: str, ruleset:
     """A purpose clause about handling the request leaves the ask an ask."""
     verdict = classify(_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
     assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+PROCESS_COMPLETED = [
+    "You requested to have your account deleted. This process has been completed and you can no longer log on.",
+    "Hai chiesto la cancellazione del tuo account. Il processo è stato completato e non potrai più accedere.",
+    "Du hast die Löschung deines Kontos beantragt. Dieser Vorgang wurde nun abgeschlossen.",
+    "Vous avez demandé une exportation des données. Cette exportation a été générée avec succès et est disponible.",
+    "Solicitaste la eliminación de tu cuenta. Este proceso se ha completado y ya no podrás iniciar sesión.",
+]
+
+
+@pytest.mark.parametrize("text", PROCESS_COMPLETED, ids=["en", "it", "de", "fr", "es"])
+def test_a_completed_process_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    """A template that names the process ("this process has been completed") confirms the outcome."""
+    verdict = classify(_reply(text, "Data request processing results"), ruleset, known_thread=True)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+def test_a_process_completed_only_later_is_no_acceptance(ruleset: Ruleset) -> None:
+    """ "The process is completed once you confirm" waits for the person: no outcome yet."""
+    text = "This process is completed once you confirm the link we sent you."
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
+    assert verdict.category != Category.ACCEPTANCE, verdict.evidence
+
+
+def test_no_data_of_yours_is_present_is_an_acceptance(ruleset: Ruleset) -> None:
+    """ "Nessun tuo dato personale è presente" answers the request: nothing is held."""
+    text = "Qualcuno ha richiesto i tuoi dati personali. Nessun tuo dato personale è presente su Sito di esempio."
+    verdict = classify(_reply(text, "Richiesta dati personali"), ruleset, known_thread=True)
+    assert verdict.category == Category.ACCEPTANCE, verdict.evidence
+
+
+CONFIRM_BY_LINK = [
+    "Um diese Aktion zu bestätigen, folge bitte dem folgenden Link. Danach wird dein Antrag bearbeitet.",
+    "Per confermare questa richiesta, segui il link qui sotto. Poi il team la elaborerà.",
+    "Pour confirmer cette demande, cliquez sur le lien ci-dessous. Ensuite notre équipe la traitera.",
+    "Para confirmar esta solicitud, sigue el enlace de abajo. Después nuestro equipo la tramitará.",
+]
+
+
+@pytest.mark.parametrize("text", CONFIRM_BY_LINK, ids=["de", "it", "fr", "es"])
+def test_confirming_the_action_by_a_link_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    """ "To confirm this action, follow the link" asks the person to prove the request before acting."""
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
+    assert verdict.category == Category.IDENTITY_CHECK, verdict.evidence
