@@ -135,3 +135,19 @@ def test_confirming_the_action_by_a_link_is_an_identity_check(text: str, ruleset
     """ "To confirm this action, follow the link" asks the person to prove the request before acting."""
     verdict = classify(_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
     assert verdict.category == Category.IDENTITY_CHECK, verdict.evidence
+
+
+NOT_SURE_WHAT = [
+    "We are not sure what exactly you request to remove. Can you clarify and fill in the details?",
+    "Non siamo sicuri di cosa esattamente chiedi di rimuovere. Puoi chiarire?",
+    "Wir sind uns nicht sicher, was genau du entfernt haben möchtest. Kannst du das präzisieren?",
+    "Nous ne sommes pas sûrs de ce que vous demandez exactement. Pouvez-vous préciser ?",
+    "No estamos seguros de qué exactamente solicitas eliminar. ¿Puedes aclararlo?",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SURE_WHAT, ids=["en", "it", "de", "fr", "es"])
+def test_not_sure_what_you_request_is_a_clarification(text: str, ruleset: Ruleset) -> None:
+    """ "We are not sure what exactly you request" asks the person to say what they want."""
+    verdict = classify(_reply(text, "Re: Remove my data"), ruleset, known_thread=True)
+    assert verdict.category == Category.CLARIFICATION, verdict.evidence
