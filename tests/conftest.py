@@ -16,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 from servers import Dovecot, free_port, make_dovecot
 
+from mailbot.models import Address, Message
+from mailbot.parse import parse
 from mailbot.rules import Ruleset, bundled_rules
 from mailbot.store import CaseRow
 
@@ -216,3 +218,26 @@ def case_row(**fields: object) -> CaseRow:
     }
     base.update(fields)
     return CaseRow(**base)  # type: ignore[arg-type]
+
+
+def team_reply(
+    text: str,
+    subject: str,
+    sender: str = "support@lumenapp.example",
+    name: str = "Lumen Support",
+    *,
+    in_case: bool = True,
+) -> Message:
+    """A team's reply with the given own text and subject: a reply to the person's request
+    (In-Reply-To set) when `in_case`, else one that replies to nothing."""
+    thread = "<request-1@example.org>" if in_case else None
+    return dataclasses.replace(
+        parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes()),
+        new_text=text,
+        subject=subject,
+        sender=Address(name, sender),
+        in_reply_to=thread,
+        references=(thread,) if thread else (),
+        is_bulk=False,
+        is_list=False,
+    )

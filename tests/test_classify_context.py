@@ -5,27 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import MESSAGES
+from conftest import team_reply
 
 from mailbot.classify import answers_request, classify
-from mailbot.models import Address, Category, Message
-from mailbot.parse import parse
+from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
 
 def _reply(text: str, subject: str, sender: str = "support@lumenapp.example", name: str = "Lumen Support") -> Message:
-    """A reply to the person's mail (In-Reply-To set) from a sender that is not a built-in platform."""
-    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
-    return replace(
-        base,
-        new_text=text,
-        subject=subject,
-        sender=Address(name, sender),
-        in_reply_to="<request-1@example.org>",
-        references=("<request-1@example.org>",),
-        is_bulk=False,
-        is_list=False,
-    )
+    """A team's reply to the person's mail (In-Reply-To set) under the subject given."""
+    return team_reply(text, subject, sender, name)
 
 
 REQUEST_SUBJECTS = [

@@ -5,28 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import MESSAGES
+from conftest import team_reply
 
 from mailbot import classify as classify_module
 from mailbot.classify import classify
-from mailbot.models import Address, Category, Message
-from mailbot.parse import parse
+from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
 
 def _reply(text: str, subject: str, sender: str = "support@lumenapp.example", name: str = "Lumen Support") -> Message:
-    """A team's reply to the person's mail under a subject that names a request (read as inside a case)."""
-    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
-    return replace(
-        base,
-        new_text=text,
-        subject=subject,
-        sender=Address(name, sender),
-        in_reply_to="<request-1@example.org>",
-        references=("<request-1@example.org>",),
-        is_bulk=False,
-        is_list=False,
-    )
+    """A team's reply to the person's mail (In-Reply-To set) under the subject given."""
+    return team_reply(text, subject, sender, name)
 
 
 def _category(text: str, subject: str, ruleset: Ruleset) -> Category:

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
-from conftest import MESSAGES
+from conftest import team_reply
 
 from mailbot.classify import classify, own_words
-from mailbot.models import Address, Category, Message
-from mailbot.parse import parse
+from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
 
 def _reply(text: str, subject: str, in_case: bool = True) -> Message:
     """A team's reply under a subject that names a request; inside a case when `in_case`."""
-    base = parse((MESSAGES / "acceptance/meta-honour-en.eml").read_bytes())
-    thread = "<request-1@example.org>" if in_case else None
-    return replace(
-        base,
-        new_text=text,
-        subject=subject,
-        sender=Address("Shop Privacy", "privacy@shop.example"),
-        in_reply_to=thread,
-        references=(thread,) if thread else (),
-        is_bulk=False,
-        is_list=False,
-    )
+    return team_reply(text, subject, "privacy@shop.example", "Shop Privacy", in_case=in_case)
 
 
 def test_a_quotation_wrapped_over_lines_is_someone_elses(ruleset: Ruleset) -> None:
