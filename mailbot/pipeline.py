@@ -103,8 +103,8 @@ class ScanReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     examined: int = 0
-    ignored: int = 0  # of `examined`, passed over unanswered: the sum of `passed_over`
-    # Why they were passed over ("not from a platform", "mailing-list mail", ...), with how many each.
+    # Of `examined`, those passed over unanswered: why ("not from a platform", "from mailing lists", ...)
+    # and how many each.
     passed_over: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     stopped: bool = False
@@ -293,7 +293,6 @@ class Pipeline:
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
             why = self._passed_over(head) if head is not None else PASSED_STRANGER
             if head is None or why:
-                report.ignored += 1
                 report.passed_over[why] = report.passed_over.get(why, 0) + 1
                 if not self.mailbox.has_uids:
                     # No UIDs to remember a position by (a Maildir): remember the message itself.
