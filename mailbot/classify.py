@@ -285,7 +285,6 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
     return frozenset({text}) if len(text) >= min_start else None
 
 
-@lru_cache(maxsize=1024)
 def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
     """What every match of the pattern starts with (literal texts), to skip a rule whose text has none;
     kept between runs (`re`'s parser, in pure Python, takes as long as compiling the pattern)."""
