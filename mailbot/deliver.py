@@ -52,6 +52,7 @@ class Delivery:
         self.batch_size = max(1, batch_size)
         self.echo = echo
         self.batch: DraftBatch | None = None
+        self.storing: tuple[DraftBatch, Callable[[], None]] | None = None
         self.queued = False
 
     # --- drafts ------------------------------------------------------------------------------------
@@ -96,16 +97,30 @@ class Delivery:
         return self.batch is not None and len(self.batch.ids) >= self.batch_size
 
     def flush(self, *, final: bool = False) -> list[tuple[Key, Message, Exception]]:
-        """Store the queued drafts at once and record their messages; returns those that failed (to retry).
+        """Start storing the queued drafts at once, and record the messages of the batch stored before;
+        returns those whose drafts could not be stored (to retry).
 
-        With `final`, batching ends: later drafts are written one by one.
+        Storing overlaps the work on the next batch (the server's time is mostly waiting); its messages
+        are recorded only once it has ended well. With `final`, every batch is stored and recorded, and
+        batching ends: later drafts are written one by one.
         """
         batch = self.batch
         self.batch = None if final else DraftBatch()
-        if batch is None or not batch.ids:
+        failed = self._settle()
+        if batch is not None and batch.ids:
+            self.storing = (batch, self.mailbox.start_append_many("drafts", batch.raws, draft=True))
+            if final:
+                failed += self._settle()
+        return failed
+
+    def _settle(self) -> list[tuple[Key, Message, Exception]]:
+        """Wait for the batch being stored and record its messages; returns them instead if it failed."""
+        if self.storing is None:
             return []
+        batch, wait = self.storing
+        self.storing = None
         try:
-            self.mailbox.append_many("drafts", batch.raws, draft=True)
+            wait()
         except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
             return [(key, message, exc) for key, message, _ in batch.after]
         with self.store.transaction():  # the batch is stored: its records go in one commit

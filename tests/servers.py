@@ -210,6 +210,8 @@ class ImapProxy:
     refuse: IMAP commands (e.g. "CREATE") answered with NO instead of being passed on.
     fail_fetch: a pattern; a FETCH command matching it is answered with that answer instead:
         "BAD", "NO" or "EMPTY" (OK without any data).
+    slow: a pattern and seconds; a command line matching it is passed on that much later (a busy server).
+    A refused command with a literal (APPEND) is refused before the client sends the literal.
     Every line the client sent (literals left out) is kept in `commands`.
     """
 
@@ -218,6 +220,7 @@ class ImapProxy:
     search: str = ""
     refuse: tuple[str, ...] = ()
     fail_fetch: tuple[bytes, str] | None = None
+    slow: tuple[bytes, float] | None = None
     commands: list[bytes] = field(default_factory=list)
     _server: socket.socket | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -271,6 +274,10 @@ class ImapProxy:
         with contextlib.suppress(OSError):
             client.shutdown(socket.SHUT_WR)
 
+    def _refused(self, line: bytes) -> bool:
+        words = line.split()
+        return len(words) > 1 and words[1].decode(errors="replace").upper() in self.refuse
+
     def _answer(self, line: bytes) -> bytes | None:
         """The proxy's own answer to a command line, or None to pass it on."""
         tag = line.split(b" ", 1)[0]
@@ -292,6 +299,7 @@ class ImapProxy:
     def _to_server(self, client: socket.socket, upstream: socket.socket, lock: threading.Lock) -> None:
         buffer = b""
         literal = 0
+        refusing = b""  # the tag of a refused command whose literals (LITERAL+) are read and dropped
         with contextlib.suppress(OSError):
             while data := client.recv(65536):
                 buffer += data
@@ -299,7 +307,8 @@ class ImapProxy:
                     if literal:
                         chunk, buffer = buffer[:literal], buffer[literal:]
                         literal -= len(chunk)
-                        upstream.sendall(chunk)
+                        if not refusing:
+                            upstream.sendall(chunk)
                         continue
                     end = buffer.find(b"\r\n")
                     if end < 0:
@@ -307,14 +316,29 @@ class ImapProxy:
                     line, buffer = buffer[: end + 2], buffer[end + 2 :]
                     found = re.search(rb"\{(\d+)\+?\}\r\n$", line)
                     self.commands.append(line.rstrip(b"\r\n"))
+                    if self.slow and re.search(self.slow[0], line, re.IGNORECASE):
+                        time.sleep(self.slow[1])
+                    if found and not refusing and self._refused(line):
+                        if b"+}" not in line:
+                            with lock:  # a synchronising literal: the client waits for "+", then never sends it
+                                client.sendall(line.split(b" ", 1)[0] + b" NO [CANNOT] Permission denied\r\n")
+                            continue
+                        refusing = line.split(b" ", 1)[0]
                     if found:
                         literal = int(found.group(1))
-                    else:
-                        answer = self._answer(line.rstrip(b"\r\n"))
-                        if answer is not None:
-                            with lock:
-                                client.sendall(answer)
-                            continue
+                        if not refusing:
+                            upstream.sendall(line)
+                        continue
+                    if refusing:  # the end of the refused command
+                        with lock:
+                            client.sendall(refusing + b" NO [CANNOT] Permission denied\r\n")
+                        refusing = b""
+                        continue
+                    answer = self._answer(line.rstrip(b"\r\n"))
+                    if answer is not None:
+                        with lock:
+                            client.sendall(answer)
+                        continue
                     upstream.sendall(line)
         with contextlib.suppress(OSError):
             upstream.shutdown(socket.SHUT_WR)

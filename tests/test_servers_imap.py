@@ -374,6 +374,71 @@ def test_uid_sets_fold_runs() -> None:
     assert _uid_set([5]) == "5"
 
 
+def test_a_background_append_holds_the_connection_and_hands_back_its_failure(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """While start_append_many() stores drafts on its own thread, behind a server slow to take them,
+    the next use of the connection waits for it: has_message_id() then finds the new drafts, and the
+    commands reach the server one after the other. A refused APPEND reaches the caller through the
+    returned wait(), and the connection stays usable."""
+    raws = [f"From: ada@example.org\r\nMessage-ID: <bg.{i}@example.org>\r\n\r\nHi\r\n".encode() for i in range(3)]
+    slow = proxies(dovecot, slow=(rb"^\S+ APPEND ", 0.5))
+    mailbox = ImapMailbox(load_config(config_for(env, dovecot, slow.port)).imap)  # type: ignore[arg-type]
+    mailbox.open()
+    assert not mailbox.has_message_id("drafts", "<bg.0@example.org>")
+    wait = mailbox.start_append_many("drafts", raws, draft=True)
+    mailbox.close()  # logs out only once the append has ended
+    wait()
+    mailbox.open()
+    assert all(mailbox.has_message_id("drafts", f"<bg.{i}@example.org>") for i in range(3))
+    wait = mailbox.start_append_many("drafts", raws[:1], draft=True)
+    assert mailbox.has_message_id("drafts", "<bg.0@example.org>")
+    wait()
+    mailbox.close()
+    assert len(folder_messages(dovecot, "Drafts")) == 4
+    assert [c.split()[1] for c in slow.commands if c.split()[1:2] in ([b"APPEND"], [b"LOGOUT"])] == [
+        b"APPEND",
+        b"LOGOUT",
+        b"APPEND",
+        b"LOGOUT",
+    ]
+    refusing = proxies(dovecot, refuse=("APPEND",))
+    mailbox = ImapMailbox(load_config(config_for(env, dovecot, refusing.port)).imap)  # type: ignore[arg-type]
+    mailbox.open()
+    wait = mailbox.start_append_many("drafts", [raws[0].replace(b"bg.0", b"bg.9")], draft=True)
+    with pytest.raises(MailboxError, match="APPEND"):
+        wait()
+    assert not mailbox.has_message_id("drafts", "<bg.9@example.org>")
+    assert mailbox.has_message_id("drafts", "<bg.1@example.org>")
+    mailbox.close()
+
+
+def test_drafts_the_server_refuses_are_retried_and_then_written_once(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """A scan whose batches of drafts are all refused (each stored in the background while the next is
+    made) exits 2 and records none of their messages as done; once the server takes them, each draft
+    is written exactly once."""
+    items = {f"{name}-{i}": path for i in range(2) for name, path in SEED.items() if name in REPLY_WORTHY}
+    ids = seed(dovecot, items)
+    refusing = proxies(dovecot, refuse=("APPEND",))
+    code, out, err = scan(config_for(env, dovecot, refusing.port, "[limits]\ndraft_batch = 2\n"))
+    assert code == 2, out + err
+    assert "Traceback" not in out + err
+    assert sum(1 for c in refusing.commands if c.split()[1:2] == [b"APPEND"]) >= len(items) // 2
+    assert folder_messages(dovecot, "Drafts") == []
+    db = sqlite3.connect(env / "state.sqlite3")
+    with db:
+        assert db.execute("SELECT count(*) FROM messages WHERE status = 'failed'").fetchone()[0] == len(items)
+        db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' WHERE status = 'failed'")
+    db.close()
+    for _ in range(2):
+        code, out, err = scan(config_for(env, dovecot, None, "[limits]\ndraft_batch = 2\n"))
+        assert code == 0, out + err
+    drafts = folder_messages(dovecot, "Drafts")
+    assert sorted(m["In-Reply-To"] for m, _ in drafts) == sorted(ids.values())
+
+
 def test_folder_paths_follow_the_namespace_and_multiappend_is_one_command(
     servers: Servers, proxies: Callable[..., ImapProxy], env: Path
 ) -> None:

@@ -49,6 +49,10 @@ class Mailbox(Protocol):
     def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
         """Store several messages at once (IMAP MULTIAPPEND: all or none, one server round trip)."""
 
+    def start_append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> Callable[[], None]:
+        """Begin append_many and return a function that waits for its end and raises what it raised;
+        meanwhile the mailbox may be used as usual (it waits for the append where it must)."""
+
     def close(self) -> None:
         """Disconnect."""
 

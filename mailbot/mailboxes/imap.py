@@ -6,6 +6,7 @@ import contextlib
 import imaplib
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,7 +73,8 @@ class ImapMailbox:
         server = settings.server
         self.has_uids = True
         self.name = f"imap://{server.username}@{server.host}:{server.port}/{settings.mailbox}"
-        self.client: Any = None
+        self._client: Any = None
+        self._appending: threading.Thread | None = None
         self._folders: dict[str, str] = {}
         self._listing: list[tuple[tuple[bytes, ...], str]] | None = None
         self._namespace: tuple[str, str] | None = None
@@ -85,6 +87,18 @@ class ImapMailbox:
         self._tags = 0
 
     # --- connection ----------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The connection, once an APPEND still running on it in the background (start_append_many) ends."""
+        if self._appending is not None:
+            self._appending.join()
+            self._appending = None
+        return self._client
+
+    @client.setter
+    def client(self, value: Any) -> None:
+        self._client = value
 
     def connect(self) -> None:
         """Connect and log in; errors are MailboxError / LoginError with one clear line."""
@@ -516,17 +530,50 @@ class ImapMailbox:
     def append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> None:
         """APPEND several messages at once: one MULTIAPPEND (RFC 3502: all or none, one round trip and
         one disk sync on the server) where offered, else one by one."""
+        if raws:
+            self._append_many(self.client, self.folder(folder), raws, draft=draft)
+
+    def start_append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> Callable[[], None]:
+        """append_many on a thread of its own, so that the server's work (storing, syncing to disk)
+        overlaps the caller's; returns a function that waits for the end and raises what append_many
+        would. Until it ends, every other use of the connection waits for it (`client`)."""
         if not raws:
-            return
+            return lambda: None
+        client, name = self.client, self.folder(folder)
+        failed: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                self._append_many(client, name, raws, draft=draft)
+            except BaseException as exc:  # handed to the caller by wait()
+                failed.append(exc)
+
+        thread = threading.Thread(target=work, name="mailbot-append", daemon=True)
+        self._appending = thread
+        thread.start()
+
+        def wait() -> None:
+            thread.join()
+            if self._appending is thread:
+                self._appending = None
+            if failed:
+                raise failed[0]
+
+        return wait
+
+    def _append_many(self, client: Any, name: str, raws: list[bytes], *, draft: bool) -> None:
         flags = [DRAFT, SEEN] if draft else [SEEN]
-        name = self.folder(folder)
         now = datetime.now(UTC)
         try:
-            if len(raws) > 1 and self.client.has_capability("MULTIAPPEND"):
-                self.client.multiappend(name, [{"msg": raw, "flags": flags, "date": now} for raw in raws])
+            if len(raws) > 1 and client.has_capability("MULTIAPPEND"):
+                # imapclient hands back a NO answer to MULTIAPPEND instead of raising it.
+                status, data = client.multiappend(name, [{"msg": raw, "flags": flags, "date": now} for raw in raws])
+                if status != "OK":
+                    said = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+                    raise IMAPClientError(f"{status} {said}"[:200])
             else:
                 for raw in raws:
-                    self.client.append(name, raw, flags=flags, msg_time=now)
+                    client.append(name, raw, flags=flags, msg_time=now)
         except IMAPClientError as exc:
             raise MailboxError(f"IMAP: APPEND to {name!r} failed: {exc}") from None
         if name in self._ids:

@@ -131,6 +131,21 @@ class MaildirMailbox:
         for raw in raws:
             self.append(folder, raw, draft=draft)
 
+    def start_append_many(self, folder: str, raws: list[bytes], *, draft: bool) -> Callable[[], None]:
+        """append_many, done at once (local files leave no server to wait for); the returned function
+        raises what it raised."""
+        failure: Exception | None = None
+        try:
+            self.append_many(folder, raws, draft=draft)
+        except Exception as exc:
+            failure = exc
+
+        def wait() -> None:
+            if failure is not None:
+                raise failure
+
+        return wait
+
     def read_sent(
         self, last_uid: Callable[[int], int], want: Callable[[bytes], bool]
     ) -> tuple[int, int, dict[int, bytes]]:
