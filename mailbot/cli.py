@@ -491,15 +491,17 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
     store = Store(":memory:") if dry and not state_path.exists() else Store(state_path)
     try:
         mailbox = open_mailbox(settings, maildir)
-        pipeline = Pipeline(
-            psettings,
-            _rules(),
-            store,
-            mailbox,
-            echo=lambda line: click.echo(line, err=True),
-            state_path=state_path,
-        )
+        if isinstance(mailbox, ImapMailbox):
+            mailbox.start_connect()  # logging in overlaps loading the rules
         try:
+            pipeline = Pipeline(
+                psettings,
+                _rules(),
+                store,
+                mailbox,
+                echo=lambda line: click.echo(line, err=True),
+                state_path=state_path,
+            )
             report = pipeline.scan()
             report.outcomes += remind(pipeline, report)
         finally:

@@ -13,7 +13,7 @@ import re
 import textwrap
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -345,16 +345,17 @@ def _quote(message: Message, lang: str) -> str:
     return head + "\n" + "\n".join("> " + line for line in body.splitlines()) + "\n"
 
 
-def _wrap_paragraph(paragraph: str) -> list[str]:
+@lru_cache(maxsize=512)  # a scan's replies share most of their paragraphs (the templates' own)
+def _wrap_paragraph(paragraph: str) -> tuple[str, ...]:
     """One paragraph as format=flowed lines: soft breaks end in a space, hard ones (line by line text) do not."""
     lines = paragraph.split("\n")
     if len(lines) > 1 and all(len(line) <= WIDTH for line in lines):
-        return [line.rstrip() for line in lines]  # signatures, addresses: kept line by line
+        return tuple(line.rstrip() for line in lines)  # signatures, addresses: kept line by line
     out: list[str] = []
     for line in lines:
         wrapped = textwrap.wrap(line, width=WIDTH - 1, break_long_words=False, break_on_hyphens=False)
         out += [w + " " for w in wrapped[:-1]] + (wrapped[-1:] or [""])  # an empty line stays
-    return out
+    return tuple(out)
 
 
 def flowed(text: str) -> str:

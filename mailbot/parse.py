@@ -14,8 +14,6 @@ from email.header import decode_header, make_header
 from email.message import Message as EmailMessage
 from typing import Any
 
-from lxml import etree, html
-
 from mailbot.auth import from_problem
 from mailbot.hidden import drop_hidden
 from mailbot.models import Address, Message
@@ -125,6 +123,9 @@ def html_to_text(markup: str) -> str:
     markup = markup[:MAX_HTML]
     if not markup.strip():
         return ""
+    # Imported here: many scans meet no HTML at all; inscriptis (below) is slow to import too.
+    from lxml import etree, html
+
     try:
         tree = html.fromstring(markup)
     except (etree.ParserError, ValueError):
@@ -133,7 +134,6 @@ def html_to_text(markup: str) -> str:
     for node in tree.xpath(_HTML_QUOTES):
         if node.getparent() is not None:
             node.drop_tree()
-    # Imported here: most scans meet no HTML-only mail, and inscriptis is slow to import.
     from inscriptis import Inscriptis
     from inscriptis.model.config import ParserConfig
 

@@ -35,7 +35,6 @@ from mailbot.models import (
     Verdict,
 )
 from mailbot.parse import parse
-from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt
 from mailbot.rules import Platform, Ruleset
 from mailbot.sent import read_sent
 from mailbot.store import CaseRow, Store
@@ -778,6 +777,8 @@ class Pipeline:
             action="error",
             error=reason,
         )
+        from mailbot.retry import MESSAGE_ATTEMPTS, next_message_attempt  # tenacity: only once a message fails
+
         failures = self.store.attempts(key)
         retry = next_message_attempt(failures, self.now())
         self.store.retry_at(key, retry)

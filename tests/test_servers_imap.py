@@ -413,6 +413,25 @@ def test_a_background_append_holds_the_connection_and_hands_back_its_failure(
     mailbox.close()
 
 
+def test_logging_in_while_the_rules_load_still_logs_in_once(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scan` logs in on a thread of its own while it loads the rules, behind a server slow to answer:
+    a good login serves the whole scan, and a refused one is tried once and ends the scan with one line
+    and exit 1, as when logging in came first."""
+    seed(dovecot, {"rejection": SEED["rejection"]})
+    slow = proxies(dovecot, slow=(rb"^\S+ (LOGIN|AUTHENTICATE) ", 0.3))
+    code, out, err = scan(config_for(env, dovecot, slow.port))
+    assert code == 0, out + err
+    assert len(folder_messages(dovecot, "Drafts")) == 1
+    monkeypatch.setenv("MAILBOT_TEST_PASSWORD", "wrong-password-123")
+    code, out, err = scan(config_for(env, dovecot, slow.port))
+    assert code == 1
+    assert err.strip().splitlines() == ["mailbot: error: IMAP login refused for ada at 127.0.0.1"]
+    logins = [c for c in slow.commands if c.split()[1:2] in ([b"LOGIN"], [b"AUTHENTICATE"])]
+    assert len(logins) == 2, logins
+
+
 def test_drafts_the_server_refuses_are_retried_and_then_written_once(
     dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
 ) -> None:

@@ -30,13 +30,16 @@ ONLY_SOME_COMMANDS_NEED = (
     "aiosmtplib",
     "tqdm",
     "inscriptis",
+    "lxml",
     "babel",
+    "tenacity",
 )
 
 
 def test_importing_the_cli_leaves_out_what_only_some_commands_need() -> None:
     """`mailbot scan` does not pay for the complaint, case and teach commands, SMTP, the service loop,
-    Maildir, progress bars, HTML conversion or Babel's locale data before it needs them."""
+    Maildir, progress bars, HTML parsing and conversion, Babel's locale data or the retry strategies
+    (needed once a message fails) before it needs them."""
     code = f"import sys, mailbot.cli; print(' '.join(m for m in {ONLY_SOME_COMMANDS_NEED!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []

@@ -74,7 +74,8 @@ class ImapMailbox:
         self.has_uids = True
         self.name = f"imap://{server.username}@{server.host}:{server.port}/{settings.mailbox}"
         self._client: Any = None
-        self._appending: threading.Thread | None = None
+        self._busy: threading.Thread | None = None  # connecting or appending in the background
+        self._connect_failed: list[BaseException] = []
         self._folders: dict[str, str] = {}
         self._listing: list[tuple[tuple[bytes, ...], str]] | None = None
         self._namespace: tuple[str, str] | None = None
@@ -90,15 +91,37 @@ class ImapMailbox:
 
     @property
     def client(self) -> Any:
-        """The connection, once an APPEND still running on it in the background (start_append_many) ends."""
-        if self._appending is not None:
-            self._appending.join()
-            self._appending = None
+        """The connection, once what runs on it in the background has ended (start_connect, whose error
+        is raised here, or start_append_many)."""
+        self._wait()
+        if self._connect_failed:
+            raise self._connect_failed.pop()
         return self._client
 
     @client.setter
     def client(self, value: Any) -> None:
         self._client = value
+
+    def _wait(self) -> None:
+        busy = self._busy
+        if busy is not None and busy is not threading.current_thread():
+            busy.join()
+            self._busy = None
+
+    def start_connect(self) -> None:
+        """connect() on a thread of its own, so that logging in overlaps the caller's own start-up; the
+        first use of the connection waits for it, and raises what it raised."""
+        if self._client is not None or self._busy is not None:
+            return
+
+        def work() -> None:
+            try:
+                self.connect()
+            except BaseException as exc:  # raised by the next use of `client`
+                self._connect_failed.append(exc)
+
+        self._busy = threading.Thread(target=work, name="mailbot-connect", daemon=True)
+        self._busy.start()
 
     def connect(self) -> None:
         """Connect and log in; errors are MailboxError / LoginError with one clear line."""
@@ -158,9 +181,11 @@ class ImapMailbox:
 
     def close(self) -> None:
         """Log out; never raises."""
-        if self.client is not None:
-            _quietly_close(self.client)
-        self.client = None
+        self._wait()
+        self._connect_failed.clear()
+        if self._client is not None:
+            _quietly_close(self._client)
+        self._client = None
 
     def has_news(self) -> bool:
         """True when the inbox holds a UID above the highest that new_uids() has seen.
@@ -549,13 +574,13 @@ class ImapMailbox:
                 failed.append(exc)
 
         thread = threading.Thread(target=work, name="mailbot-append", daemon=True)
-        self._appending = thread
+        self._busy = thread
         thread.start()
 
         def wait() -> None:
             thread.join()
-            if self._appending is thread:
-                self._appending = None
+            if self._busy is thread:
+                self._busy = None
             if failed:
                 raise failed[0]
 
