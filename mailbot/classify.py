@@ -58,6 +58,8 @@ _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|o
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
 # Rules that refuse in so many words ("we are unable to delete it"), not by citing a duty or redirecting.
 _EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
+# Categories whose decision, named as the purpose of an ask ("…so that we can apply your objection"), is not taken.
+_PURPOSE_BLOCKS = frozenset({Category.ACCEPTANCE, Category.ACKNOWLEDGEMENT})
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -359,6 +361,13 @@ def _pattern_hit(
             if rule.conditional_blocks and rel.conditional.search(segment):
                 continue
             if rel.hedge is not None and rel.hedge.search(segment):
+                continue
+            # "…so that we can apply your objection": a decision named as the purpose of an ask is not taken.
+            if (
+                rule.category in _PURPOSE_BLOCKS
+                and rel.purpose is not None
+                and rel.purpose.search(_lower(source[max(start, match.start() - window_size) : match.start()]))
+            ):
                 continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])
