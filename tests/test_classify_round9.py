@@ -31,7 +31,7 @@ PURPOSE_OF_AN_ASK = [
 
 @pytest.mark.parametrize("text", PURPOSE_OF_AN_ASK, ids=["en", "it", "de", "fr", "es"])
 def test_a_grant_named_as_the_purpose_of_an_ask_is_an_ask(text: str, ruleset: Ruleset) -> None:
-    """"…so that we can apply your objection": the decision is what the ask is for, not what was done."""
+    """ "…so that we can apply your objection": the decision is what the ask is for, not what was done."""
     verdict = classify(_reply(text), ruleset)
     assert verdict.category == Category.REQUEST_INFO, verdict.evidence
 
