@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - not CPython
 from mailbot import startcache
 from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
-from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
+from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Relevance, Ruleset, Tuning
 
 _SEGMENT = re.compile(
     r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
@@ -335,6 +335,21 @@ def _make_plan(ruleset: Ruleset, language: str, prefilter: bool) -> _Plan:
     return tuple(out)
 
 
+def _wish_only(rel: Relevance, rule: CategoryRule, segment: str) -> bool:
+    """True when a refusal's only condition is the person's own wish or a failing channel.
+
+    "If you want to delete your account, you can do so in Settings" redirects whatever the person wants;
+    the condition names the request, it does not make the redirect a promise.
+    """
+    if rule.category is not Category.REJECTION or rel.wish is None:
+        return False
+    # "…or reply here and we'll delete it for you": beside an offer to act, the choice is the person's.
+    if rel.offer is not None and rel.offer.search(segment):
+        return False
+    rest = rel.wish.sub(" ", segment)
+    return rest != segment and not rel.conditional.search(rest)
+
+
 def _pattern_hit(
     ruleset: Ruleset,
     rule: CategoryRule,
@@ -358,7 +373,7 @@ def _pattern_hit(
             start = source.rfind("\n", 0, match.start()) + 1
             end = source.find("\n", match.end())
             segment = _lower(source[start : end if end >= 0 else len(source)])
-            if rule.conditional_blocks and rel.conditional.search(segment):
+            if rule.conditional_blocks and rel.conditional.search(segment) and not _wish_only(rel, rule, segment):
                 continue
             if rel.hedge is not None and rel.hedge.search(segment):
                 continue

@@ -179,3 +179,51 @@ def test_purpose_clauses_are_data(ruleset: Ruleset) -> None:
     assert purpose.search("please tell us your number, so that we can ")
     assert purpose.search("damit wir ")
     assert not purpose.search("we found it, so we have ")
+
+
+WISH_REDIRECTS = [
+    "If you want to delete your account, you can do so in Settings > Privacy.",
+    "Se vuoi eliminare il tuo account, puoi farlo dalle impostazioni del profilo.",
+    "Wenn Sie Ihr Konto löschen möchten, können Sie das selbst in den Einstellungen tun.",
+    "Si vous souhaitez supprimer votre compte, vous pouvez le faire depuis les paramètres.",
+    "Si quieres eliminar tu cuenta, puedes hacerlo desde los ajustes de la app.",
+]
+
+
+@pytest.mark.parametrize("text", WISH_REDIRECTS, ids=["en", "it", "de", "fr", "es"])
+def test_a_redirect_conditioned_on_the_persons_wish_is_a_redirect(text: str, ruleset: Ruleset) -> None:
+    """ "If you want to delete your account, you can do so in Settings": the wish names the request."""
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert verdict.category == Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you want to delete your account, you can do so in Settings, or reply here and we'll delete it for you.",
+        "Se vuoi eliminare il tuo account, puoi farlo dalle impostazioni, oppure possiamo farlo noi.",
+    ],
+    ids=["en", "it"],
+)
+def test_a_wish_redirect_beside_an_offer_to_act_refuses_nothing(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert verdict.category != Category.REJECTION, verdict.evidence
+
+
+def test_a_conditional_redirect_on_something_else_stays_conditional(ruleset: Ruleset) -> None:
+    """Only the person's wish is lifted: "if your account is older than 2020, you can…" still conditions."""
+    text = "If your account was created before 2020, you can do so in Settings."
+    verdict = classify(_reply(text, "Re: Delete my account"), ruleset)
+    assert verdict.category != Category.REJECTION, verdict.evidence
+
+
+def test_that_way_we_can_is_a_purpose(ruleset: Ruleset) -> None:
+    text = "Could you send us the mobile number on your booking? That way we can action your opt-out today."
+    verdict = classify(_reply(text), ruleset)
+    assert verdict.category == Category.REQUEST_INFO, verdict.evidence
+
+
+def test_processing_continued_in_the_present_is_a_refusal(ruleset: Ruleset) -> None:
+    text = "Sie haben keine besonderen Gründe dargelegt. Wir setzen die Verarbeitung daher fort."
+    verdict = classify(_reply(text), ruleset)
+    assert verdict.category == Category.REJECTION, verdict.evidence
