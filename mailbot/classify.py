@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - not CPython
 from mailbot import startcache
 from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
-from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Ruleset, Tuning
+from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Relevance, Ruleset, Tuning
 
 _SEGMENT = re.compile(
     r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
@@ -58,6 +58,8 @@ _EXAMPLE_END = re.compile(r"[).;:!?\n]|, (?:and|or|but|e|o|ma|und|oder|aber|et|o
 _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"})
 # Rules that refuse in so many words ("we are unable to delete it"), not by citing a duty or redirecting.
 _EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
+# Categories whose decision, named as the purpose of an ask ("…so that we can apply your objection"), is not taken.
+_PURPOSE_BLOCKS = frozenset({Category.ACCEPTANCE, Category.ACKNOWLEDGEMENT})
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -333,6 +335,21 @@ def _make_plan(ruleset: Ruleset, language: str, prefilter: bool) -> _Plan:
     return tuple(out)
 
 
+def _wish_only(rel: Relevance, rule: CategoryRule, segment: str) -> bool:
+    """True when a refusal's only condition is the person's own wish or a failing channel.
+
+    "If you want to delete your account, you can do so in Settings" redirects whatever the person wants;
+    the condition names the request, it does not make the redirect a promise.
+    """
+    if rule.category is not Category.REJECTION or rel.wish is None:
+        return False
+    # "…or reply here and we'll delete it for you": beside an offer to act, the choice is the person's.
+    if rel.offer is not None and rel.offer.search(segment):
+        return False
+    rest = rel.wish.sub(" ", segment)
+    return rest != segment and not rel.conditional.search(rest)
+
+
 def _pattern_hit(
     ruleset: Ruleset,
     rule: CategoryRule,
@@ -356,9 +373,16 @@ def _pattern_hit(
             start = source.rfind("\n", 0, match.start()) + 1
             end = source.find("\n", match.end())
             segment = _lower(source[start : end if end >= 0 else len(source)])
-            if rule.conditional_blocks and rel.conditional.search(segment):
+            if rule.conditional_blocks and rel.conditional.search(segment) and not _wish_only(rel, rule, segment):
                 continue
             if rel.hedge is not None and rel.hedge.search(segment):
+                continue
+            # "…so that we can apply your objection": a decision named as the purpose of an ask is not taken.
+            if (
+                rule.category in _PURPOSE_BLOCKS
+                and rel.purpose is not None
+                and rel.purpose.search(_lower(source[max(start, match.start() - window_size) : match.start()]))
+            ):
                 continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])

@@ -189,6 +189,9 @@ class Relevance:
     addressed: re.Pattern[str] | None = None
     reported: re.Pattern[str] | None = None
     hedge: re.Pattern[str] | None = None
+    purpose: re.Pattern[str] | None = None
+    wish: re.Pattern[str] | None = None
+    offer: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
 
@@ -449,6 +452,9 @@ def load_relevance(path: Path) -> Relevance:
         addressed=_compile(list(_strings(data.get("addressed"), where, "addressed")), f"{where} [addressed]"),
         reported=_compile(list(_strings(data.get("reported"), where, "reported")), f"{where} [reported]"),
         hedge=_compile(list(_strings(data.get("hedge"), where, "hedge")), f"{where} [hedge]"),
+        purpose=_compile(list(_strings(data.get("purpose"), where, "purpose")), f"{where} [purpose]"),
+        wish=_compile(list(_strings(data.get("wish"), where, "wish")), f"{where} [wish]"),
+        offer=_compile(list(_strings(data.get("offer"), where, "offer")), f"{where} [offer]"),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
         ),
