@@ -1,6 +1,6 @@
 """Measures `mailbot scan` on a 10,000-message IMAP inbox (2 % platform mail) against a real Dovecot.
 
-Side by side in one run, each scan a whole `python -m mailbot scan` process (start-up included):
+Side by side in one run, each scan a whole `mailbot scan` process (the installed command, start-up included):
   1. the first scan vs a bare imapclient FETCH of every full body (target: scan <= 0.5x), with the
      start-up cache of earlier runs (as after `mailbot check`) and on the very first run ever;
   2. a scan when nothing is new vs a scan of an empty inbox (target: <= 1.25x);
@@ -158,13 +158,19 @@ def timed_scan(config: Path) -> tuple[float, int]:
     return elapsed, sum(1 for o in report.outcomes if o.action == "reply")
 
 
+def mailbot_command() -> list[str]:
+    """The installed `mailbot` command, as the README has people run it (else `python -m mailbot`)."""
+    script = Path(sys.executable).parent / "mailbot"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mailbot"]
+
+
 def process_scan(config: Path, cache: Path | None = None) -> float:
-    """Wall-clock seconds of a whole `python -m mailbot scan` process; with `cache`, that (empty) folder
-    as the user's cache folder, as on mailbot's very first run."""
+    """Wall-clock seconds of a whole `mailbot scan` process; with `cache`, that (empty) folder as the
+    user's cache folder, as on mailbot's very first run."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)} if cache else None
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "mailbot", "scan", "--config", str(config)],
+        [*mailbot_command(), "scan", "--config", str(config)],
         cwd=config.parent,  # not the checkout: the installed package, as `mailbot` runs it
         env=env,
         check=True,
@@ -189,8 +195,8 @@ def peak_memory_mb(command: list[str], cwd: Path) -> float:
         except OSError:
             break
         match = re.search(r"VmHWM:\s+(\d+) kB", text)
-        # Only once the child has become `python -m mailbot` (not while it is still a fork of us).
-        if match and "\0-m\0mailbot\0" in Path(f"/proc/{proc.pid}/cmdline").read_text():
+        # Only once the child has become `mailbot scan` (not while it is still a fork of us).
+        if match and "mailbot\0scan\0" in Path(f"/proc/{proc.pid}/cmdline").read_text():
             peak_kb = max(peak_kb, int(match.group(1)))
         time.sleep(0.005)
     if proc.wait() != 0:
@@ -254,9 +260,10 @@ def main() -> None:
         # Peak memory of a complete first scan in its own process (fresh state, Drafts emptied).
         clear_drafts(server.port)
         config = config_file(work, server.port, "INBOX", work / "mem.sqlite3")
-        peak_mb = peak_memory_mb([sys.executable, "-m", "mailbot", "scan", "--config", str(config)], work)
+        peak_mb = peak_memory_mb([*mailbot_command(), "scan", "--config", str(config)], work)
 
         print("rounds:                        3 (medians)")
+        print(f"scan command:                  {' '.join(mailbot_command())}")
         print(f"bare FETCH of every body:      {fetch_s:7.3f} s  ({fetched / 1e6:.0f} MB)")
         print(
             f"first scan (process):          {first_s:7.3f} s  ({replies} drafts)  "
