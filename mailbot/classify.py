@@ -254,46 +254,66 @@ def _rule_text(rule: CategoryRule, text: _Text) -> str:
     return body
 
 
-def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
-    """The literal texts one of which every match of the parsed items starts with, or None when unknown.
+_ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
-    Zero-width assertions (\\b, ^, lookbehinds) are skipped; a branch contributes each alternative's start.
-    Shorter than the match's real start is still correct: a match contains its start.
+
+def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
+    """Literal texts one of which every match of the parsed items contains (at least `min_start`
+    characters each), or None when no such set is known.
+
+    In a sequence, each run of literal characters (zero-width items such as \\b and lookarounds do not
+    break a run: what they test takes no room) and each group, repeat taken at least once or branch
+    whose every alternative has a set is a candidate; the most selective one is kept (the longest
+    shortest text, then the fewest texts). Optional items and character classes give none.
     """
-    prefix: list[str] = []
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if len(run) >= min_start:
+            candidates.append(frozenset({"".join(run)}))
+        run.clear()
+
     for op, av in items:
         name = str(op)
-        if name in ("AT", "ASSERT_NOT", "ASSERT") and not prefix:
-            continue
         if name == "LITERAL":
-            prefix.append(chr(av))
+            run.append(chr(av))
             continue
-        if prefix:
-            break
+        if name in _ZERO_WIDTH:
+            continue
+        end_run()
+        found: frozenset[str] | None = None
         if name == "SUBPATTERN":
-            return None if av[1] & re.IGNORECASE else _literal_starts(av[3], min_start)
-        if name == "BRANCH":
-            starts: set[str] = set()
+            found = None if av[1] & re.IGNORECASE else _literal_starts(av[3], min_start)
+        elif name == "ATOMIC_GROUP":
+            found = _literal_starts(av, min_start)
+        elif name == "BRANCH":
+            union: set[str] = set()
             for alternative in av[1]:
-                found = _literal_starts(alternative, min_start)
-                if not found:
-                    return None
-                starts |= found
-            return frozenset(starts)
-        if name == "MAX_REPEAT" or name == "MIN_REPEAT":
-            return _literal_starts(av[2], min_start) if av[0] >= 1 else None
+                one = _literal_starts(alternative, min_start)
+                if one is None:
+                    union.clear()
+                    break
+                union |= one
+            found = frozenset(union) or None
+        elif name in _REPEATS and av[0] >= 1:
+            found = _literal_starts(av[2], min_start)
+        if found:
+            candidates.append(found)
+    end_run()
+    if not candidates:
         return None
-    text = "".join(prefix)
-    return frozenset({text}) if len(text) >= min_start else None
+    return max(candidates, key=lambda texts: (min(map(len, texts)), -len(texts)))
 
 
 def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
-    """What every match of the pattern starts with (literal texts), to skip a rule whose text has none;
+    """Literal texts one of which every match of the pattern contains, to skip a rule whose text has none;
     kept between runs (`re`'s parser, in pure Python, takes as long as compiling the pattern)."""
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept = startcache.value(f"starts:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    kept = startcache.value(f"contains:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
     return tuple(kept) if kept is not None else None
 
 
