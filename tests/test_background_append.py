@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import imap_client
 from servers import Dovecot, ImapProxy
-from test_scan_imap import folder_messages, scan, seeded_raw
+from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, scan, seed, seeded_raw
 from test_servers_imap import config_for
 
 pytestmark = pytest.mark.integration
@@ -62,3 +62,29 @@ def test_a_reply_queued_or_being_stored_is_not_written_again(
     db.close()
     assert [status for status, _ in rows] == ["done", "done"], rows
     assert {reply for _, reply in rows} == set(drafts)
+
+
+def test_a_connection_lost_in_the_middle_of_a_background_append_loses_and_duplicates_nothing(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """The server goes away while a batch is being stored (the connection closes on APPEND): the scan
+    ends with exit 2 and no traceback, no message of a batch is recorded as done, and later scans
+    write each draft exactly once."""
+    items = {f"{name}-{i}": path for i in range(2) for name, path in SEED.items() if name in REPLY_WORTHY}
+    ids = seed(dovecot, items)
+    dropping = proxies(dovecot, drop=rb"^\S+ APPEND ")
+    code, out, err = scan(config_for(env, dovecot, dropping.port, "[limits]\ndraft_batch = 2\n"))
+    assert code == 2, out + err
+    assert "Traceback" not in out + err
+    assert folder_messages(dovecot, "Drafts") == []
+    db = sqlite3.connect(env / "state.sqlite3")
+    with db:
+        assert db.execute("SELECT count(*) FROM messages WHERE status = 'done'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM messages WHERE status = 'failed'").fetchone()[0] == len(items)
+        db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' WHERE status = 'failed'")
+    db.close()
+    for _ in range(2):
+        code, out, err = scan(config_for(env, dovecot, None, "[limits]\ndraft_batch = 2\n"))
+        assert code == 0, out + err
+    drafts = folder_messages(dovecot, "Drafts")
+    assert sorted(m["In-Reply-To"] for m, _ in drafts) == sorted(ids.values())
