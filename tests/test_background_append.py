@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import imap_client
+from conftest import imap_client, wait_until, write_config
 from servers import Dovecot, ImapProxy
 from test_scan_imap import REPLY_WORTHY, SEED, folder_messages, scan, seed, seeded_raw
 from test_servers_imap import config_for
@@ -81,6 +81,36 @@ def test_a_connection_lost_in_the_middle_of_a_background_append_loses_and_duplic
     with db:
         assert db.execute("SELECT count(*) FROM messages WHERE status = 'done'").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM messages WHERE status = 'failed'").fetchone()[0] == len(items)
+        db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' WHERE status = 'failed'")
+    db.close()
+    for _ in range(2):
+        code, out, err = scan(config_for(env, dovecot, None, "[limits]\ndraft_batch = 2\n"))
+        assert code == 0, out + err
+    drafts = folder_messages(dovecot, "Drafts")
+    assert sorted(m["In-Reply-To"] for m, _ in drafts) == sorted(ids.values())
+
+
+def test_a_background_append_that_times_out_but_is_stored_later_is_not_written_twice(
+    dovecot: Dovecot, proxies: Callable[..., ImapProxy], env: Path
+) -> None:
+    """The client gives up on a batch (the server answers after the timeout) that the server then
+    stores all the same: its messages are retried, and the retries find the drafts instead of
+    writing them again."""
+    # Batches of two: MULTIAPPEND with LITERAL+ is sent whole without waiting for the server, so
+    # each batch reaches it however late it answers.
+    items = {f"{name}-{i}": path for i in range(2) for name, path in SEED.items() if name in REPLY_WORTHY}
+    ids = seed(dovecot, items)
+    slow = proxies(dovecot, slow=(rb"^\S+ APPEND ", 1.5))
+    config = write_config(env / "config.toml", dovecot, imap="timeout = 1\n", reply="")
+    config.write_text(config.read_text().replace(f"port = {dovecot.port}\n", f"port = {slow.port}\n"))
+    config.write_text(config.read_text() + "[limits]\ndraft_batch = 2\n")
+    code, out, err = scan(config)
+    assert code in (1, 2), out + err
+    assert "Traceback" not in out + err
+    wait_until(lambda: len(folder_messages(dovecot, "Drafts")) == len(items), "the late drafts", ceiling=60)
+    db = sqlite3.connect(env / "state.sqlite3")
+    with db:
+        assert db.execute("SELECT count(*) FROM messages WHERE status = 'done'").fetchone()[0] == 0
         db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' WHERE status = 'failed'")
     db.close()
     for _ in range(2):
