@@ -54,6 +54,7 @@ class Delivery:
         self.batch: DraftBatch | None = None
         self.storing: tuple[DraftBatch, Callable[[], None]] | None = None
         self.queued = False
+        self._queued_in: DraftBatch | None = None  # the batch that holds the last queued draft
 
     # --- drafts ------------------------------------------------------------------------------------
 
@@ -66,6 +67,11 @@ class Delivery:
         existing = self.store.reply(reply.message_id)
         if existing and existing.status is DeliveryStatus.DELIVERED and existing.mode is DeliveryMode.DRAFT:
             return "draft already written"
+        holder = self._holder(reply.message_id)
+        if holder is not None:
+            # Queued, or being stored, for another message of this scan: Drafts cannot show it yet.
+            self.queued, self._queued_in = True, holder
+            return f"draft {reply.message_id} already being written"
         self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.DRAFT)
         if self.mailbox.has_message_id("drafts", reply.message_id):
             self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
@@ -79,17 +85,25 @@ class Delivery:
             # Stored with the others of this scan (flush); recorded as delivered only then.
             self.batch.ids.append(reply.message_id)
             self.batch.raws.append(reply.raw)
-            self.queued = True
+            self.queued, self._queued_in = True, self.batch
             return f"draft {reply.message_id} for {reply.to}"
         self.mailbox.append("drafts", reply.raw, draft=True)
         self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
         return f"draft {reply.message_id} for {reply.to}"
 
+    def _holder(self, reply_id: str) -> DraftBatch | None:
+        """The batch queued or being stored that holds this draft, if any."""
+        for batch in (self.batch, self.storing[0] if self.storing else None):
+            if batch is not None and reply_id in batch.ids:
+                return batch
+        return None
+
     def defer(self, key: Key, message: Message, record: Callable[[], None]) -> bool:
-        """When the last reply went into the batch, keep the message's record until its draft is stored."""
-        if not (self.queued and self.batch is not None):
+        """When the last reply went into a batch, keep the message's record until that batch is stored."""
+        batch = self._queued_in
+        if not self.queued or batch is None:
             return False
-        self.batch.after.append((key, message, record))
+        batch.after.append((key, message, record))
         return True
 
     def batch_full(self) -> bool:

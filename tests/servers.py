@@ -211,6 +211,7 @@ class ImapProxy:
     fail_fetch: a pattern; a FETCH command matching it is answered with that answer instead:
         "BAD", "NO" or "EMPTY" (OK without any data).
     slow: a pattern and seconds; a command line matching it is passed on that much later (a busy server).
+    drop: a pattern; a command line matching it closes the connection instead (a server killed mid-command).
     A refused command with a literal (APPEND) is refused before the client sends the literal.
     Every line the client sent (literals left out) is kept in `commands`.
     """
@@ -221,6 +222,7 @@ class ImapProxy:
     refuse: tuple[str, ...] = ()
     fail_fetch: tuple[bytes, str] | None = None
     slow: tuple[bytes, float] | None = None
+    drop: bytes | None = None
     commands: list[bytes] = field(default_factory=list)
     _server: socket.socket | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -318,6 +320,11 @@ class ImapProxy:
                     self.commands.append(line.rstrip(b"\r\n"))
                     if self.slow and re.search(self.slow[0], line, re.IGNORECASE):
                         time.sleep(self.slow[1])
+                    if self.drop and re.search(self.drop, line, re.IGNORECASE):
+                        for sock in (client, upstream):
+                            with contextlib.suppress(OSError):
+                                sock.shutdown(socket.SHUT_RDWR)
+                        return
                     if found and not refusing and self._refused(line):
                         if b"+}" not in line:
                             with lock:  # a synchronising literal: the client waits for "+", then never sends it
