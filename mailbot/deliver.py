@@ -137,11 +137,14 @@ class Delivery:
             wait()
         except Exception as exc:  # nothing of the batch is recorded as done: each message is retried
             return [(key, message, exc) for key, message, _ in batch.after]
-        with self.store.transaction():  # the batch is stored: its records go in one commit
-            for reply_id in batch.ids:
-                self.store.finish_reply(reply_id, DeliveryStatus.DELIVERED)
-            for _, _, record in batch.after:
-                record()
+        try:
+            with self.store.transaction():  # the batch is stored: its records go in one commit
+                for reply_id in batch.ids:
+                    self.store.finish_reply(reply_id, DeliveryStatus.DELIVERED)
+                for _, _, record in batch.after:
+                    record()
+        except Exception as exc:  # stored but not recorded: retried, each message finds its draft by Message-ID
+            return [(key, message, exc) for key, message, _ in batch.after]
         return []
 
     # --- sending -----------------------------------------------------------------------------------

@@ -118,3 +118,45 @@ def test_a_background_append_that_times_out_but_is_stored_later_is_not_written_t
         assert code == 0, out + err
     drafts = folder_messages(dovecot, "Drafts")
     assert sorted(m["In-Reply-To"] for m, _ in drafts) == sorted(ids.values())
+
+
+def test_a_batch_stored_but_not_recorded_fails_alone_and_the_next_is_still_stored(tmp_path: Path) -> None:
+    """When recording a stored batch fails (the state cannot be written at that moment), its messages
+    are handed back to retry (their drafts are found by Message-ID next time), and the batch queued
+    behind it is still stored and recorded."""
+    from mailbot.deliver import Delivery
+    from mailbot.mailboxes.maildir import MaildirMailbox
+    from mailbot.models import Category, Reply
+    from mailbot.parse import parse
+    from mailbot.store import Store
+
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    store = Store(tmp_path / "state.sqlite3")
+    mailbox = MaildirMailbox(maildir)
+    mailbox.open()
+    delivery = Delivery(store, mailbox, mode="draft", smtp=None, sender="ada@example.org")
+    delivery.start_batch()
+    recorded: list[str] = []
+
+    def reply(n: int) -> Reply:
+        raw = f"From: ada@example.org\r\nMessage-ID: <r{n}@example.org>\r\n\r\nHi\r\n".encode()
+        return Reply(f"<r{n}@example.org>", "privacy@example.com", "Re", raw, Category.REJECTION, "rejection", "en")
+
+    def unrecordable() -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    message = parse(b"From: privacy@example.com\r\nMessage-ID: <m1@example.com>\r\n\r\nNo.\r\n")
+    delivery.draft(reply(1), "<m1@example.com>", None)
+    assert delivery.defer(("INBOX", 1, 1), message, unrecordable)
+    assert delivery.flush() == []
+    delivery.draft(reply(2), "<m2@example.com>", None)
+    assert delivery.defer(("INBOX", 1, 2), message, lambda: recorded.append("m2"))
+    failed = delivery.flush(final=True)
+    assert [(key, type(exc)) for key, _, exc in failed] == [(("INBOX", 1, 1), sqlite3.OperationalError)]
+    assert recorded == ["m2"]
+    drafts = MaildirMailbox(maildir)
+    drafts.open()
+    assert drafts.has_message_id("drafts", "<r1@example.org>") and drafts.has_message_id("drafts", "<r2@example.org>")
+    store.close()
