@@ -158,5 +158,6 @@ def test_a_batch_stored_but_not_recorded_fails_alone_and_the_next_is_still_store
     assert recorded == ["m2"]
     drafts = MaildirMailbox(maildir)
     drafts.open()
-    assert drafts.has_message_id("drafts", "<r1@example.org>") and drafts.has_message_id("drafts", "<r2@example.org>")
+    assert drafts.has_message_id("drafts", "<r1@example.org>")
+    assert drafts.has_message_id("drafts", "<r2@example.org>")
     store.close()
