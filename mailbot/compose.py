@@ -70,7 +70,24 @@ _FORM_LINE = {
 _QUOTE_LIMIT = 20_000
 _UTF8_QP = email.charset.Charset("utf-8")
 _UTF8_QP.body_encoding = email.charset.QP
-_WIRE = email.policy.compat32.clone(linesep="\r\n")
+# What set_payload(text, _UTF8_QP) and set_param("format", …), set_param("delsp", …) write, set at once.
+_BODY_HEADERS = (
+    ("Content-Transfer-Encoding", "quoted-printable"),
+    ("Content-Type", 'text/plain; charset="utf-8"; format="flowed"; delsp="no"'),
+)
+
+
+class _Wire(email.policy.Compat32):
+    """compat32 with CRLF; a scan's replies share most header fields (From, Date, the MIME fields),
+    so each field is folded once."""
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one policy object, kept for the process
+    def fold_binary(self, name: str, value: str) -> bytes:
+        """The field as the generator writes it (folded once per name and value)."""
+        return super().fold_binary(name, value)
+
+
+_WIRE = _Wire(linesep="\r\n")
 _ATTRIBUTION = {
     "en": "On {date}, {sender} wrote:",
     "it": "Il {date}, {sender} ha scritto:",
@@ -542,11 +559,9 @@ def _write(
     # compat32 builds the message several times faster than the modern policy; every value was
     # cleaned of line breaks above (clean_header, ids from regexes), so none can add a header.
     reply = email.message.Message()
-    for name, value in [*headers, ("MIME-Version", "1.0")]:
+    for name, value in [*headers, ("MIME-Version", "1.0"), *_BODY_HEADERS]:
         reply[name] = value
-    reply.set_payload(flowed(text), _UTF8_QP)
-    reply.set_param("format", "flowed")
-    reply.set_param("delsp", "no")
+    reply.set_payload(_UTF8_QP.body_encode(flowed(text)))
     return Reply(
         message_id=msgid,
         to=to,

@@ -224,3 +224,23 @@ def test_auto_submitted_only_when_sent_by_mailbot(ruleset: Ruleset) -> None:
         options=ReplyOptions(auto_submitted=True),
     )
     assert email.message_from_bytes(sent.raw)["Auto-Submitted"] == "auto-replied"
+
+
+def test_folding_each_field_once_writes_what_compat32_writes() -> None:
+    """The reply policy keeps each folded field for the scan's next replies: the bytes are compat32's,
+    for short, long, encoded and repeated fields alike."""
+    import email.policy
+
+    from mailbot.compose import _WIRE
+
+    plain = email.policy.compat32.clone(linesep="\r\n")
+    references = " ".join(f"<thread-{i}.{'x' * 30}@mail.example.net>" for i in range(20))
+    fields = [
+        ("From", "=?utf-8?q?Ada_L=C3=BCbeck?= <ada@example.org>"),
+        ("Subject", "Re: " + "a long subject " * 12),
+        ("References", references),
+        ("Date", "Sat, 28 Nov 2026 01:00:00 +0000"),
+        ("Subject", "=?utf-8?b?" + "w6TDtsO8" * 30 + "?="),
+    ]
+    for name, value in [*fields, *fields]:
+        assert _WIRE.fold_binary(name, value) == plain.fold_binary(name, value), name
