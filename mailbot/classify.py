@@ -60,6 +60,9 @@ _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"
 _EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
 # Categories whose decision, named as the purpose of an ask ("…so that we can apply your objection"), is not taken.
 _PURPOSE_BLOCKS = frozenset({Category.ACCEPTANCE, Category.ACKNOWLEDGEMENT})
+# The variant of the refusals that redirect (to a form, a tool, another address) instead of acting.
+_REDIRECT_VARIANT = "medium"
+_SENTENCE_END = re.compile(r"[.?!]\s")
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -350,6 +353,20 @@ def _wish_only(rel: Relevance, rule: CategoryRule, segment: str) -> bool:
     return rest != segment and not rel.conditional.search(rest)
 
 
+def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str) -> bool:
+    """True when a refusal's words describe a step the person need not take, or a redirect only points to reading.
+
+    "Sie müssen derzeit nichts weiter tun" is a receipt's courtesy, not "we will take no further action";
+    "for more information, please visit our Privacy Dashboard" beside a receipt sends nobody elsewhere.
+    """
+    if rel.your_part is not None and rel.your_part.search(window):
+        return True
+    if rule.variant != _REDIRECT_VARIANT or rel.pointer is None:
+        return False
+    sentence = _SENTENCE_END.split(before)[-1]
+    return bool(rel.pointer.search(_lower(sentence)))
+
+
 def _pattern_hit(
     ruleset: Ruleset,
     rule: CategoryRule,
@@ -386,6 +403,8 @@ def _pattern_hit(
                 continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])
+            if rule.category is Category.REJECTION and _not_refused(rel, rule, window, source[start : match.start()]):
+                continue
             if rule.negatable and _negated(ruleset, window):
                 continue
             return match.group(0)
