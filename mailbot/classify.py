@@ -264,7 +264,8 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
     Shorter than the match's real start is still correct: a match contains its start.
     """
     prefix: list[str] = []
-    for op, av in items:
+    items = list(items)
+    for index, (op, av) in enumerate(items):
         name = str(op)
         if name in ("AT", "ASSERT_NOT", "ASSERT") and not prefix:
             continue
@@ -284,7 +285,12 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
                 starts |= found
             return frozenset(starts)
         if name == "MAX_REPEAT" or name == "MIN_REPEAT":
-            return _literal_starts(av[2], min_start) if av[0] >= 1 else None
+            if av[0] >= 1:
+                return _literal_starts(av[2], min_start)
+            # "(?:your )?request": a match starts with the optional part's start or with what follows it.
+            optional = _literal_starts(av[2], min_start)
+            after = _literal_starts(items[index + 1 :], min_start) if optional else None
+            return optional | after if optional and after else None
         return None
     text = "".join(prefix)
     return frozenset({text}) if len(text) >= min_start else None
@@ -296,7 +302,7 @@ def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | N
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept = startcache.value(f"starts:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    kept = startcache.value(f"starts:2:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
     return tuple(kept) if kept is not None else None
 
 
