@@ -18,8 +18,7 @@ def _reply(text: str, subject: str = "Re: Data request", in_case: bool = True) -
 
 
 NOTHING_NEEDED_FROM_YOU = [
-    "We have your access request and will reply within one month. No further action is needed from you "
-    "at this stage.",
+    "We have your access request and will reply within one month. No further action is needed from you at this stage.",
     "Abbiamo ricevuto la sua richiesta e risponderemo entro un mese. Da parte sua non è necessario fare altro.",
     "Wir haben Ihre Anfrage erhalten und melden uns innerhalb eines Monats. Sie müssen vorerst nichts weiter tun.",
     "Nous avons bien reçu votre demande et y répondrons sous un mois. Vous n'avez rien d'autre à faire.",
@@ -118,8 +117,7 @@ def test_no_way_to_prove_ownership_asks_for_no_proof(text: str, ruleset: Ruleset
 
 
 SUSPENSIONS = [
-    "Your account has been suspended, and all of your posts and media have been permanently deleted from this "
-    "server.",
+    "Your account has been suspended, and all of your posts and media have been permanently deleted from this server.",
     "Il tuo account è stato sospeso e tutti i tuoi post sono stati eliminati da questo server.",
     "Dein Konto wurde gesperrt und alle deine Beiträge wurden von diesem Server gelöscht.",
     "Votre compte a été suspendu et tous vos messages ont été supprimés de ce serveur.",
@@ -177,6 +175,33 @@ def test_instructions_once_the_file_is_ready_are_a_receipt(ruleset: Ruleset) -> 
 def test_your_part_and_pointer_are_data(ruleset: Ruleset) -> None:
     """Both lists are read from rules/relevance.toml."""
     rel = ruleset.relevance
-    assert rel.your_part is not None and rel.your_part.search("sie müssen derzeit nichts weiter tun")
-    assert rel.pointer is not None and rel.pointer.search("for more information about the choices you have, ")
+    assert rel.your_part is not None
+    assert rel.your_part.search("sie müssen derzeit nichts weiter tun")
+    assert not rel.your_part.search("du musst die betreiber bitten")
+    assert rel.pointer is not None
+    assert rel.pointer.search("for more information about the choices you have, ")
     assert not rel.pointer.search("please use our form, ")
+
+
+POLICY_NOT_TO_DELETE = [
+    "Thanks for reaching out! We currently do not delete packages, but you can mark yours as deprecated.",
+    "Danke für die Nachricht. Wir löschen grundsätzlich keine Beiträge, du kannst sie aber anonymisieren.",
+]
+
+
+@pytest.mark.parametrize("text", POLICY_NOT_TO_DELETE, ids=["en", "de"])
+def test_a_policy_of_not_deleting_refuses_inside_a_case(text: str, ruleset: Ruleset) -> None:
+    inside = classify(_reply(text, "Re: Please delete my package"), ruleset, known_thread=True)
+    assert inside.category is Category.REJECTION, inside.evidence
+    outside = classify(_reply(text, "Release notes", in_case=False), ruleset)
+    assert outside.category is not Category.REJECTION, outside.evidence
+
+
+def test_a_refusal_beside_a_partial_erasure_refuses(ruleset: Ruleset) -> None:
+    """What was deleted (a newsletter sign-up) is not what was asked; the refusal decides."""
+    text = (
+        "Ihre Vertragsdaten müssen wir zehn Jahre aufbewahren; eine Löschung ist daher nicht möglich. "
+        "Ihre Newsletter-Anmeldung haben wir gelöscht."
+    )
+    verdict = classify(_reply(text, "Re: Löschung"), ruleset)
+    assert verdict.category is Category.REJECTION, verdict.evidence
