@@ -260,40 +260,57 @@ def _rule_text(rule: CategoryRule, text: _Text) -> str:
 def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
     """The literal texts one of which every match of the parsed items starts with, or None when unknown.
 
-    Zero-width assertions (\\b, ^, lookbehinds) are skipped; a branch contributes each alternative's start.
-    Shorter than the match's real start is still correct: a match contains its start.
+    Zero-width assertions (\\b, ^, lookbehinds) match nothing and are read past; alternatives wholly literal
+    ("(?:i|we)'ve") go on with what follows them. Shorter than the match's real start is still correct: a match
+    contains its start.
     """
-    prefix: list[str] = []
-    items = list(items)
+    found = _sequence_starts(list(items))
+    if found is None:
+        return None
+    starts, _whole = found
+    return starts if starts and min(map(len, starts)) >= min_start else None
+
+
+_MAX_STARTS = 16  # alternatives multiply; past this many a rule's starts stop growing
+
+
+def _sequence_starts(items: list[Any]) -> tuple[frozenset[str], bool] | None:
+    """(starts, whole): every match of the items begins with one of the starts; `whole` when each start is a
+    whole match (the items are literal through and through). None when nothing can be said."""
+    prefixes = frozenset({""})
     for index, (op, av) in enumerate(items):
         name = str(op)
-        if name in ("AT", "ASSERT_NOT", "ASSERT") and not prefix:
+        if name in ("AT", "ASSERT_NOT", "ASSERT"):
             continue
         if name == "LITERAL":
-            prefix.append(chr(av))
+            prefixes = frozenset(p + chr(av) for p in prefixes)
             continue
-        if prefix:
-            break
+        part: tuple[frozenset[str], bool] | None = None
         if name == "SUBPATTERN":
-            return None if av[1] & re.IGNORECASE else _literal_starts(av[3], min_start)
-        if name == "BRANCH":
-            starts: set[str] = set()
-            for alternative in av[1]:
-                found = _literal_starts(alternative, min_start)
-                if not found:
-                    return None
-                starts |= found
-            return frozenset(starts)
-        if name == "MAX_REPEAT" or name == "MIN_REPEAT":
-            if av[0] >= 1:
-                return _literal_starts(av[2], min_start)
+            part = None if av[1] & re.IGNORECASE else _sequence_starts(list(av[3]))
+        elif name == "BRANCH":
+            alternatives = [_sequence_starts(list(alternative)) for alternative in av[1]]
+            if all(a is not None for a in alternatives):
+                part = (
+                    frozenset().union(*(a[0] for a in alternatives if a is not None)),
+                    all(a[1] for a in alternatives if a is not None),
+                )
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            inner = _sequence_starts(list(av[2]))
+            part = (inner[0], False) if inner is not None else None
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and prefixes == {""}:
             # "(?:your )?request": a match starts with the optional part's start or with what follows it.
-            optional = _literal_starts(av[2], min_start)
-            after = _literal_starts(items[index + 1 :], min_start) if optional else None
-            return optional | after if optional and after else None
-        return None
-    text = "".join(prefix)
-    return frozenset({text}) if len(text) >= min_start else None
+            optional = _sequence_starts(list(av[2]))
+            after = _sequence_starts(items[index + 1 :])
+            if optional is None or after is None:
+                return None
+            return optional[0] | after[0], False
+        if part is None or len(prefixes) * len(part[0]) > _MAX_STARTS:
+            return (prefixes, False) if prefixes != {""} else None
+        prefixes = frozenset(p + s for p in prefixes for s in part[0])
+        if not part[1]:
+            return prefixes, False
+    return prefixes, True
 
 
 def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
@@ -302,8 +319,17 @@ def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | N
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept = startcache.value(f"starts:2:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
-    return tuple(kept) if kept is not None else None
+    kept = startcache.value(f"starts:3:{_MAX_STARTS}:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    return _fewest(kept) if kept is not None else None
+
+
+def _fewest(starts: Sequence[str]) -> tuple[str, ...]:
+    """The starts without any that contains another (a text holding it holds the other): the same test, fewer checks."""
+    kept: list[str] = []
+    for start in sorted(starts, key=len):
+        if not any(other in start for other in kept):
+            kept.append(start)
+    return tuple(kept)
 
 
 def _parsed_starts(pattern: re.Pattern[str], min_start: int) -> list[str] | None:
@@ -525,7 +551,7 @@ def score_rules(
         if source is None:
             source = texts[key] = _rule_text(rule, text)
         # Most rules match nothing: a text that holds none of the texts a match starts with is not scanned.
-        if rule.cased is None and starts is not None and not any(start in source for start in starts):
+        if rule.cased is None and starts is not None and not any(map(source.__contains__, starts)):
             hits.append("")
             continue
         hits.append(_pattern_hit(ruleset, rule, source, original, language, patterns))

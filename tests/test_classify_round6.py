@@ -131,16 +131,19 @@ def test_pre_filter_waits_for_enough_messages(ruleset: Ruleset) -> None:
 
 def test_literal_starts_reads_what_every_match_begins_with() -> None:
     parse_pattern = classify_module._parser.parse
-    assert _literal_starts(parse_pattern(r"\b(?:we|they) (?:will|shall)", 0)) == frozenset({"we", "they"})
+    assert _literal_starts(parse_pattern(r"\b(?:we|they) (?:will|shall)", 0)) == frozenset(
+        {"we will", "we shall", "they will", "they shall"}
+    )
     assert _literal_starts(parse_pattern(r"(?<!not )\bdeleted\b|\bremoved", 0)) == frozenset({"deleted", "removed"})
     # An optional start: a match begins with it or with what follows it (round 10).
     assert _literal_starts(parse_pattern(r"\b(?:all )?(?:your )?data", 0)) == frozenset({"all ", "your ", "data"})
-    # ...unless either is unknown; a class or a one-letter start cannot pre-filter.
+    # ...unless either is unknown; a class or a one-letter start cannot pre-filter, but a one-letter
+    # alternative goes on with what follows it.
     assert _literal_starts(parse_pattern(r"(?:all )?\w+ data", 0)) is None
     assert _literal_starts(parse_pattern(r"(?:a)?data", 0)) is None
     assert _literal_starts(parse_pattern(r"(?:all )?", 0)) is None
     assert _literal_starts(parse_pattern(r"[a-z]+ed", 0)) is None
-    assert _literal_starts(parse_pattern(r"\b(?:i|we) did", 0)) is None
+    assert _literal_starts(parse_pattern(r"\b(?:i|we) did", 0)) == frozenset({"i did", "we did"})
     assert _literal_starts(parse_pattern(r"(?i:abc)", 0)) is None
 
 
