@@ -271,7 +271,7 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
     return starts if starts and min(map(len, starts)) >= min_start else None
 
 
-_MAX_STARTS = 16  # alternatives multiply; past this many a rule's starts stop growing
+_MAX_STARTS = 64  # alternatives multiply; past this many a rule's starts stop growing
 
 
 def _sequence_starts(items: list[Any]) -> tuple[frozenset[str], bool] | None:
@@ -323,10 +323,26 @@ def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | N
     return _fewest(kept) if kept is not None else None
 
 
+_SHARED_START = 6  # starts that share this many first characters are checked as their common beginning
+
+
+def _common_beginning(first: str, last: str) -> str:
+    """What the alphabetically first and last of some texts begin with: what all of them begin with."""
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
 def _fewest(starts: Sequence[str]) -> tuple[str, ...]:
-    """The starts without any that contains another (a text holding it holds the other): the same test, fewer checks."""
+    """Fewer starts that pass every text the starts pass: those sharing a beginning ("können sie", "können du")
+    become it ("können "), and one that contains another goes (a text holding it holds the other)."""
+    groups: dict[str, list[str]] = {}
+    for start in starts:
+        groups.setdefault(start[:_SHARED_START], []).append(start)
+    shared = [_common_beginning(min(group), max(group)) for group in groups.values()]
     kept: list[str] = []
-    for start in sorted(starts, key=len):
+    for start in sorted(shared, key=len):
         if not any(other in start for other in kept):
             kept.append(start)
     return tuple(kept)

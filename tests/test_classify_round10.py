@@ -205,3 +205,17 @@ def test_a_refusal_beside_a_partial_erasure_refuses(ruleset: Ruleset) -> None:
     )
     verdict = classify(_reply(text, "Re: Löschung"), ruleset)
     assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+def test_fewer_starts_pass_every_text_the_starts_pass() -> None:
+    """The pre-filter's starts are merged and pruned; no text that holds one of them is skipped."""
+    from mailbot import classify as classify_module
+
+    starts = ("können sie", "können du", "kannst du", "we", "we have", "i've ")
+    fewer = classify_module._fewest(starts)
+    assert len(fewer) < len(starts)
+    texts = ["dann können du", "kannst du das", "we have it", "i've done it", "nothing here", "ich kann"]
+    for text in texts:
+        if any(start in text for start in starts):
+            assert any(start in text for start in fewer), text
+    assert not any(start in "nothing here" for start in fewer)
