@@ -60,6 +60,9 @@ _RETENTION_RULES = frozenset({"cites-retention-duty", "claims-other-legal-basis"
 _EXPLICIT_REFUSALS = frozenset({"refuses-request", "cannot-erase-or-provide", "declines-plainly", "no-further-action"})
 # Categories whose decision, named as the purpose of an ask ("…so that we can apply your objection"), is not taken.
 _PURPOSE_BLOCKS = frozenset({Category.ACCEPTANCE, Category.ACKNOWLEDGEMENT})
+# The variant of the refusals that redirect (to a form, a tool, another address) instead of acting.
+_REDIRECT_VARIANT = "medium"
+_SENTENCE_END = re.compile(r"[.?!]\s")
 _CARRIED_OUT_RULES = frozenset({"request-carried-out", "confirms-erasure", "outcome-confirmed", "processing-stopped"})
 # Two different replies scoring alike are a contest, and a wrong reply costs more than none: the message is
 # left to the person, except where one includes the other: an identity check that lists the details it needs
@@ -314,7 +317,32 @@ def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | N
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     kept = startcache.value(f"contains:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
-    return tuple(kept) if kept is not None else None
+    return _fewest(kept) if kept is not None else None
+
+
+_SHARED_START = 6  # starts that share this many first characters are checked as their common beginning
+
+
+def _common_beginning(first: str, last: str) -> str:
+    """What the alphabetically first and last of some texts begin with: what all of them begin with."""
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
+def _fewest(starts: Sequence[str]) -> tuple[str, ...]:
+    """Fewer texts that pass every text the texts pass: those sharing a beginning ("können sie", "können du")
+    become it ("können "), and one that contains another goes (a text holding it holds the other)."""
+    groups: dict[str, list[str]] = {}
+    for start in starts:
+        groups.setdefault(start[:_SHARED_START], []).append(start)
+    shared = [_common_beginning(min(group), max(group)) for group in groups.values()]
+    kept: list[str] = []
+    for start in sorted(shared, key=len):
+        if not any(other in start for other in kept):
+            kept.append(start)
+    return tuple(kept)
 
 
 def _parsed_starts(pattern: re.Pattern[str], min_start: int) -> list[str] | None:
@@ -370,6 +398,20 @@ def _wish_only(rel: Relevance, rule: CategoryRule, segment: str) -> bool:
     return rest != segment and not rel.conditional.search(rest)
 
 
+def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str) -> bool:
+    """True when a refusal's words describe a step the person need not take, or a redirect only points to reading.
+
+    "Sie müssen derzeit nichts weiter tun" is a receipt's courtesy, not "we will take no further action";
+    "for more information, please visit our Privacy Dashboard" beside a receipt sends nobody elsewhere.
+    """
+    if rel.your_part is not None and rel.your_part.search(window):
+        return True
+    if rule.variant != _REDIRECT_VARIANT or rel.pointer is None:
+        return False
+    sentence = _SENTENCE_END.split(before)[-1]
+    return bool(rel.pointer.search(_lower(sentence)))
+
+
 def _pattern_hit(
     ruleset: Ruleset,
     rule: CategoryRule,
@@ -406,6 +448,8 @@ def _pattern_hit(
                 continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])
+            if rule.category is Category.REJECTION and _not_refused(rel, rule, window, source[start : match.start()]):
+                continue
             if rule.negatable and _negated(ruleset, window):
                 continue
             return match.group(0)
@@ -520,7 +564,7 @@ def score_rules(
         if source is None:
             source = texts[key] = _rule_text(rule, text)
         # Most rules match nothing: a text that holds none of the texts a match starts with is not scanned.
-        if rule.cased is None and starts is not None and not any(start in source for start in starts):
+        if rule.cased is None and starts is not None and not any(map(source.__contains__, starts)):
             hits.append("")
             continue
         hits.append(_pattern_hit(ruleset, rule, source, original, language, patterns))

@@ -192,6 +192,8 @@ class Relevance:
     purpose: re.Pattern[str] | None = None
     wish: re.Pattern[str] | None = None
     offer: re.Pattern[str] | None = None
+    your_part: re.Pattern[str] | None = None
+    pointer: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
 
@@ -455,6 +457,8 @@ def load_relevance(path: Path) -> Relevance:
         purpose=_compile(list(_strings(data.get("purpose"), where, "purpose")), f"{where} [purpose]"),
         wish=_compile(list(_strings(data.get("wish"), where, "wish")), f"{where} [wish]"),
         offer=_compile(list(_strings(data.get("offer"), where, "offer")), f"{where} [offer]"),
+        your_part=_compile(list(_strings(data.get("your_part"), where, "your_part")), f"{where} [your_part]"),
+        pointer=_compile(list(_strings(data.get("pointer"), where, "pointer")), f"{where} [pointer]"),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
         ),
