@@ -316,8 +316,8 @@ def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | N
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept = startcache.value(f"contains:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
-    return _fewest(kept) if kept is not None else None
+    kept = startcache.value(f"contains:2:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    return tuple(kept) if kept is not None else None
 
 
 _SHARED_START = 6  # starts that share this many first characters are checked as their common beginning
@@ -350,7 +350,7 @@ def _parsed_starts(pattern: re.Pattern[str], min_start: int) -> list[str] | None
         starts = _literal_starts(_parser.parse(pattern.pattern, 0), min_start)
     except (re.error, IndexError, TypeError, ValueError):  # another `re`'s internals: no pre-filter
         return None
-    return sorted(starts) if starts else None
+    return list(_fewest(sorted(starts))) if starts else None
 
 
 _Plan = tuple[tuple[CategoryRule, re.Pattern[str] | None, RuleScore, tuple[str, ...] | None], ...]

@@ -444,12 +444,11 @@ class Pipeline:
         there is none, whether filing the message opens one (a platform's first message when no request is
         known). Writes nothing."""
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
-        case = cases.pick_case(
-            by_thread,
-            self.store.controller_cases(controller) if controller else [],
-            self._received(message),
-            threaded=bool(message.in_reply_to or message.references),
-        )
+        threaded = bool(message.in_reply_to or message.references)
+        # Only a message that starts a thread of its own can join the controller's open case: the others
+        # do not load them (a first scan opens many cases of one controller).
+        open_cases = self.store.controller_cases(controller) if controller and not (by_thread or threaded) else []
+        case = cases.pick_case(by_thread, open_cases, self._received(message), threaded=threaded)
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
         return case, case is None and counts and self._may_open_case(message, verdict)
 
