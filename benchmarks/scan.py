@@ -40,6 +40,7 @@ from mailbot.pipeline import Pipeline, PipelineSettings  # noqa: E402
 from mailbot.rules import bundled_rules  # noqa: E402
 from mailbot.store import Store  # noqa: E402
 
+ROUNDS = 5  # each figure is the median of this many runs: single runs vary by ±5 % on a small machine
 PLATFORM = sorted((ROOT / "tests" / "fixtures" / "messages").glob("[!u]*/*.eml"))
 WORDS = [
     "meeting",
@@ -237,7 +238,7 @@ def main() -> None:
         firsts, agains, empties, colds = [], [], [], []  # whole processes
         in_firsts, in_agains, in_empties = [], [], []  # in-process
         replies = 0
-        for r in range(3):
+        for r in range(ROUNDS):
             fetch_s, fetched = bare_fetch(server.port)
             fetches.append(fetch_s)
             clear_drafts(server.port)
@@ -262,7 +263,7 @@ def main() -> None:
         config = config_file(work, server.port, "INBOX", work / "mem.sqlite3")
         peak_mb = peak_memory_mb([*mailbot_command(), "scan", "--config", str(config)], work)
 
-        print("rounds:                        3 (medians)")
+        print(f"rounds:                        {ROUNDS} (medians)")
         print(f"scan command:                  {' '.join(mailbot_command())}")
         print(f"bare FETCH of every body:      {fetch_s:7.3f} s  ({fetched / 1e6:.0f} MB)")
         print(
