@@ -1,5 +1,5 @@
 """Allows ``python -m mailbot``."""
 
-from mailbot.cli import main
+from mailbot.command import main
 
 main()

@@ -135,3 +135,24 @@ def _sample_context() -> dict[str, object]:
     from mailbot.rules import bundled_rules
 
     return sample_context("acceptance", "en", bundled_rules().platform("whatsapp"))
+
+
+def test_the_command_imports_with_the_collector_off_and_runs_with_it_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mailbot` (mailbot.command.main) holds the garbage collector off only while it imports the command
+    line, and freezes what was imported; the command itself runs with the collector on."""
+    import gc
+
+    import mailbot.cli
+    from mailbot import command
+
+    seen: list[tuple[bool, int]] = []
+    monkeypatch.setattr(mailbot.cli, "main", lambda: seen.append((gc.isenabled(), gc.get_freeze_count())))
+    gc.unfreeze()  # what earlier tests froze (the rules) moves back
+    try:
+        command.main()
+    finally:
+        gc.unfreeze()
+    assert len(seen) == 1
+    assert seen[0][0] is True
+    assert seen[0][1] > 0
+    assert gc.isenabled()
