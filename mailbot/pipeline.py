@@ -445,9 +445,10 @@ class Pipeline:
         known). Writes nothing."""
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
         threaded = bool(message.in_reply_to or message.references)
-        # Only a message that starts a thread of its own can join the controller's open case: the others
-        # do not load them (a first scan opens many cases of one controller).
-        open_cases = self.store.controller_cases(controller) if controller and not (by_thread or threaded) else []
+        # Only a message that starts a thread of its own can join the controller's open case, and only one
+        # the person's request opened (pick_case): the others are not loaded (a first scan opens many).
+        alone = controller and not (by_thread or threaded)
+        open_cases = self.store.controller_cases(controller, except_basis=cases.BASIS_CONTROLLER) if alone else []
         case = cases.pick_case(by_thread, open_cases, self._received(message), threaded=threaded)
         counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
         return case, case is None and counts and self._may_open_case(message, verdict)

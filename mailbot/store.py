@@ -468,9 +468,11 @@ class Store:
         row = self.db.execute("SELECT * FROM cases WHERE thread_key=?", (thread_key,)).fetchone()
         return _case(row)
 
-    def controller_cases(self, controller: str) -> list[CaseRow]:
-        """The open cases of a controller."""
-        rows = self.db.execute("SELECT * FROM cases WHERE controller=? AND status='open'", (controller,))
+    def controller_cases(self, controller: str, *, except_basis: str = "") -> list[CaseRow]:
+        """The open cases of a controller, but those whose clock runs on `except_basis`."""
+        rows = self.db.execute(
+            "SELECT * FROM cases WHERE controller=? AND status='open' AND due_basis != ?", (controller, except_basis)
+        )
         return [_case(r) for r in rows]
 
     def add_case_event(

@@ -332,6 +332,25 @@ def test_pick_case_thread_first_then_newest_open_case_of_controller() -> None:
 # --- the store -------------------------------------------------------------------------------------
 
 
+def test_a_controllers_open_cases_can_leave_out_those_its_own_messages_opened() -> None:
+    """controller_cases(except_basis=…): a message starting a thread of its own is matched only against
+    the cases the person's requests opened, so a first scan's many controller-opened cases are not loaded."""
+    store = Store(":memory:")
+    for n, basis in enumerate([cases.BASIS_SENT, cases.BASIS_CONTROLLER, cases.BASIS_CONTROLLER]):
+        store.open_request_case(
+            controller="examplebank.example",
+            platform="none",
+            types=["objection"],
+            request_date=date(2025, 4, 17),
+            due=cases.due_date(date(2025, 4, 17)),
+            basis=basis,
+            thread_key=f"<thread-{n}@example.org>",
+        )
+    assert len(store.controller_cases("examplebank.example")) == 3
+    kept = store.controller_cases("examplebank.example", except_basis=cases.BASIS_CONTROLLER)
+    assert [c.thread_key for c in kept] == ["<thread-0@example.org>"]
+
+
 def test_store_request_case_and_timeline() -> None:
     """A request case keeps controller, types, date and text; its timeline has messages in and out."""
     store = Store(":memory:")
