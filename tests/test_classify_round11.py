@@ -1,4 +1,4 @@
-"""Classifier round 11: precision on retention duties under review, address and identity checks, duplicates and redirects."""
+"""Classifier round 11: precision on retention duties under review, identity checks, duplicates and redirects."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_a_retention_duty_still_being_checked_is_no_refusal(text: str, ruleset: 
 
 
 def test_a_retention_duty_applied_still_refuses(ruleset: Ruleset) -> None:
-    text = "Hemos analizado su solicitud. Debido a las obligaciones legales de conservación, no podemos suprimir sus datos."
+    text = "Hemos analizado su solicitud. Por las obligaciones legales de conservación, no podemos suprimir sus datos."
     assert classify(_reply(text), ruleset).category is Category.REJECTION
 
 
@@ -178,7 +178,7 @@ def test_a_verification_announced_for_later_leaves_the_ask(text: str, ruleset: R
 
 
 def test_write_elsewhere_instead_from_the_account_address_is_no_identity_check(ruleset: Ruleset) -> None:
-    """"Please email privacy@… instead, from your account's address" redirects as much as it checks: not an ID reply."""
+    """'Please email privacy@… instead, from your account's address' redirects as much as it checks: not an ID reply."""
     text = (
         "Due to the complexity of these requests, we're asking our users to please email `gdpr@store.example`.\n\n"
         "Please ensure that you send the email from the address associated with your account."
