@@ -81,6 +81,9 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
         (Category.IDENTITY_CHECK, "erased-it-in-a-case"),
     }
 )
+# Rules that contest a verdict even where its category would take precedence: "please email privacy@… instead,
+# from the address of your account" both redirects and asks for proof, so it is left to the person.
+_CONTESTS_PRECEDENCE = frozenset({"redirects-to-other-address-instead"})
 # An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
 # sentence for every rule at its first dot; its dots become underscores (still a word, still an address).
 _ADDRESS = re.compile(r"[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -681,7 +684,8 @@ def contested(ranked: Sequence[RuleScore], tuning: Tuning, threshold: float) -> 
         return None
     if top.score - second.score >= tuning.tie or second.score < threshold:
         return None
-    if (top.category, second.category) in _PRECEDENCE or (top.category, second.rule) in _PRECEDENCE:
+    precedes = (top.category, second.category) in _PRECEDENCE or (top.category, second.rule) in _PRECEDENCE
+    if precedes and second.rule not in _CONTESTS_PRECEDENCE:
         return None
     return second
 
