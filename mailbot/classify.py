@@ -39,7 +39,7 @@ _TICKET = re.compile(
 )
 _TICKET_ID = re.compile(r"[A-Za-z0-9-]{3,40}", re.ASCII)
 _DIGIT = re.compile(r"[0-9]")
-# Messages classified in this process: the rules' literal starts are read only once enough came to pay for it.
+# Messages classified in this process: the rules' literal texts are read only once enough came to pay for it.
 _CLASSIFIED = [0]
 
 
@@ -264,7 +264,7 @@ _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 
-def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
+def _contained_literals(items: Any, min_start: int = 2) -> frozenset[str] | None:
     """Literal texts one of which every match of the parsed items contains (at least `min_start`
     characters each), or None when no such set is known.
 
@@ -291,20 +291,20 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
         end_run()
         found: frozenset[str] | None = None
         if name == "SUBPATTERN":
-            found = None if av[1] & re.IGNORECASE else _literal_starts(av[3], min_start)
+            found = None if av[1] & re.IGNORECASE else _contained_literals(av[3], min_start)
         elif name == "ATOMIC_GROUP":
-            found = _literal_starts(av, min_start)
+            found = _contained_literals(av, min_start)
         elif name == "BRANCH":
             union: set[str] = set()
             for alternative in av[1]:
-                one = _literal_starts(alternative, min_start)
+                one = _contained_literals(alternative, min_start)
                 if one is None:
                     union.clear()
                     break
                 union |= one
             found = frozenset(union) or None
         elif name in _REPEATS and av[0] >= 1:
-            found = _literal_starts(av[2], min_start)
+            found = _contained_literals(av[2], min_start)
         if found:
             candidates.append(found)
     end_run()
@@ -313,13 +313,13 @@ def _literal_starts(items: Any, min_start: int = 2) -> frozenset[str] | None:
     return max(candidates, key=lambda texts: (min(map(len, texts)), -len(texts)))
 
 
-def _starts(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
+def _literals(pattern: re.Pattern[str], min_start: int = 2) -> tuple[str, ...] | None:
     """Literal texts one of which every match of the pattern contains, to skip a rule whose text has none;
     kept between runs (`re`'s parser, in pure Python, takes as long as compiling the pattern)."""
     if _parser is None or pattern.flags & re.IGNORECASE:
         return None
     digest = hashlib.blake2b(pattern.pattern.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept = startcache.value(f"contains:2:{min_start}:{digest}", lambda: _parsed_starts(pattern, min_start))
+    kept = startcache.value(f"contains:2:{min_start}:{digest}", lambda: _parsed_literals(pattern, min_start))
     return tuple(kept) if kept is not None else None
 
 
@@ -348,12 +348,12 @@ def _fewest(starts: Sequence[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _parsed_starts(pattern: re.Pattern[str], min_start: int) -> list[str] | None:
+def _parsed_literals(pattern: re.Pattern[str], min_start: int) -> list[str] | None:
     try:
-        starts = _literal_starts(_parser.parse(pattern.pattern, 0), min_start)
+        literals = _contained_literals(_parser.parse(pattern.pattern, 0), min_start)
     except (re.error, IndexError, TypeError, ValueError):  # another `re`'s internals: no pre-filter
         return None
-    return list(_fewest(sorted(starts))) if starts else None
+    return list(_fewest(sorted(literals))) if literals else None
 
 
 _Plan = tuple[tuple[CategoryRule, re.Pattern[str] | None, RuleScore, tuple[str, ...] | None], ...]
@@ -364,7 +364,7 @@ _PLANS_KEPT = 32  # languages x pre-filter x rulesets (tests load several): more
 
 
 def _plan(ruleset: Ruleset, language: str, prefilter: bool = True) -> _Plan:
-    """Each rule with its patterns for the language, its zero score and (to pre-filter) its literal starts."""
+    """Each rule with its patterns for the language, its zero score and (to pre-filter) its literal texts."""
     key = (id(ruleset), language, prefilter)
     kept = _PLANS.get(key)
     if kept is not None and kept[0] is ruleset:
@@ -381,8 +381,8 @@ def _make_plan(ruleset: Ruleset, language: str, prefilter: bool) -> _Plan:
     min_start = ruleset.tuning.prefilter_min_start
     for rule in ruleset.rules:
         pattern = rule.pattern_for(language)
-        starts = _starts(pattern, min_start) if prefilter and pattern is not None else None
-        out.append((rule, pattern, RuleScore(rule.id, rule.category, 0.0), starts))
+        literals = _literals(pattern, min_start) if prefilter and pattern is not None else None
+        out.append((rule, pattern, RuleScore(rule.id, rule.category, 0.0), literals))
     return tuple(out)
 
 
@@ -558,7 +558,7 @@ def score_rules(
     # The four texts a rule may read (with or without examples, with or without the subject), built once.
     texts: dict[tuple[bool, bool], str] = {}
     hits = []
-    for rule, patterns, _zero, starts in plan:
+    for rule, patterns, _zero, literals in plan:
         if patterns is None and rule.cased is None:
             hits.append("")
             continue
@@ -566,8 +566,8 @@ def score_rules(
         source = texts.get(key)
         if source is None:
             source = texts[key] = _rule_text(rule, text)
-        # Most rules match nothing: a text that holds none of the texts a match starts with is not scanned.
-        if rule.cased is None and starts is not None and not any(map(source.__contains__, starts)):
+        # Most rules match nothing: a text that holds none of the texts every match contains is not scanned.
+        if rule.cased is None and literals is not None and not any(map(source.__contains__, literals)):
             hits.append("")
             continue
         hits.append(_pattern_hit(ruleset, rule, source, original, language, patterns))

@@ -53,8 +53,8 @@ class Delivery:
         self.echo = echo
         self.batch: DraftBatch | None = None
         self.storing: tuple[DraftBatch, Callable[[], None]] | None = None
-        self.queued = False
-        self._queued_in: DraftBatch | None = None  # the batch that holds the last queued draft
+        # The batch that holds the draft of the message in hand, if its draft was queued (reset per message).
+        self.queued_in: DraftBatch | None = None
 
     # --- drafts ------------------------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ class Delivery:
         holder = self._holder(reply.message_id)
         if holder is not None:
             # Queued, or being stored, for another message of this scan: Drafts cannot show it yet.
-            self.queued, self._queued_in = True, holder
+            self.queued_in = holder
             return f"draft {reply.message_id} already being written"
         self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.DRAFT)
         if self.mailbox.has_message_id("drafts", reply.message_id):
@@ -85,7 +85,7 @@ class Delivery:
             # Stored with the others of this scan (flush); recorded as delivered only then.
             self.batch.ids.append(reply.message_id)
             self.batch.raws.append(reply.raw)
-            self.queued, self._queued_in = True, self.batch
+            self.queued_in = self.batch
             return f"draft {reply.message_id} for {reply.to}"
         self.mailbox.append("drafts", reply.raw, draft=True)
         self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)
@@ -100,10 +100,9 @@ class Delivery:
 
     def defer(self, key: Key, message: Message, record: Callable[[], None]) -> bool:
         """When the last reply went into a batch, keep the message's record until that batch is stored."""
-        batch = self._queued_in
-        if not self.queued or batch is None:
+        if self.queued_in is None:
             return False
-        batch.after.append((key, message, record))
+        self.queued_in.after.append((key, message, record))
         return True
 
     def batch_full(self) -> bool:

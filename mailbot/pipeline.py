@@ -63,6 +63,11 @@ def header_may_matter(domains: frozenset[bytes]) -> Callable[[bytes], bool]:
     return may_matter
 
 
+def _filed(verdict: Verdict) -> bool:
+    """Whether the verdict counts in a case's history: a reply-worthy category or a receipt."""
+    return verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
+
+
 QUIET_DAYS = 7
 # Why triage passes a message over, as the scan summary counts it.
 PASSED_STRANGER, PASSED_LIST = "not from a platform", "from mailing lists"
@@ -377,7 +382,7 @@ class Pipeline:
         not. Nothing is filed or written: messages judged one after another never meet in a case."""
         verdict, thread = self._classify(message)
         by_thread, stranger_of = self._thread_case(message, thread)
-        case, opens = self._find_case(message, verdict, by_thread)
+        case, opens, _, _ = self._find_case(message, verdict, by_thread)
         # What decides a hold is who writes, what was read, and whether a case takes the message; what the
         # case's history says (answered, superseded, sent today) makes a reply a record, never a hold.
         state = CaseState(known=case is not None or opens, stranger_of=stranger_of)
@@ -439,28 +444,28 @@ class Pipeline:
         # A Date in the future is the sender's say-so: it must not push the case's clock out of reach.
         return min(message_date(message) or today, today)
 
-    def _find_case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> tuple[CaseRow | None, bool]:
-        """The case a controller's message belongs to (by thread, else the controller's open case), and, when
+    def _find_case(
+        self, message: Message, verdict: Verdict, by_thread: CaseRow | None
+    ) -> tuple[CaseRow | None, bool, str, date]:
+        """The case a controller's message belongs to (by thread, else the controller's open case); when
         there is none, whether filing the message opens one (a platform's first message when no request is
-        known). Writes nothing."""
+        known); and the controller and the day of receipt it was judged by. Writes nothing."""
         controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
+        received = self._received(message)
         threaded = bool(message.in_reply_to or message.references)
         # Only a message that starts a thread of its own can join the controller's open case, and only one
         # the person's request opened (pick_case): the others are not loaded (a first scan opens many).
         alone = controller and not (by_thread or threaded)
         open_cases = self.store.controller_cases(controller, except_basis=cases.BASIS_CONTROLLER) if alone else []
-        case = cases.pick_case(by_thread, open_cases, self._received(message), threaded=threaded)
-        counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
-        return case, case is None and counts and self._may_open_case(message, verdict)
+        case = cases.pick_case(by_thread, open_cases, received, threaded=threaded)
+        opens = case is None and _filed(verdict) and self._may_open_case(message, verdict)
+        return case, opens, controller, received
 
     def _case(self, message: Message, verdict: Verdict, by_thread: CaseRow | None) -> CaseRow | None:
         """File a controller's message into its case (`_find_case`), opening one for a platform's first message
         when no request is known. A stranger's message in a case's thread (`by_thread` None) is filed only among
         its own sender's cases: it never changes another's."""
-        received = self._received(message)
-        controller = cases.controller_for(message.sender.domain, self.ruleset) if message.sender else ""
-        case, opens = self._find_case(message, verdict, by_thread)
-        counts = verdict.category.gets_reply or verdict.category is Category.ACKNOWLEDGEMENT
+        case, opens, controller, received = self._find_case(message, verdict, by_thread)
         if opens:
             new = cases.new_case_for(
                 message,
@@ -482,7 +487,7 @@ class Pipeline:
                 subject=new.subject,
             )
             self._threads_grown.add(new.thread_key)
-        if case is not None and (counts or verdict.category is Category.UNKNOWN):
+        if case is not None and (_filed(verdict) or verdict.category is Category.UNKNOWN):
             self.store.add_to_case(
                 case.id,
                 message.message_id,
@@ -623,7 +628,7 @@ class Pipeline:
         detail = action.reason
         status = HELD if action.kind is ActionKind.HOLD else DONE
         reply_id = None
-        self.delivery.queued = False
+        self.delivery.queued_in = None
         written: Reply | None = None
         if action.kind is ActionKind.REPLY:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import imapclient
 import pytest
 from hypothesis import HealthCheck, settings
-from servers import Dovecot, free_port, make_dovecot
+from servers import Dovecot, ImapProxy, free_port, make_dovecot
 
 from mailbot.models import Address, Message
 from mailbot.parse import parse
@@ -53,6 +53,21 @@ def dovecot() -> Iterator[Dovecot]:
     finally:
         server.stop()
         shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def proxies() -> Iterator[Callable[..., ImapProxy]]:
+    """Starts IMAP proxies in front of a server (see servers.ImapProxy); stops them all afterwards."""
+    started: list[ImapProxy] = []
+
+    def start(server: Dovecot, **behaviour: Any) -> ImapProxy:
+        proxy = ImapProxy(upstream=server.port, **behaviour).start()
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()
 
 
 @dataclass

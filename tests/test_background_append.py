@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import imap_client, wait_until, write_config
@@ -18,21 +17,6 @@ from test_servers_imap import config_for
 pytestmark = pytest.mark.integration
 
 REQUEST_INFO = "request_info/whatsapp-template-en.eml"
-
-
-@pytest.fixture
-def proxies() -> Iterator[Callable[..., ImapProxy]]:
-    """Starts IMAP proxies in front of a server; stops them all afterwards."""
-    started: list[ImapProxy] = []
-
-    def start(server: Dovecot, **behaviour: Any) -> ImapProxy:
-        proxy = ImapProxy(upstream=server.port, **behaviour).start()
-        started.append(proxy)
-        return proxy
-
-    yield start
-    for proxy in started:
-        proxy.stop()
 
 
 @pytest.mark.parametrize("batch", [1, 50], ids=["being-stored", "same-batch"])

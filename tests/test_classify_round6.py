@@ -9,7 +9,7 @@ import pytest
 from conftest import MESSAGES, team_reply
 
 from mailbot import classify as classify_module
-from mailbot.classify import _literal_starts, _pattern_hit, _prepare, _rule_text, classify, score_rules
+from mailbot.classify import _contained_literals, _pattern_hit, _prepare, _rule_text, classify, score_rules
 from mailbot.models import Category, Message
 from mailbot.parse import parse
 from mailbot.rules import Ruleset
@@ -131,19 +131,19 @@ def test_pre_filter_waits_for_enough_messages(ruleset: Ruleset) -> None:
 
 def test_literal_texts_are_those_one_of_which_every_match_contains() -> None:
     parse_pattern = classify_module._parser.parse
-    assert _literal_starts(parse_pattern(r"\b(?:we|they) (?:will|shall)", 0)) == frozenset({"will", "shall"})
-    assert _literal_starts(parse_pattern(r"(?<!not )\bdeleted\b|\bremoved", 0)) == frozenset({"deleted", "removed"})
+    assert _contained_literals(parse_pattern(r"\b(?:we|they) (?:will|shall)", 0)) == frozenset({"will", "shall"})
+    assert _contained_literals(parse_pattern(r"(?<!not )\bdeleted\b|\bremoved", 0)) == frozenset({"deleted", "removed"})
     # Optional parts and classes give nothing, the rest of the match does; zero-width tests join a run.
-    assert _literal_starts(parse_pattern(r"(?:all )?data", 0)) == frozenset({"data"})
-    assert _literal_starts(parse_pattern(r"\b(?:i|we) did", 0)) == frozenset({" did"})
-    assert _literal_starts(parse_pattern(r"we\s+(?:have\s+)?deleted\b", 0)) == frozenset({"deleted"})
-    assert _literal_starts(parse_pattern(r"it(?='s)'s gone", 0)) == frozenset({"it's gone"})
-    assert _literal_starts(parse_pattern(r"(?:foo|barbaz)+", 0)) == frozenset({"foo", "barbaz"})
+    assert _contained_literals(parse_pattern(r"(?:all )?data", 0)) == frozenset({"data"})
+    assert _contained_literals(parse_pattern(r"\b(?:i|we) did", 0)) == frozenset({" did"})
+    assert _contained_literals(parse_pattern(r"we\s+(?:have\s+)?deleted\b", 0)) == frozenset({"deleted"})
+    assert _contained_literals(parse_pattern(r"it(?='s)'s gone", 0)) == frozenset({"it's gone"})
+    assert _contained_literals(parse_pattern(r"(?:foo|barbaz)+", 0)) == frozenset({"foo", "barbaz"})
     # Nothing certain: case-insensitive, an empty or one-letter alternative, only optional parts.
-    assert _literal_starts(parse_pattern(r"(?i:abc)", 0)) is None
-    assert _literal_starts(parse_pattern(r"a(?:bc|)d", 0)) is None
-    assert _literal_starts(parse_pattern(r"(?:ab)*[a-z]", 0)) is None
-    assert _literal_starts(parse_pattern(r"[a-z]+", 0)) is None
+    assert _contained_literals(parse_pattern(r"(?i:abc)", 0)) is None
+    assert _contained_literals(parse_pattern(r"a(?:bc|)d", 0)) is None
+    assert _contained_literals(parse_pattern(r"(?:ab)*[a-z]", 0)) is None
+    assert _contained_literals(parse_pattern(r"[a-z]+", 0)) is None
 
 
 def test_every_match_of_every_rule_contains_one_of_its_literal_texts(ruleset: Ruleset) -> None:
@@ -190,6 +190,6 @@ def test_pre_filter_changes_no_rules_hit(ruleset: Ruleset) -> None:
 
 
 def test_pre_filter_keeps_case_insensitive_patterns_whole() -> None:
-    assert classify_module._starts(re.compile("abc", re.IGNORECASE)) is None
-    assert classify_module._starts(re.compile(r"\babc|\bdef")) == ("abc", "def")
-    assert classify_module._starts(re.compile(r"(?:please )?\b(?:send|give) us")) == ("give", "send")
+    assert classify_module._literals(re.compile("abc", re.IGNORECASE)) is None
+    assert classify_module._literals(re.compile(r"\babc|\bdef")) == ("abc", "def")
+    assert classify_module._literals(re.compile(r"(?:please )?\b(?:send|give) us")) == ("give", "send")

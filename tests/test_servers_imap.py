@@ -55,21 +55,6 @@ def servers() -> Iterator[Servers]:
         shutil.rmtree(server.root, ignore_errors=True)
 
 
-@pytest.fixture
-def proxies() -> Iterator[Callable[..., ImapProxy]]:
-    """Starts IMAP proxies in front of a server; stops them all afterwards."""
-    started: list[ImapProxy] = []
-
-    def start(server: Dovecot, **behaviour: Any) -> ImapProxy:
-        proxy = ImapProxy(upstream=server.port, **behaviour).start()
-        started.append(proxy)
-        return proxy
-
-    yield start
-    for proxy in started:
-        proxy.stop()
-
-
 def config_for(env: Path, server: Dovecot, port: int | None = None, extra: str = "") -> Path:
     """A mailbot config for `server`, reached on `port` (a proxy) when given."""
     config = write_config(env / "config.toml", server)
