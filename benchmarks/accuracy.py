@@ -1,6 +1,6 @@
 """Classifies every labelled .eml under a directory with the installed mailbot and prints its accuracy.
 
-Usage: python benchmarks/accuracy.py [DIR ...] [--misses] [--json] [--thread header|yes|no]
+Usage: python benchmarks/accuracy.py [DIR ...] [--misses] [--json] [--thread header|yes|no] [--model PATH|none]
 
 Without DIR it reads the development corpus only (corpus/real and corpus/written), never the
 blind or held-out sets that sit beside them.
@@ -13,6 +13,10 @@ starts with "synthetic", as a blind set's "synthetic (blind set …)").
 A wrong-reply verdict is one whose category gets a reply but differs from the label; `unknown` is an
 abstention, counted as a miss but never as a wrong reply.
 
+--model: `none` classifies by the rules alone (without the text model's second opinion); a PATH uses that model
+file instead of the bundled one (one trained by `scripts/train_model.py --exclude SET --out PATH`, to measure the
+model on a set it did not learn from).
+
 --thread: `header` (default) classifies a message as inside a case the person opened when it has
 `X-Corpus-Case: yes`; `yes` treats every message so; `no` never (as `mailbot classify` does).
 """
@@ -23,6 +27,7 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from dataclasses import replace
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from pathlib import Path
@@ -60,10 +65,12 @@ def _header(raw: bytes, name: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def evaluate(root: Path, thread: str) -> list[dict[str, Any]]:
-    """One result row per labelled file under root."""
+def evaluate(root: Path, thread: str, model: str = "") -> list[dict[str, Any]]:
+    """One result row per labelled file under root (model: "" the bundled one, "none", or a model file)."""
     manifest = _labels_manifest(root)
     ruleset = bundled_rules()
+    if model:
+        ruleset = replace(ruleset, model=None if model == "none" else Path(model))
     rows: list[dict[str, Any]] = []
     for path in sorted(root.rglob("*.eml")):
         rel = path.relative_to(root).as_posix()
@@ -155,13 +162,16 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true", help="list every file classified differently from its label")
     ap.add_argument("--json", action="store_true", help="print the figures (and with --misses the misses) as JSON")
     ap.add_argument("--thread", choices=("header", "yes", "no"), default="header")
+    ap.add_argument(
+        "--model", default="", help="'none' for the rules alone, or a model file instead of the bundled one"
+    )
     args = ap.parse_args()
     roots: list[Path] = args.directory
     rows: list[dict[str, Any]] = []
     for root in roots:
         if not root.is_dir():
             sys.exit(f"not a directory: {root}")
-        rows += [{**r, "file": f"{root.name}/{r['file']}"} for r in evaluate(root, args.thread)]
+        rows += [{**r, "file": f"{root.name}/{r['file']}"} for r in evaluate(root, args.thread, args.model)]
     figures = summary(rows)
     misses = [r for r in rows if not r["ok"]]
     if args.json:
@@ -171,6 +181,7 @@ def main() -> None:
         return
     print(f"directory:    {', '.join(str(r) for r in roots)}")
     print(f"thread mode:  {args.thread}")
+    print(f"text model:   {args.model or 'bundled'}")
     print(f"messages:     {figures['n']}")
     print(f"accuracy:     {figures['accuracy']:.3f} ({figures['right']}/{figures['n']})")
     print(f"wrong-reply:  {figures['wrong_reply']}  (a reply-worthy verdict that differs from the label)")

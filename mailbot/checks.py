@@ -14,6 +14,7 @@ from mailbot.errors import MailbotError
 from mailbot.models import REPLY_CATEGORIES, CaseInfo, Category, Identity, RequestType, Verdict
 from mailbot.resources import data_dir
 from mailbot.rules import Platform, Ruleset, bundled_rules, load_rules
+from mailbot.textmodel import load_text_model
 
 SAMPLE_IDENTITY = Identity(name="Ada Example", email="ada@example.org", language="en")
 # Templates that answer a variant rather than a category, and the reminder (see compose.template_for).
@@ -66,6 +67,11 @@ def run_checks(rules: Path | None = None, templates: Path | None = None) -> list
         ruleset = load_rules(rules)
     except MailbotError as exc:
         return [str(exc)]
+    if ruleset.model is not None:
+        try:
+            load_text_model(ruleset.model, check=True)
+        except MailbotError as exc:
+            problems.append(str(exc))
     for platform in ruleset.platforms:
         if not (platform.privacy_contact or platform.privacy_form):
             problems.append(f"platforms/{platform.id}.toml: no privacy_contact or privacy_form")

@@ -21,11 +21,14 @@ from mailbot import startcache
 from mailbot.language import bundled_language_model, detect
 from mailbot.models import Category, Message, RuleScore, Verdict
 from mailbot.rules import LANGUAGES, CategoryRule, Exemplar, Relevance, Ruleset, Tuning
+from mailbot.textmodel import Opinion, text_model
 
 _SEGMENT = re.compile(
     r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bz\.B\.)(?<!\bej\.)(?<!\bex\.)(?<!\bes\.)(?<!\bca\.)\s+|\n+"
 )
 _WORD = re.compile(r"\w+")
+# Verdict.rule when the text model, not a rule, decided.
+MODEL_RULE = "text-model"
 _LETTERS = re.compile(r"[^\W\d_]+")  # words as language detection counts them
 # Ticket and reference numbers: what follows a tag or keyword is taken only when it is a plain id
 # (letters, digits, dashes; 3-40 characters; at least one digit), so nothing URL-like reaches a reply.
@@ -771,6 +774,81 @@ def classify(
     Returns:
         The Verdict; `unknown` when a message matches no rule confidently or is in another language.
     """
+    verdict, found, in_case = _by_rules(message, ruleset, own_addresses, known_thread, explain, learned)
+    if found is None or ruleset.model is None:
+        return verdict
+    text = model_text(ruleset, message, ruleset.tuning.model_text)
+    # A few words give the model too little to weigh against rules written for such words.
+    if len(_WORD.findall(text)) < ruleset.tuning.model_min_words:
+        return verdict
+    return second_opinion(verdict, text_model(ruleset.model).opinion(text), found, in_case, ruleset.tuning)
+
+
+def _found(scores: Sequence[RuleScore]) -> frozenset[Category]:
+    return frozenset(s.category for s in scores if s.score > 0)
+
+
+def model_text(ruleset: Ruleset, message: Message, limit: int) -> str:
+    """What the text model reads: the subject and the start of the sender's own words (as it was trained)."""
+    return message.subject + "\n" + own_words(ruleset, message.new_text)[:limit]
+
+
+def second_opinion(
+    verdict: Verdict, opinion: Opinion, found: frozenset[Category], in_case: bool, tuning: Tuning
+) -> Verdict:
+    """The rules' verdict weighed against the text model's opinion.
+
+    Agreement stands. Where the rules abstained, or where they disagree, the model's category decides with a
+    clear margin, but a reply-worthy category only where some rule found evidence for it: the model reads words,
+    not who decides what, and a guard (negation, condition, quotation) leaves a rule nothing to find; outside a
+    case it never makes a reply of what the rules did not answer. A reply the rules chose that the model disagrees
+    with and cannot overrule is left to the person.
+    """
+    said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
+    if opinion.category is verdict.category:
+        return replace(verdict, evidence=(*verdict.evidence, f"{said}, agrees"))
+    needed = tuning.model_fill if verdict.category is Category.UNKNOWN else tuning.model_override
+    supported = not opinion.category.gets_reply or (
+        opinion.category in found and (in_case or verdict.category.gets_reply)
+    )
+    if supported and opinion.margin >= needed:
+        whose = (
+            "where the rules did not decide"
+            if verdict.category is Category.UNKNOWN
+            else f"over {verdict.rule or 'the rules'} ({verdict.category})"
+        )
+        return _modelled(verdict, opinion, f"{said}: decides {whose}")
+    if verdict.category.gets_reply:
+        why = f"{said}: disagrees with {verdict.rule or 'the rules'} ({verdict.category}), left to you"
+        return replace(
+            verdict, category=Category.UNKNOWN, confidence=0.0, rule=None, variant="", evidence=(*verdict.evidence, why)
+        )
+    why = f"not clear enough (needs {needed:.2f})" if supported else "no rule's evidence for it here"
+    return replace(verdict, evidence=(*verdict.evidence, f"{said}: {why}"))
+
+
+def _modelled(verdict: Verdict, opinion: Opinion, why: str) -> Verdict:
+    """The text model's verdict: its margin is its confidence, and no rule (so no variant) decided."""
+    return replace(
+        verdict,
+        category=opinion.category,
+        confidence=round(min(1.0, opinion.margin), 3),
+        rule=MODEL_RULE,
+        variant="",
+        evidence=(*verdict.evidence, why),
+    )
+
+
+def _by_rules(
+    message: Message,
+    ruleset: Ruleset,
+    own_addresses: frozenset[str],
+    known_thread: bool,
+    explain: bool,
+    learned: Sequence[Exemplar],
+) -> tuple[Verdict, frozenset[Category] | None, bool]:
+    """The rules' verdict; the categories any rule found evidence for (None when the verdict is final: a gate, a
+    language left to the person, a taught message); whether the message was read as inside a case."""
     tuning = ruleset.tuning
     sender = message.sender
     platform = ruleset.platform_for(sender.domain) if sender else None
@@ -785,7 +863,11 @@ def classify(
     ticket = find_ticket(message.subject, message.new_text[: tuning.ticket_text])
     if gate:
         evidence.append(f"{gate}: not answered")
-        return Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate)
+        return (
+            Verdict(Category.UNRELATED, platform_id, lang, 1.0, None, tuple(evidence), (), ticket, gate=gate),
+            None,
+            known_thread,
+        )
     words = len(_WORD.findall(message.new_text))
     if (
         lang
@@ -796,7 +878,7 @@ def classify(
         lang = ""
     if (lang and lang not in LANGUAGES) or (not lang and words >= tuning.unknown_language_words):
         evidence.append(f"language {lang or 'not recognised'}: not one of {', '.join(LANGUAGES)}, left to you")
-        return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket)
+        return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), (), ticket), None, known_thread
     if learned:
         own = operative_sentences(ruleset, message)
         taught = sentence_matches(ruleset, _learned_bank(ruleset, tuple(learned)), own, tuning.learned_cutoff)
@@ -805,16 +887,20 @@ def classify(
             evidence.append(f"taught {item.source} {score:.0f}: {sentence[: tuning.evidence_quote]!r}")
             rule = f"learned-{category.value.replace('_', '-')}"
             found = RuleScore(rule, category, round(score / 100, 3), f"learned {item.source}", sentence)
-            return Verdict(
-                category,
-                platform_id,
-                lang,
-                round(score / 100, 3),
-                rule,
-                tuple(evidence),
-                (found,),
-                ticket,
-                variant=item.variant,
+            return (
+                Verdict(
+                    category,
+                    platform_id,
+                    lang,
+                    round(score / 100, 3),
+                    rule,
+                    tuple(evidence),
+                    (found,),
+                    ticket,
+                    variant=item.variant,
+                ),
+                None,
+                known_thread,
             )
     scores = score_rules(message, ruleset, language=lang)
     # A short text's language is a guess ("t'es-tu inscrit ?" reads as Spanish): when its patterns decide
@@ -875,31 +961,47 @@ def classify(
         evidence.append(f"no rule reached {threshold:.2f} (best {best:.2f})")
         # An abstention claims no certainty; "unrelated" is as sure as the best rule was weak.
         confidence = round(1 - best, 3) if category is Category.UNRELATED else 0.0
-        return Verdict(category, platform_id, lang, confidence, None, tuple(evidence), shown, ticket)
+        return (
+            Verdict(category, platform_id, lang, confidence, None, tuple(evidence), shown, ticket),
+            _found(scores),
+            known_thread,
+        )
     top = ranked[0]
     if not known_thread and not answers and top.category.gets_reply and top.score < tuning.outside_case_threshold:
         evidence.append(f"outside any case, about no request: {top.rule} {top.score:.2f} too weak for a reply")
-        return Verdict(
-            Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
+        return (
+            Verdict(
+                Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
+            ),
+            _found(scores),
+            known_thread,
         )
     contest = contested(ranked, tuning, threshold)
     if contest is not None:
         evidence.append(f"contested: {top.rule} {top.score:.2f} vs {contest.rule} {contest.score:.2f}, left to you")
-        return Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket)
+        return (
+            Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket),
+            _found(scores),
+            known_thread,
+        )
     confidence = top.score
     if len(ranked) > 1 and top.score - ranked[1].score < tuning.tie:
         confidence = max(0.0, confidence - tuning.close_call_penalty)
         evidence.append(f"close call with {ranked[1].category} ({ranked[1].rule})")
     for s in ranked[:3]:
         evidence.append(f"{s.rule} {s.score:.2f} {s.phrase}: {s.matched[: tuning.evidence_quote]!r}")
-    return Verdict(
-        top.category,
-        platform_id,
-        lang,
-        round(confidence, 3),
-        top.rule,
-        tuple(evidence),
-        shown,
-        ticket,
-        variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
+    return (
+        Verdict(
+            top.category,
+            platform_id,
+            lang,
+            round(confidence, 3),
+            top.rule,
+            tuple(evidence),
+            shown,
+            ticket,
+            variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
+        ),
+        _found(scores),
+        known_thread,
     )

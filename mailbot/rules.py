@@ -14,6 +14,7 @@ from mailbot import startcache
 from mailbot.errors import RulesError
 from mailbot.models import Category, RequestType
 from mailbot.resources import data_dir
+from mailbot.textmodel import FILE as MODEL_FILE
 
 LANGUAGES = ("en", "it", "de", "fr", "es")
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -167,6 +168,10 @@ class Tuning:
     priority: tuple[tuple[Category, int], ...]
     prefilter_after: int  # messages classified in a process before rules are pre-filtered by literal starts
     prefilter_min_start: int  # the shortest literal start that pre-filters a rule
+    model_text: int  # characters of the sender's own words the text model reads
+    model_fill: float  # the text model's margin that decides where the rules abstained
+    model_override: float  # the text model's margin that overrules the rules where they disagree
+    model_min_words: int  # a text of fewer words gets no second opinion
 
     def rank(self, category: Category) -> int:
         """The precedence of a category among close scores (higher wins)."""
@@ -218,6 +223,7 @@ class Ruleset:
     extension_reasons: re.Pattern[str] | None = None
     requests: RequestRules | None = None
     identifiers: IdentifierRules | None = None
+    model: Path | None = None  # the text model's file (rules/model/), loaded on first use
 
     def platform_for(self, domain: str) -> Platform | None:
         """The platform that owns a sender domain, if any."""
@@ -497,6 +503,10 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "evidence_quote": (int, 0, float("inf"), True, False),
     "prefilter_after": (int, 0, float("inf"), True, False),
     "prefilter_min_start": (int, 1, float("inf"), True, False),
+    "model_text": (int, 1, float("inf"), True, False),
+    "model_fill": (float, 0, float("inf"), True, False),
+    "model_override": (float, 0, float("inf"), True, False),
+    "model_min_words": (int, 0, float("inf"), True, False),
 }
 
 
@@ -639,6 +649,7 @@ def load_rules(root: Path | None = None, *, compile_now: bool = True) -> Ruleset
         extension_reasons=reasons,
         requests=requests,
         identifiers=load_identifiers(root / "identifiers.toml") if (root / "identifiers.toml").exists() else None,
+        model=model if (model := root / "model" / MODEL_FILE).is_file() else None,
     )
 
 

@@ -43,6 +43,12 @@ def ruleset() -> Ruleset:
     return bundled_rules()
 
 
+@pytest.fixture(scope="session")
+def rules_alone() -> Ruleset:
+    """The bundled rules without the text model's second opinion: what the rules themselves decide."""
+    return dataclasses.replace(bundled_rules(), model=None)
+
+
 @pytest.fixture
 def dovecot() -> Iterator[Dovecot]:
     """A running Dovecot on 127.0.0.1 for one test."""

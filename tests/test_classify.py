@@ -14,6 +14,12 @@ from mailbot.parse import parse
 from mailbot.rules import Exemplar, Ruleset
 
 
+@pytest.fixture(scope="module")
+def ruleset(rules_alone: Ruleset) -> Ruleset:
+    """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
+    return rules_alone
+
+
 def test_corpus_is_large_and_covers_every_category() -> None:
     """The corpus holds at least 80 messages and every category, unknown included."""
     assert len(ALL_EML) >= 80

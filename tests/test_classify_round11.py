@@ -9,6 +9,13 @@ from mailbot.classify import classify
 from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
+
+@pytest.fixture(scope="module")
+def ruleset(rules_alone: Ruleset) -> Ruleset:
+    """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
+    return rules_alone
+
+
 LANGS = ["en", "it", "de", "fr", "es"]
 
 

@@ -15,6 +15,12 @@ from mailbot.parse import parse
 from mailbot.rules import Ruleset
 
 
+@pytest.fixture(scope="module")
+def ruleset(rules_alone: Ruleset) -> Ruleset:
+    """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
+    return rules_alone
+
+
 def _reply(text: str, subject: str, sender: str = "support@lumenapp.example", name: str = "Lumen Support") -> Message:
     """A team's reply to the person's mail (In-Reply-To set) under the subject given."""
     return team_reply(text, subject, sender, name)

@@ -10,6 +10,12 @@ from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
 
+@pytest.fixture(scope="module")
+def ruleset(rules_alone: Ruleset) -> Ruleset:
+    """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
+    return rules_alone
+
+
 def _reply(text: str, subject: str, in_case: bool = True) -> Message:
     """A team's reply under a subject that names a request; inside a case when `in_case`."""
     return team_reply(text, subject, "privacy@shop.example", "Shop Privacy", in_case=in_case)

@@ -92,6 +92,10 @@ TUNING = Tuning(
     priority=((U, 7), (I, 6), (Q, 5), (Category.CLARIFICATION, 4), (R, 3), (A, 2), (K, 1)),
     prefilter_after=32,
     prefilter_min_start=2,
+    model_text=6000,
+    model_fill=0.2,
+    model_override=0.2,
+    model_min_words=20,
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", ())
 RULES = (

@@ -1,0 +1,253 @@
+"""The text model: how it reads a text, that it scores as scikit-learn trained it, its file, and the second opinion."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MESSAGES, team_reply
+
+from mailbot.checks import run_checks
+from mailbot.classify import MODEL_RULE, classify, model_text, second_opinion
+from mailbot.errors import RulesError
+from mailbot.models import Category, Verdict
+from mailbot.parse import parse
+from mailbot.resources import data_dir
+from mailbot.rules import Ruleset
+from mailbot.textmodel import FILE, Opinion, load_text_model, terms
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PREFIXES = {"not": "not_", "nicht": "not_", "pas": "not_", "n": "not_", "if": "if_", "si": "if_"}
+A, R, K, U, Q, ID, N = (
+    Category.ACCEPTANCE,
+    Category.REJECTION,
+    Category.ACKNOWLEDGEMENT,
+    Category.UNRELATED,
+    Category.REQUEST_INFO,
+    Category.IDENTITY_CHECK,
+    Category.UNKNOWN,
+)
+
+
+# --- reading a text ------------------------------------------------------------------------------
+
+
+def test_a_negation_prefixes_the_words_in_its_scope_and_a_full_stop_ends_it() -> None:
+    words = terms("We will not honour your objection. We honour requests.", PREFIXES, 2)
+    assert words[:6] == ["we", "will", "not", "not_honour", "not_your", "objection"]
+    assert "honour" in words[6:]  # the second sentence is read plainly
+    assert "not not_honour" in words  # pairs are made of the read words
+    assert "honour" not in words[:6]
+
+
+def test_contractions_and_elisions_negate_and_a_condition_prefixes_too() -> None:
+    assert "not_honour" in terms("We can't honour it", PREFIXES, 3)
+    assert "not_avons" in terms("Nous n'avons pas", PREFIXES, 3)  # the French n' opens a scope, "pas" another
+    assert terms("Si vous objectez: merci", PREFIXES, 4)[:3] == ["si", "if_vous", "if_objectez"]
+    # one-letter words are not terms; two letters are
+    assert terms("a b ab", PREFIXES, 4) == ["ab"]
+
+
+# --- scores as trained ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Path, list[str]]:
+    """A model trained on the fixtures with the training script's own code, written as the script writes it."""
+    # Imported here, not at collection: scikit-learn would add ~100 MB to every test's process.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_model  # a script, not a package
+
+    paths = sorted(MESSAGES.glob("*/*.eml"))
+    rules = dataclasses.replace(train_model.load_rules(), model=None)
+    texts = [model_text(rules, parse(p.read_bytes()), 6000) for p in paths]
+    labels = [p.parent.name for p in paths]
+    keep = [i for i, label in enumerate(labels) if label != "unknown"]
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    vectorizer, svm, reading = train_model.fit(texts, labels)
+    path = tmp_path_factory.mktemp("model") / FILE
+    path.write_text(json.dumps(train_model.export(vectorizer, svm, reading, ["fixtures"])), encoding="utf-8")
+    return vectorizer, svm, path, texts
+
+
+def test_scores_are_scikit_learns_decision_values(small_model: tuple[Any, Any, Path, list[str]]) -> None:
+    vectorizer, svm, path, texts = small_model
+    model = load_text_model(path)
+    unseen = [
+        "We will not honour your objection because our legitimate interests prevail.",
+        "Please send a copy of your passport so that we can verify your identity.",
+        "",
+    ]
+    for text in [*texts[::7], *unseen]:
+        expected = svm.decision_function(vectorizer.transform([text]))[0]
+        got = model.scores(text)
+        assert list(model.classes) == [Category(c) for c in svm.classes_]
+        # The file keeps four decimals of each weight: the sums agree to about that.
+        assert got == pytest.approx(list(expected), abs=2e-3)
+
+
+def test_the_bundled_model_is_what_the_corpus_trains() -> None:
+    """Retrain from corpus/ and the fixtures and compare: a changed corpus, reading or rule needs a new model."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_model.py"), "--check"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr + "\nrun: python scripts/train_model.py"
+
+
+# --- the model file ---------------------------------------------------------------------------------
+
+
+def _model_file(tmp_path: Path, change: dict[str, object]) -> Path:
+    data = json.loads((data_dir("rules") / "model" / FILE).read_text(encoding="utf-8"))
+    data.update(change)
+    path = tmp_path / FILE
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"classes": ["acceptance"], "intercepts": [0.0]}, "two or more distinct classes"),
+        ({"classes": ["acceptance", "maybe"]}, "required"),
+        ({"terms": {"scope": 4}}, "required"),
+        ({"terms": {"scope": 0, "prefixes": {}}}, "scope"),
+        ({"features": {"honour": "1.0 0.5"}}, "'honour' needs a positive idf"),
+        ({"features": {"honour": "-1.0 0 0 0 0 0 0 0"}}, "'honour' needs a positive idf"),
+        ({"features": {}}, "'features' must map"),
+    ],
+)
+def test_a_broken_model_file_is_one_line_naming_it(tmp_path: Path, change: dict[str, object], says: str) -> None:
+    with pytest.raises(RulesError, match=says) as caught:
+        load_text_model(_model_file(tmp_path, change))
+    assert str(caught.value).startswith(f"model/{FILE}:")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_model_file_that_is_no_json_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / FILE
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(RulesError, match="unreadable"):
+        load_text_model(path)
+
+
+def test_mailbot_check_reads_every_row_a_scan_reads_only_when_met(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(data_dir("rules"), rules)
+    data = json.loads((rules / "model" / FILE).read_text(encoding="utf-8"))
+    data["features"]["zzzunseen"] = "1.0 x 0 0 0 0 0 0"
+    (rules / "model" / FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert any("'zzzunseen'" in problem for problem in run_checks(rules))
+    model = load_text_model(rules / "model" / FILE, check=False)
+    assert len(model.scores("an ordinary text")) == len(model.classes)
+    with pytest.raises(RulesError, match="'zzzunseen' is not numbers"):
+        model.scores("zzzunseen")
+
+
+# --- the second opinion -----------------------------------------------------------------------------
+
+
+def _verdict(category: Category, rule: str | None = "some-rule") -> Verdict:
+    return Verdict(
+        category, "none", "en", 0.9 if rule else 0.0, rule, ("rules said so",), variant="medium" if rule else ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "opinion", "found", "in_case", "expected"),
+    [
+        # agreement stands, whatever the margin
+        (R, Opinion(R, 0.01, A), {R}, True, R),
+        # where the rules abstained: a clear, supported opinion decides; an unclear or unsupported one does not
+        (N, Opinion(A, 0.2, R), {A}, True, A),
+        (N, Opinion(A, 0.19, R), {A}, True, N),
+        (N, Opinion(A, 5.0, R), {R}, True, N),
+        (N, Opinion(U, 0.2, A), set(), False, U),  # no reply needs no rule's evidence
+        # disagreement: a clear supported opinion decides, else a reply the rules chose is left to the person
+        (R, Opinion(A, 0.2, R), {A, R}, True, A),
+        (R, Opinion(A, 0.19, R), {A, R}, True, N),
+        (R, Opinion(A, 3.0, R), {R}, True, N),
+        (Q, Opinion(U, 0.5, Q), {Q}, True, U),
+        (Q, Opinion(K, 0.1, Q), {Q}, True, N),
+        # the rules chose no reply: the model makes one only inside a case, from a rule's evidence
+        (U, Opinion(A, 2.0, U), {A, U}, False, U),
+        (U, Opinion(A, 0.2, U), {A, U}, True, A),
+        (K, Opinion(A, 0.1, K), {A, K}, True, K),
+        (K, Opinion(ID, 4.0, K), {K}, True, K),
+        (K, Opinion(U, 0.2, K), {K}, False, U),
+    ],
+)
+def test_the_second_opinion(
+    rules: Category, opinion: Opinion, found: set[Category], in_case: bool, expected: Category, ruleset: Ruleset
+) -> None:
+    before = _verdict(rules, None if rules is N else "some-rule")
+    verdict = second_opinion(before, opinion, frozenset(found), in_case, ruleset.tuning)
+    assert verdict.category is expected
+    assert verdict.evidence[0] == "rules said so"
+    assert verdict.evidence[-1].startswith(f"text model: {opinion.category}")
+    if expected is not rules and expected is not N:
+        assert (verdict.rule, verdict.variant) == (MODEL_RULE, "")
+        assert verdict.confidence == min(1.0, opinion.margin)
+    elif expected is N:
+        assert (verdict.rule, verdict.confidence, verdict.variant) == (None, 0.0, "")
+    else:
+        assert (verdict.rule, verdict.variant) == ("some-rule", "medium")
+
+
+def test_the_tuning_values_are_those_the_table_above_assumes(ruleset: Ruleset) -> None:
+    assert (ruleset.tuning.model_fill, ruleset.tuning.model_override) == (0.2, 0.2)
+
+
+# --- in classify ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sure_of_acceptance(tmp_path: Path, ruleset: Ruleset) -> Ruleset:
+    """The bundled rules with a model that finds every text an acceptance by a wide margin."""
+    classes = ["acceptance", "rejection", "unrelated"]
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [5.0, 0.0, 0.0], "features": {"zz": "1 0 0 0"}})
+    return dataclasses.replace(ruleset, model=path)
+
+
+LONG_REFUSAL = (
+    "Thank you for your message about the use of your information. We have looked at your objection carefully and "
+    "we are unable to stop this processing, because our legitimate interests in improving our services prevail."
+)
+
+
+def test_the_model_turns_no_refusal_into_an_acceptance_without_a_rule_finding_one(
+    sure_of_acceptance: Ruleset, ruleset: Ruleset
+) -> None:
+    message = team_reply(LONG_REFUSAL, "Re: Your objection")
+    assert classify(message, dataclasses.replace(ruleset, model=None)).category is R
+    verdict = classify(message, sure_of_acceptance)
+    # no rule found an acceptance to grant, so the model cannot decide; it contests the rules' reply
+    assert verdict.category is N
+    assert verdict.evidence[-1].endswith("disagrees with redirects-to-channel (rejection), left to you")
+
+
+def test_a_short_text_a_gate_or_a_foreign_language_gets_no_second_opinion(sure_of_acceptance: Ruleset) -> None:
+    short = classify(team_reply("We are unable to stop this processing.", "Re: Your objection"), sure_of_acceptance)
+    assert short.category is R
+    assert not any("text model" in e for e in short.evidence)
+    bulk = dataclasses.replace(team_reply(LONG_REFUSAL, "Re: Your objection"), is_bulk=True)
+    assert classify(bulk, sure_of_acceptance).gate
+    dutch = "Wij hebben uw bezwaar ontvangen en zullen het zo spoedig mogelijk behandelen. " * 3
+    verdict = classify(team_reply(dutch, "Re: Uw bezwaar"), sure_of_acceptance)
+    assert verdict.category is N
+    assert not any("text model" in e for e in verdict.evidence)
+
+
+def test_the_bundled_model_agrees_with_a_plain_fixture(ruleset: Ruleset) -> None:
+    message = parse((MESSAGES / "acceptance" / "meta-honour-en.eml").read_bytes())
+    verdict = classify(message, ruleset)
+    assert verdict.category is A
+    assert verdict.evidence[-1].startswith("text model: acceptance")
+    assert verdict.evidence[-1].endswith("agrees")
