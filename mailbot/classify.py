@@ -775,7 +775,22 @@ def classify(
         The Verdict; `unknown` when a message matches no rule confidently or is in another language.
     """
     verdict, found, in_case = _by_rules(message, ruleset, own_addresses, known_thread, explain, learned)
-    if found is None or ruleset.model is None:
+    return verdict if found is None else reviewed(verdict, found, in_case, message, ruleset)
+
+
+def reviewed(
+    verdict: Verdict, found: frozenset[Category], in_case: bool, message: Message, ruleset: Ruleset
+) -> Verdict:
+    """The rules' verdict after the text model's second opinion (none without a model or on a short text).
+
+    Args:
+        verdict: what the rules decided.
+        found: the categories any rule found evidence for.
+        in_case: the message was read as inside a case.
+        message: the message.
+        ruleset: the rules, with the model's file.
+    """
+    if ruleset.model is None:
         return verdict
     text = model_text(ruleset, message, ruleset.tuning.model_text)
     # A few words give the model too little to weigh against rules written for such words.

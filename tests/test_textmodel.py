@@ -89,8 +89,8 @@ def test_scores_are_scikit_learns_decision_values(small_model: tuple[Any, Any, P
         expected = svm.decision_function(vectorizer.transform([text]))[0]
         got = model.scores(text)
         assert list(model.classes) == [Category(c) for c in svm.classes_]
-        # The file keeps four decimals of each weight: the sums agree to about that.
-        assert got == pytest.approx(list(expected), abs=2e-3)
+        # The file keeps three decimals of each weight: the sums agree to about that.
+        assert got == pytest.approx(list(expected), abs=5e-3)
 
 
 def test_the_bundled_model_is_what_the_corpus_trains() -> None:
