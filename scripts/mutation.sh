@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure core with mutmut (slow: not part of CI). Usage: bash scripts/mutation.sh [module...]
-# Modules are names under mailbot/ (parse hidden auth classify decide recipients compose cases; default: all that exist).
+# Modules are names under mailbot/ (parse hidden auth classify textmodel decide recipients compose cases; default: all that exist).
 # Prints killed/total per module and every survivor; `.venv-mut/bin/mutmut show NAME` shows one mutant's diff.
 # MUTMUT_CHILDREN=1 runs one worker at a time (a shared machine); the default is one per core.
 set -euo pipefail
@@ -19,7 +19,7 @@ fi
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-  for m in parse hidden auth classify decide recipients compose cases; do [ -f "mailbot/$m.py" ] && modules+=("$m"); done
+  for m in parse hidden auth classify textmodel decide recipients compose cases; do [ -f "mailbot/$m.py" ] && modules+=("$m"); done
 fi
 patterns=()
 for m in "${modules[@]}"; do

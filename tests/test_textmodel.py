@@ -14,9 +14,9 @@ import pytest
 from conftest import MESSAGES, team_reply
 
 from mailbot.checks import run_checks
-from mailbot.classify import MODEL_RULE, classify, model_text, second_opinion
+from mailbot.classify import MODEL_RULE, _found, classify, model_text, reviewed, second_opinion
 from mailbot.errors import RulesError
-from mailbot.models import Category, Verdict
+from mailbot.models import Category, RuleScore, Verdict
 from mailbot.parse import parse
 from mailbot.resources import data_dir
 from mailbot.rules import Ruleset
@@ -49,10 +49,19 @@ def test_a_negation_prefixes_the_words_in_its_scope_and_a_full_stop_ends_it() ->
 
 def test_contractions_and_elisions_negate_and_a_condition_prefixes_too() -> None:
     assert "not_honour" in terms("We can't honour it", PREFIXES, 3)
-    assert "not_avons" in terms("Nous n'avons pas", PREFIXES, 3)  # the French n' opens a scope, "pas" another
+    assert "not_honour" in terms("We can\u2019t honour it", PREFIXES, 3)  # a typographic apostrophe too
+    french = terms("Nous n'avons pas", PREFIXES, 3)
+    assert "not_avons" in french  # the French n' opens a scope, "pas" another
+    assert "n" not in french
+    assert "pas" in french
     assert terms("Si vous objectez: merci", PREFIXES, 4)[:3] == ["si", "if_vous", "if_objectez"]
     # one-letter words are not terms; two letters are
     assert terms("a b ab", PREFIXES, 4) == ["ab"]
+
+
+def test_a_sentence_end_closes_a_scope_and_an_underscore_word_is_a_word() -> None:
+    assert terms("We will not. Honour it", PREFIXES, 4)[:5] == ["we", "will", "not", "honour", "it"]
+    assert terms("see _ref_ here", PREFIXES, 4)[:3] == ["see", "_ref_", "here"]
 
 
 # --- scores as trained ------------------------------------------------------------------------------
@@ -131,7 +140,38 @@ def test_a_broken_model_file_is_one_line_naming_it(tmp_path: Path, change: dict[
     assert "\n" not in str(caught.value)
 
 
-def test_a_model_file_that_is_no_json_is_one_line(tmp_path: Path) -> None:
+def test_the_checks_bound_what_they_check(tmp_path: Path) -> None:
+    """Two classes, a scope of one word and an idf below 1 are all a model may have; each check fails alone."""
+    two = {"classes": ["acceptance", "rejection"], "intercepts": [0.5, -0.5], "terms": {"scope": 1, "prefixes": {}}}
+    model = load_text_model(_model_file(tmp_path, {**two, "features": {"honour": "0.5 1.0 -1.0"}}))
+    assert model.scope == 1
+    assert model.opinion("honour").category is A
+    for change, says in [
+        ({"intercepts": [0.5]}, "one intercept each"),
+        ({"intercepts": [0.5, float("inf")]}, "intercepts must be finite numbers"),
+        ({"features": {"honour": "0 1.0 -1.0"}}, "'honour' needs a positive idf"),
+        ({"features": {"honour": "1.0 nan -1.0"}}, "'honour' needs a positive idf"),
+    ]:
+        with pytest.raises(RulesError, match=says):
+            load_text_model(_model_file(tmp_path, {**two, "features": {"honour": "0.5 1.0 -1.0"}, **change}))
+
+
+def test_a_model_file_that_is_no_object_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / FILE
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(RulesError, match=f"^model/{FILE}: not a JSON object$"):
+        load_text_model(path)
+
+
+def test_the_opinion_is_the_best_class_its_margin_over_the_second_and_that_second(tmp_path: Path) -> None:
+    classes = ["acceptance", "rejection", "unrelated"]
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": {}})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    # one feature of idf 1: its tf-idf value is 1 after normalising, so the scores are its weights
+    data["features"] = {"honour": "1.0 0.7 0.123456 -2.0"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    opinion = load_text_model(path).opinion("honour")
+    assert opinion == Opinion(A, 0.5765, R)  # 0.7 - 0.123456, to four decimals
     path = tmp_path / FILE
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(RulesError, match="unreadable"):
@@ -251,3 +291,81 @@ def test_the_bundled_model_agrees_with_a_plain_fixture(ruleset: Ruleset) -> None
     assert verdict.category is A
     assert verdict.evidence[-1].startswith("text model: acceptance")
     assert verdict.evidence[-1].endswith("agrees")
+
+
+# --- what each branch says, and the bounds of what the model reads ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "rule", "opinion", "found", "says"),
+    [
+        (N, None, Opinion(A, 0.3, R), {A}, "acceptance by 0.30 over rejection: decides where the rules did not decide"),
+        (R, "some-rule", Opinion(A, 0.3, R), {A}, "decides over some-rule (rejection)"),
+        (U, None, Opinion(K, 0.3, U), set(), "decides over the rules (unrelated)"),
+        (R, None, Opinion(A, 0.1, R), {A}, "disagrees with the rules (rejection), left to you"),
+        (K, "some-rule", Opinion(A, 0.1, K), {A}, ": not clear enough (needs 0.20)"),
+        (K, "some-rule", Opinion(A, 0.5, K), set(), ": no rule's evidence for it here"),
+    ],
+)
+def test_the_evidence_says_what_the_second_opinion_did(
+    rules: Category, rule: str | None, opinion: Opinion, found: set[Category], says: str, ruleset: Ruleset
+) -> None:
+    verdict = second_opinion(_verdict(rules, rule), opinion, frozenset(found), True, ruleset.tuning)
+    assert verdict.evidence[-1].endswith(says)
+
+
+def test_filling_and_overruling_have_their_own_margins(ruleset: Ruleset) -> None:
+    tuning = dataclasses.replace(ruleset.tuning, model_fill=0.5, model_override=0.1)
+    fill, override = Opinion(A, 0.3, R), Opinion(A, 0.3, R)
+    assert second_opinion(_verdict(N, None), fill, frozenset({A}), True, tuning).category is N
+    assert second_opinion(_verdict(R), override, frozenset({A, R}), True, tuning).category is A
+
+
+def test_the_model_s_confidence_is_its_margin_capped_at_one(ruleset: Ruleset) -> None:
+    tuning = ruleset.tuning
+    assert second_opinion(_verdict(N, None), Opinion(A, 2.5, R), frozenset({A}), True, tuning).confidence == 1.0
+    assert second_opinion(_verdict(N, None), Opinion(A, 0.23456, R), frozenset({A}), True, tuning).confidence == 0.235
+
+
+def test_evidence_is_any_positive_score() -> None:
+    scores = [
+        RuleScore("weak", A, 0.3, "pattern", "x"),
+        RuleScore("none", R, 0.0, "pattern", "y"),
+    ]
+    assert _found(scores) == frozenset({A})
+
+
+@pytest.fixture
+def honour_model(tmp_path: Path, ruleset: Ruleset) -> Ruleset:
+    """A model for which "honour" is an acceptance by a margin of 1 and a text without it a tie."""
+    classes = ["acceptance", "rejection", "unrelated"]
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": {}})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"] = {"honour": "1.0 1.0 0.0 0.0"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return dataclasses.replace(ruleset, model=path)
+
+
+def test_the_model_reads_the_subject_and_the_start_of_the_own_words(honour_model: Ruleset) -> None:
+    limit = honour_model.tuning.model_text
+    message = team_reply("words " * (limit // 6) + "honour", "Re: Your objection")
+    assert model_text(honour_model, message, limit) == "Re: Your objection\n" + message.new_text[:limit]
+    far = reviewed(_verdict(N, None), frozenset({A}), True, message, honour_model)
+    assert far.category is N  # "honour" lies beyond what the model reads
+    near = dataclasses.replace(message, new_text="honour " + message.new_text)
+    assert reviewed(_verdict(N, None), frozenset({A}), True, near, honour_model).category is A
+
+
+def test_twenty_words_get_a_second_opinion_and_nineteen_do_not(honour_model: Ruleset) -> None:
+    assert honour_model.tuning.model_min_words == 20
+    twenty = team_reply("honour " + "words " * 17, "Re: objection")  # 2 words of subject, 18 of text
+    nineteen = dataclasses.replace(twenty, new_text="honour " + "words " * 16)
+    assert reviewed(_verdict(N, None), frozenset({A}), True, twenty, honour_model).category is A
+    assert reviewed(_verdict(N, None), frozenset({A}), True, nineteen, honour_model).category is N
+
+
+def test_inside_a_case_the_model_may_make_a_reply_of_a_receipt_outside_never(honour_model: Ruleset) -> None:
+    message = team_reply("We honour " + "your words " * 10, "Re: objection")
+    inside = reviewed(_verdict(K), frozenset({A, K}), True, message, honour_model)
+    outside = reviewed(_verdict(K), frozenset({A, K}), False, message, honour_model)
+    assert (inside.category, outside.category) == (A, K)
