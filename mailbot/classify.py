@@ -774,12 +774,17 @@ def classify(
     Returns:
         The Verdict; `unknown` when a message matches no rule confidently or is in another language.
     """
-    verdict, found, in_case = _by_rules(message, ruleset, own_addresses, known_thread, explain, learned)
-    return verdict if found is None else reviewed(verdict, found, in_case, message, ruleset)
+    verdict, scores, in_case = _by_rules(message, ruleset, own_addresses, known_thread, explain, learned)
+    return verdict if scores is None else reviewed(verdict, _found(scores), in_case, message, ruleset, scores)
 
 
 def reviewed(
-    verdict: Verdict, found: frozenset[Category], in_case: bool, message: Message, ruleset: Ruleset
+    verdict: Verdict,
+    found: frozenset[Category],
+    in_case: bool,
+    message: Message,
+    ruleset: Ruleset,
+    scores: Sequence[RuleScore] = (),
 ) -> Verdict:
     """The rules' verdict after the text model's second opinion (none without a model or on a short text).
 
@@ -789,6 +794,7 @@ def reviewed(
         in_case: the message was read as inside a case.
         message: the message.
         ruleset: the rules, with the model's file.
+        scores: the rules' scores, for the variant of a reply the model decides.
     """
     if ruleset.model is None:
         return verdict
@@ -796,7 +802,14 @@ def reviewed(
     # A few words give the model too little to weigh against rules written for such words.
     if len(_WORD.findall(text)) < ruleset.tuning.model_min_words:
         return verdict
-    return second_opinion(verdict, text_model(ruleset.model).opinion(text), found, in_case, ruleset.tuning)
+    decided = second_opinion(verdict, text_model(ruleset.model).opinion(text), found, in_case, ruleset.tuning)
+    # A reply the model decides answers the argument (form, fee, already done) its category's best rule found.
+    best = max(
+        (s for s in scores if s.category is decided.category and s.score > 0), key=lambda s: s.score, default=None
+    )
+    if decided.rule != MODEL_RULE or not decided.category.gets_reply or best is None:
+        return decided
+    return replace(decided, variant=_variant(ruleset, best, scores, own_words(ruleset, message.new_text)))
 
 
 def _found(scores: Sequence[RuleScore]) -> frozenset[Category]:
@@ -861,9 +874,9 @@ def _by_rules(
     known_thread: bool,
     explain: bool,
     learned: Sequence[Exemplar],
-) -> tuple[Verdict, frozenset[Category] | None, bool]:
-    """The rules' verdict; the categories any rule found evidence for (None when the verdict is final: a gate, a
-    language left to the person, a taught message); whether the message was read as inside a case."""
+) -> tuple[Verdict, tuple[RuleScore, ...] | None, bool]:
+    """The rules' verdict; the rules' scores (None when the verdict is final: a gate, a language left to the
+    person, a taught message); whether the message was read as inside a case."""
     tuning = ruleset.tuning
     sender = message.sender
     platform = ruleset.platform_for(sender.domain) if sender else None
@@ -978,7 +991,7 @@ def _by_rules(
         confidence = round(1 - best, 3) if category is Category.UNRELATED else 0.0
         return (
             Verdict(category, platform_id, lang, confidence, None, tuple(evidence), shown, ticket),
-            _found(scores),
+            tuple(scores),
             known_thread,
         )
     top = ranked[0]
@@ -988,7 +1001,7 @@ def _by_rules(
             Verdict(
                 Category.UNRELATED, platform_id, lang, round(1 - top.score, 3), None, tuple(evidence), shown, ticket
             ),
-            _found(scores),
+            tuple(scores),
             known_thread,
         )
     contest = contested(ranked, tuning, threshold)
@@ -996,7 +1009,7 @@ def _by_rules(
         evidence.append(f"contested: {top.rule} {top.score:.2f} vs {contest.rule} {contest.score:.2f}, left to you")
         return (
             Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket),
-            _found(scores),
+            tuple(scores),
             known_thread,
         )
     confidence = top.score
@@ -1017,6 +1030,6 @@ def _by_rules(
             ticket,
             variant=_variant(ruleset, top, scores, own_words(ruleset, message.new_text)),
         ),
-        _found(scores),
+        tuple(scores),
         known_thread,
     )

@@ -369,3 +369,21 @@ def test_inside_a_case_the_model_may_make_a_reply_of_a_receipt_outside_never(hon
     inside = reviewed(_verdict(K), frozenset({A, K}), True, message, honour_model)
     outside = reviewed(_verdict(K), frozenset({A, K}), False, message, honour_model)
     assert (inside.category, outside.category) == (A, K)
+
+
+@pytest.fixture
+def sure_of_rejection(tmp_path: Path, ruleset: Ruleset) -> Ruleset:
+    """The bundled rules with a model that finds every text a rejection by a wide margin."""
+    classes = ["acceptance", "rejection", "unrelated"]
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 5.0, 0.0], "features": {"zz": "1 0 0 0"}})
+    return dataclasses.replace(ruleset, model=path)
+
+
+def test_a_reply_the_model_decides_answers_the_argument_its_rules_found(sure_of_rejection: Ruleset) -> None:
+    message = team_reply("Please use our privacy form to send your request, " + "as we said before " * 5, "Re: x")
+    form = RuleScore("redirects-to-channel", R, 0.4, "pattern", "use our privacy form")
+    verdict = reviewed(_verdict(N, None), frozenset({R}), True, message, sure_of_rejection, (form,))
+    # the rules found a redirect to a form: the reply answers that ("medium"), not overriding grounds ("")
+    assert (verdict.category, verdict.rule, verdict.variant) == (R, MODEL_RULE, "medium")
+    plain = reviewed(_verdict(N, None), frozenset({R}), True, message, sure_of_rejection)
+    assert (plain.category, plain.variant) == (R, "")
