@@ -80,8 +80,10 @@ class TextModel:
                 continue
             try:
                 idf, *weights = (float(x) for x in row.split())
-            except ValueError:
+            except (AttributeError, ValueError):
                 raise RulesError(f"model/{FILE}: feature {feature!r} is not numbers") from None
+            if len(weights) != len(self.classes):
+                raise RulesError(f"model/{FILE}: feature {feature!r} needs {len(self.classes)} weights")
             value = (1.0 + math.log(n)) * idf
             norm += value * value
             weighted.append((value, weights))
@@ -115,6 +117,8 @@ def load_text_model(path: Path, *, check: bool = True) -> TextModel:
         features = data["features"]
         reading = data["terms"]
         scope = int(reading["scope"])
+        if not all(isinstance(words, list) for words in reading["prefixes"].values()):
+            raise TypeError("each prefix needs a list of words")
         prefixes = {str(word): str(prefix) for prefix, words in reading["prefixes"].items() for word in words}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesError(f"model/{path.name}: classes, intercepts, terms and features are required: {exc}") from None

@@ -387,3 +387,17 @@ def test_a_reply_the_model_decides_answers_the_argument_its_rules_found(sure_of_
     assert (verdict.category, verdict.rule, verdict.variant) == (R, MODEL_RULE, "medium")
     plain = reviewed(_verdict(N, None), frozenset({R}), True, message, sure_of_rejection)
     assert (plain.category, plain.variant) == (R, "")
+
+
+@pytest.mark.parametrize("row", ["1.0 0 0 0 0 0 0 0 0", "1.0 0", 7])
+def test_a_scan_stops_on_a_malformed_row_with_one_line_not_a_crash_or_a_wrong_sum(tmp_path: Path, row: object) -> None:
+    """Too many weights (an IndexError), too few (a sum over some classes only), no text: a RulesError naming it."""
+    model = load_text_model(_model_file(tmp_path, {"features": {"honour": row}}), check=False)
+    with pytest.raises(RulesError, match=f"^model/{FILE}: feature 'honour' "):
+        model.scores("honour")
+
+
+def test_prefixes_must_be_lists_of_words(tmp_path: Path) -> None:
+    """A string would be read letter by letter: "not" would make "n", "o" and "t" open scopes."""
+    with pytest.raises(RulesError, match="required"):
+        load_text_model(_model_file(tmp_path, {"terms": {"scope": 4, "prefixes": {"not_": "not"}}}))
