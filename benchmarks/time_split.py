@@ -7,7 +7,9 @@ it never saw) classify every set added to corpus/ after REV. A model is trained 
 code on the sets that existed at REV (and the fixtures), and today's second opinion (mailbot.classify.reviewed,
 with today's tuning) is applied to the old rules' verdicts. Neither the old rules nor that model saw the later
 sets, so both figures are fair: the rules alone, and the rules with the second opinion.
-Needs git and scikit-learn (the `test` extra). Thread mode: `header` (X-Corpus-Case), as accuracy.py's default.
+Needs git and scikit-learn (the `test` extra). Thread mode: `header` (X-Corpus-Case), as accuracy.py's default; the
+second opinion is told "in a case" from that header only (today's rules also read a team's reply under a request's
+subject as in a case; the old code does not report it), which can only leave the model less to decide.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import accuracy  # noqa: E402
 import train_model  # noqa: E402
 
 from mailbot.classify import reviewed  # noqa: E402
-from mailbot.models import Category, Verdict  # noqa: E402
+from mailbot.models import Category, RuleScore, Verdict  # noqa: E402
 from mailbot.parse import parse  # noqa: E402
 from mailbot.rules import bundled_rules  # noqa: E402
 
@@ -52,7 +54,7 @@ for line in sys.stdin:
     path, case = json.loads(line)
     own = frozenset({"jane@example.org"})
     v = classify(parse(Path(path).read_bytes()), rules, own_addresses=own, known_thread=case)
-    found = sorted({str(s.category) for s in v.scores if s.score > 0})
+    found = [[str(s.category), s.rule, s.score] for s in v.scores if s.score > 0]
     print(json.dumps([path, str(v.category), v.rule, v.gate, found]))
 """
 
@@ -118,8 +120,8 @@ def _report(
         after = got
         if not gate:  # a gate's verdict is final
             verdict = Verdict(Category(got), "none", "", 0.0, rule)
-            evidence = frozenset(Category(c) for c in found)
-            after = str(reviewed(verdict, evidence, case, parse(path.read_bytes()), rules).category)
+            scores = [RuleScore(rule_id, Category(category), score) for category, rule_id, score in found]
+            after = str(reviewed(verdict, scores, case, parse(path.read_bytes()), rules).category)
         results[name].append((label, got, after))
         results["all " + ("real" if "real" in name else "paraphrases")].append((label, got, after))
     print(f"\n{'set':<24} {'n':>4}  {'rules alone: acc / wrong / unknown':>36}  {'with the second opinion':>26}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
@@ -775,26 +775,20 @@ def classify(
         The Verdict; `unknown` when a message matches no rule confidently or is in another language.
     """
     verdict, scores, in_case = _by_rules(message, ruleset, own_addresses, known_thread, explain, learned)
-    return verdict if scores is None else reviewed(verdict, _found(scores), in_case, message, ruleset, scores)
+    return verdict if scores is None else reviewed(verdict, scores, in_case, message, ruleset)
 
 
 def reviewed(
-    verdict: Verdict,
-    found: frozenset[Category],
-    in_case: bool,
-    message: Message,
-    ruleset: Ruleset,
-    scores: Sequence[RuleScore] = (),
+    verdict: Verdict, scores: Sequence[RuleScore], in_case: bool, message: Message, ruleset: Ruleset
 ) -> Verdict:
     """The rules' verdict after the text model's second opinion (none without a model or on a short text).
 
     Args:
         verdict: what the rules decided.
-        found: the categories any rule found evidence for.
+        scores: every rule's score on the message (the evidence for each category, and a reply's variant).
         in_case: the message was read as inside a case.
         message: the message.
         ruleset: the rules, with the model's file.
-        scores: the rules' scores, for the variant of a reply the model decides.
     """
     if ruleset.model is None:
         return verdict
@@ -802,18 +796,23 @@ def reviewed(
     # A few words give the model too little to weigh against rules written for such words.
     if len(_WORD.findall(text)) < ruleset.tuning.model_min_words:
         return verdict
-    decided = second_opinion(verdict, text_model(ruleset.model).opinion(text), found, in_case, ruleset.tuning)
-    # A reply the model decides answers the argument (form, fee, already done) its category's best rule found.
-    best = max(
-        (s for s in scores if s.category is decided.category and s.score > 0), key=lambda s: s.score, default=None
-    )
-    if decided.rule != MODEL_RULE or not decided.category.gets_reply or best is None:
+    opinion = text_model(ruleset.model).opinion(text)
+    decided = second_opinion(verdict, opinion, _evidence(scores), in_case, ruleset.tuning)
+    if decided.rule != MODEL_RULE or not decided.category.gets_reply:
         return decided
+    # A reply the model decides answers the argument (form, fee, already done) its category's best rule found;
+    # there is one, for the model decides a reply only on a rule's evidence.
+    best = max((s for s in scores if s.category is decided.category), key=lambda s: s.score)
     return replace(decided, variant=_variant(ruleset, best, scores, own_words(ruleset, message.new_text)))
 
 
-def _found(scores: Sequence[RuleScore]) -> frozenset[Category]:
-    return frozenset(s.category for s in scores if s.score > 0)
+def _evidence(scores: Sequence[RuleScore]) -> dict[Category, float]:
+    """The best score of each category some rule found evidence for."""
+    best: dict[Category, float] = {}
+    for s in scores:
+        if s.score > best.get(s.category, 0.0):
+            best[s.category] = s.score
+    return best
 
 
 def model_text(ruleset: Ruleset, message: Message, limit: int) -> str:
@@ -822,22 +821,24 @@ def model_text(ruleset: Ruleset, message: Message, limit: int) -> str:
 
 
 def second_opinion(
-    verdict: Verdict, opinion: Opinion, found: frozenset[Category], in_case: bool, tuning: Tuning
+    verdict: Verdict, opinion: Opinion, evidence: Mapping[Category, float], in_case: bool, tuning: Tuning
 ) -> Verdict:
     """The rules' verdict weighed against the text model's opinion.
 
     Agreement stands. Where the rules abstained, or where they disagree, the model's category decides with a
     clear margin, but a reply-worthy category only where some rule found evidence for it: the model reads words,
-    not who decides what, and a guard (negation, condition, quotation) leaves a rule nothing to find; outside a
-    case it never makes a reply of what the rules did not answer. A reply the rules chose that the model disagrees
-    with and cannot overrule is left to the person.
+    not who decides what, and a guard (negation, condition, quotation) leaves a rule nothing to find. Outside a
+    case it never makes a reply of what the rules did not answer, and changes one reply into another only where a
+    rule found that other reply as strongly as the rules' own verdicts need (`threshold`). A reply the rules chose
+    that the model disagrees with and cannot overrule is left to the person.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
         return replace(verdict, evidence=(*verdict.evidence, f"{said}, agrees"))
     needed = tuning.model_fill if verdict.category is Category.UNKNOWN else tuning.model_override
+    found = evidence.get(opinion.category, 0.0)
     supported = not opinion.category.gets_reply or (
-        opinion.category in found and (in_case or verdict.category.gets_reply)
+        found > 0 and (in_case or (verdict.category.gets_reply and found >= tuning.threshold))
     )
     if supported and opinion.margin >= needed:
         whose = (

@@ -14,7 +14,7 @@ import pytest
 from conftest import MESSAGES, team_reply
 
 from mailbot.checks import run_checks
-from mailbot.classify import MODEL_RULE, _found, classify, model_text, reviewed, second_opinion
+from mailbot.classify import MODEL_RULE, _evidence, classify, model_text, reviewed, second_opinion
 from mailbot.errors import RulesError
 from mailbot.models import Category, RuleScore, Verdict
 from mailbot.parse import parse
@@ -194,6 +194,16 @@ def test_mailbot_check_reads_every_row_a_scan_reads_only_when_met(tmp_path: Path
 # --- the second opinion -----------------------------------------------------------------------------
 
 
+def _ev(categories: set[Category], score: float = 0.9) -> dict[Category, float]:
+    """Evidence for each category at one score."""
+    return dict.fromkeys(categories, score)
+
+
+def _scores(*categories: Category) -> list[RuleScore]:
+    """A rule's score of 0.9 for each category."""
+    return [RuleScore(f"rule-{c}", c, 0.9) for c in categories]
+
+
 def _verdict(category: Category, rule: str | None = "some-rule") -> Verdict:
     return Verdict(
         category, "none", "en", 0.9 if rule else 0.0, rule, ("rules said so",), variant="medium" if rule else ""
@@ -228,7 +238,7 @@ def test_the_second_opinion(
     rules: Category, opinion: Opinion, found: set[Category], in_case: bool, expected: Category, ruleset: Ruleset
 ) -> None:
     before = _verdict(rules, None if rules is N else "some-rule")
-    verdict = second_opinion(before, opinion, frozenset(found), in_case, ruleset.tuning)
+    verdict = second_opinion(before, opinion, _ev(found), in_case, ruleset.tuning)
     assert verdict.category is expected
     assert verdict.evidence[0] == "rules said so"
     assert verdict.evidence[-1].startswith(f"text model: {opinion.category}")
@@ -310,29 +320,31 @@ def test_the_bundled_model_agrees_with_a_plain_fixture(ruleset: Ruleset) -> None
 def test_the_evidence_says_what_the_second_opinion_did(
     rules: Category, rule: str | None, opinion: Opinion, found: set[Category], says: str, ruleset: Ruleset
 ) -> None:
-    verdict = second_opinion(_verdict(rules, rule), opinion, frozenset(found), True, ruleset.tuning)
+    verdict = second_opinion(_verdict(rules, rule), opinion, _ev(found), True, ruleset.tuning)
     assert verdict.evidence[-1].endswith(says)
 
 
 def test_filling_and_overruling_have_their_own_margins(ruleset: Ruleset) -> None:
     tuning = dataclasses.replace(ruleset.tuning, model_fill=0.5, model_override=0.1)
     fill, override = Opinion(A, 0.3, R), Opinion(A, 0.3, R)
-    assert second_opinion(_verdict(N, None), fill, frozenset({A}), True, tuning).category is N
-    assert second_opinion(_verdict(R), override, frozenset({A, R}), True, tuning).category is A
+    assert second_opinion(_verdict(N, None), fill, _ev({A}), True, tuning).category is N
+    assert second_opinion(_verdict(R), override, _ev({A, R}), True, tuning).category is A
 
 
 def test_the_model_s_confidence_is_its_margin_capped_at_one(ruleset: Ruleset) -> None:
     tuning = ruleset.tuning
-    assert second_opinion(_verdict(N, None), Opinion(A, 2.5, R), frozenset({A}), True, tuning).confidence == 1.0
-    assert second_opinion(_verdict(N, None), Opinion(A, 0.23456, R), frozenset({A}), True, tuning).confidence == 0.235
+    assert second_opinion(_verdict(N, None), Opinion(A, 2.5, R), _ev({A}), True, tuning).confidence == 1.0
+    assert second_opinion(_verdict(N, None), Opinion(A, 0.23456, R), _ev({A}), True, tuning).confidence == 0.235
 
 
-def test_evidence_is_any_positive_score() -> None:
+def test_the_evidence_is_each_category_s_best_positive_score() -> None:
     scores = [
         RuleScore("weak", A, 0.3, "pattern", "x"),
+        RuleScore("strong", A, 0.7, "pattern", "x"),
+        RuleScore("weaker", A, 0.5, "pattern", "x"),
         RuleScore("none", R, 0.0, "pattern", "y"),
     ]
-    assert _found(scores) == frozenset({A})
+    assert _evidence(scores) == {A: 0.7}
 
 
 @pytest.fixture
@@ -350,24 +362,24 @@ def test_the_model_reads_the_subject_and_the_start_of_the_own_words(honour_model
     limit = honour_model.tuning.model_text
     message = team_reply("words " * (limit // 6) + "honour", "Re: Your objection")
     assert model_text(honour_model, message, limit) == "Re: Your objection\n" + message.new_text[:limit]
-    far = reviewed(_verdict(N, None), frozenset({A}), True, message, honour_model)
+    far = reviewed(_verdict(N, None), _scores(A), True, message, honour_model)
     assert far.category is N  # "honour" lies beyond what the model reads
     near = dataclasses.replace(message, new_text="honour " + message.new_text)
-    assert reviewed(_verdict(N, None), frozenset({A}), True, near, honour_model).category is A
+    assert reviewed(_verdict(N, None), _scores(A), True, near, honour_model).category is A
 
 
 def test_twenty_words_get_a_second_opinion_and_nineteen_do_not(honour_model: Ruleset) -> None:
     assert honour_model.tuning.model_min_words == 20
     twenty = team_reply("honour " + "words " * 17, "Re: objection")  # 2 words of subject, 18 of text
     nineteen = dataclasses.replace(twenty, new_text="honour " + "words " * 16)
-    assert reviewed(_verdict(N, None), frozenset({A}), True, twenty, honour_model).category is A
-    assert reviewed(_verdict(N, None), frozenset({A}), True, nineteen, honour_model).category is N
+    assert reviewed(_verdict(N, None), _scores(A), True, twenty, honour_model).category is A
+    assert reviewed(_verdict(N, None), _scores(A), True, nineteen, honour_model).category is N
 
 
 def test_inside_a_case_the_model_may_make_a_reply_of_a_receipt_outside_never(honour_model: Ruleset) -> None:
     message = team_reply("We honour " + "your words " * 10, "Re: objection")
-    inside = reviewed(_verdict(K), frozenset({A, K}), True, message, honour_model)
-    outside = reviewed(_verdict(K), frozenset({A, K}), False, message, honour_model)
+    inside = reviewed(_verdict(K), _scores(A, K), True, message, honour_model)
+    outside = reviewed(_verdict(K), _scores(A, K), False, message, honour_model)
     assert (inside.category, outside.category) == (A, K)
 
 
@@ -382,11 +394,20 @@ def sure_of_rejection(tmp_path: Path, ruleset: Ruleset) -> Ruleset:
 def test_a_reply_the_model_decides_answers_the_argument_its_rules_found(sure_of_rejection: Ruleset) -> None:
     message = team_reply("Please use our privacy form to send your request, " + "as we said before " * 5, "Re: x")
     form = RuleScore("redirects-to-channel", R, 0.4, "pattern", "use our privacy form")
-    verdict = reviewed(_verdict(N, None), frozenset({R}), True, message, sure_of_rejection, (form,))
+    verdict = reviewed(_verdict(N, None), [form], True, message, sure_of_rejection)
     # the rules found a redirect to a form: the reply answers that ("medium"), not overriding grounds ("")
     assert (verdict.category, verdict.rule, verdict.variant) == (R, MODEL_RULE, "medium")
-    plain = reviewed(_verdict(N, None), frozenset({R}), True, message, sure_of_rejection)
+    plain = reviewed(_verdict(N, None), _scores(R), True, message, sure_of_rejection)
     assert (plain.category, plain.variant) == (R, "")
+    # of two refusal rules, the stronger one's argument is answered, wherever it stands in the list
+    grounds = RuleScore("claims-overriding-grounds", R, 0.2, "pattern", "we will continue to process")
+    for scores in ([grounds, form], [form, grounds]):
+        assert reviewed(_verdict(N, None), scores, True, message, sure_of_rejection).variant == "medium"
+    # where the model agrees, the rules' verdict keeps the variant they gave it
+    agreed = reviewed(_verdict(R), [form], True, message, sure_of_rejection)
+    assert (agreed.category, agreed.rule, agreed.variant) == (R, "some-rule", "medium")
+    given = dataclasses.replace(_verdict(R), variant="fee")
+    assert reviewed(given, [form], True, message, sure_of_rejection).variant == "fee"
 
 
 @pytest.mark.parametrize("row", ["1.0 0 0 0 0 0 0 0 0", "1.0 0", 7])
@@ -401,3 +422,13 @@ def test_prefixes_must_be_lists_of_words(tmp_path: Path) -> None:
     """A string would be read letter by letter: "not" would make "n", "o" and "t" open scopes."""
     with pytest.raises(RulesError, match="required"):
         load_text_model(_model_file(tmp_path, {"terms": {"scope": 4, "prefixes": {"not_": "not"}}}))
+
+
+def test_outside_a_case_one_reply_becomes_another_only_on_a_rule_s_full_evidence(ruleset: Ruleset) -> None:
+    tuning = ruleset.tuning
+    opinion = Opinion(A, 1.0, R)
+    below = {R: 0.9, A: tuning.threshold - 0.01}
+    at = {R: 0.9, A: tuning.threshold}
+    assert second_opinion(_verdict(R), opinion, below, False, tuning).category is N  # contested, left to the person
+    assert second_opinion(_verdict(R), opinion, at, False, tuning).category is A
+    assert second_opinion(_verdict(R), opinion, {R: 0.9, A: 0.01}, True, tuning).category is A  # inside a case
