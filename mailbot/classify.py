@@ -829,17 +829,22 @@ def second_opinion(
     clear margin, but a reply-worthy category only where some rule found evidence for it: the model reads words,
     not who decides what, and a guard (negation, condition, quotation) leaves a rule nothing to find. Outside a
     case it never makes a reply of what the rules did not answer, and changes one reply into another only where a
-    rule found that other reply as strongly as the rules' own verdicts need (`threshold`). A reply the rules chose
-    that the model disagrees with and cannot overrule is left to the person.
+    rule found that other reply as strongly as the rules' own verdicts need (`threshold`); inside one it says
+    `unrelated` only where a rule did as strongly as the rules need there (`known_thread_unrelated`). A reply
+    the rules chose that the model disagrees with and cannot overrule is left to the person.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
         return replace(verdict, evidence=(*verdict.evidence, f"{said}, agrees"))
     needed = tuning.model_fill if verdict.category is Category.UNKNOWN else tuning.model_override
     found = evidence.get(opinion.category, 0.0)
-    supported = not opinion.category.gets_reply or (
-        found > 0 and (in_case or (verdict.category.gets_reply and found >= tuning.threshold))
-    )
+    if opinion.category is Category.UNRELATED:
+        # inside a case "unrelated" needs as strong a rule as the rules' own verdict there
+        supported = not in_case or found >= tuning.known_thread_unrelated
+    else:
+        supported = not opinion.category.gets_reply or (
+            found > 0 and (in_case or (verdict.category.gets_reply and found >= tuning.threshold))
+        )
     if supported and opinion.margin >= needed:
         whose = (
             "where the rules did not decide"

@@ -224,7 +224,8 @@ def _verdict(category: Category, rule: str | None = "some-rule") -> Verdict:
         (R, Opinion(A, 0.2, R), {A, R}, True, A),
         (R, Opinion(A, 0.19, R), {A, R}, True, N),
         (R, Opinion(A, 3.0, R), {R}, True, N),
-        (Q, Opinion(U, 0.5, Q), {Q}, True, U),
+        (Q, Opinion(U, 0.5, Q), {Q}, False, U),
+        (Q, Opinion(U, 0.5, Q), {Q}, True, N),  # inside a case unrelated needs a rule's strong evidence
         (Q, Opinion(K, 0.1, Q), {Q}, True, N),
         # the rules chose no reply: the model makes one only inside a case, from a rule's evidence
         (U, Opinion(A, 2.0, U), {A, U}, False, U),
@@ -432,3 +433,14 @@ def test_outside_a_case_one_reply_becomes_another_only_on_a_rule_s_full_evidence
     assert second_opinion(_verdict(R), opinion, below, False, tuning).category is N  # contested, left to the person
     assert second_opinion(_verdict(R), opinion, at, False, tuning).category is A
     assert second_opinion(_verdict(R), opinion, {R: 0.9, A: 0.01}, True, tuning).category is A  # inside a case
+
+
+def test_inside_a_case_the_model_says_unrelated_only_on_a_rule_s_strong_evidence(ruleset: Ruleset) -> None:
+    tuning = ruleset.tuning
+    opinion = Opinion(U, 1.0, R)
+    weak = {R: 0.9, U: tuning.known_thread_unrelated - 0.01}
+    strong = {R: 0.9, U: tuning.known_thread_unrelated}
+    assert second_opinion(_verdict(R), opinion, weak, True, tuning).category is N  # contested, left to the person
+    assert second_opinion(_verdict(K), opinion, weak, True, tuning).category is K
+    assert second_opinion(_verdict(R), opinion, strong, True, tuning).category is U
+    assert second_opinion(_verdict(R), opinion, {}, False, tuning).category is U  # outside a case it needs none
