@@ -27,6 +27,7 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -65,17 +66,23 @@ def _header(raw: bytes, name: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def labelled(root: Path) -> Iterator[tuple[Path, str, bytes, str]]:
+    """(path, path relative to root, raw bytes, label or "") of every .eml under root, in order: the label from
+    root/labels.tsv (by relative path or file name), else the file's X-Corpus-Label header."""
+    manifest = _labels_manifest(root)
+    for path in sorted(root.rglob("*.eml")):
+        rel = path.relative_to(root).as_posix()
+        raw = path.read_bytes()
+        yield path, rel, raw, manifest.get(rel) or manifest.get(path.name) or _header(raw, "X-Corpus-Label")
+
+
 def evaluate(root: Path, thread: str, model: str = "") -> list[dict[str, Any]]:
     """One result row per labelled file under root (model: "" the bundled one, "none", or a model file)."""
-    manifest = _labels_manifest(root)
     ruleset = bundled_rules()
     if model:
         ruleset = replace(ruleset, model=None if model == "none" else Path(model))
     rows: list[dict[str, Any]] = []
-    for path in sorted(root.rglob("*.eml")):
-        rel = path.relative_to(root).as_posix()
-        raw = path.read_bytes()
-        label = manifest.get(rel) or manifest.get(path.name) or _header(raw, "X-Corpus-Label")
+    for _, rel, raw, label in labelled(root):
         if not label:
             continue
         if label not in CATEGORIES:

@@ -18,7 +18,6 @@ import argparse
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -63,11 +62,7 @@ def _later_files(old_sets: set[str]) -> list[tuple[str, Path, str, bool]]:
     """(set, path, label, in a case) of every labelled file in a set that did not exist at the old commit."""
     out = []
     for root in sorted(p for p in (ROOT / "corpus").iterdir() if p.is_dir() and p.name not in old_sets):
-        manifest = accuracy._labels_manifest(root)
-        for path in sorted(root.rglob("*.eml")):
-            raw = path.read_bytes()
-            rel = path.relative_to(root).as_posix()
-            label = manifest.get(rel) or manifest.get(path.name) or accuracy._header(raw, "X-Corpus-Label")
+        for path, _, raw, label in accuracy.labelled(root):
             if label in accuracy.CATEGORIES:
                 case = accuracy._header(raw, "X-Corpus-Case").lower() == "yes"
                 out.append((root.name, path, label, case))
@@ -79,8 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--commit", default=ROUND_8)
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="mailbot-old-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="mailbot-old-") as tmp:
         old = Path(tmp)
         git = ["git", "-C", str(ROOT), "archive", args.commit]
         archive = subprocess.run(git, capture_output=True, check=True)
@@ -99,8 +93,6 @@ def main() -> None:
         model = Path(tmp) / "model.json"
         model.write_text(json.dumps(train_model.export(*train_model.fit(texts, labels), sets)), encoding="utf-8")
         _report(args.commit, old_sets, len(texts), files, old_verdicts, model)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _report(

@@ -78,12 +78,7 @@ class TextModel:
             row = self.features.get(feature)
             if row is None:
                 continue
-            try:
-                idf, *weights = (float(x) for x in row.split())
-            except (AttributeError, ValueError):
-                raise RulesError(f"model/{FILE}: feature {feature!r} is not numbers") from None
-            if len(weights) != len(self.classes):
-                raise RulesError(f"model/{FILE}: feature {feature!r} needs {len(self.classes)} weights")
+            idf, weights = _row(feature, row, len(self.classes), FILE)
             value = (1.0 + math.log(n)) * idf
             norm += value * value
             weighted.append((value, weights))
@@ -100,6 +95,18 @@ class TextModel:
         ranked = sorted(zip(self.scores(text), self.classes, strict=True), key=lambda sc: -sc[0])
         (best, category), (second, runner_up) = ranked[0], ranked[1]
         return Opinion(category, round(best - second, 4), runner_up)
+
+
+def _row(feature: str, row: object, size: int, name: str) -> tuple[float, list[float]]:
+    """A feature's idf and its weight for each of `size` classes; a RulesError naming the file when malformed."""
+    try:
+        idf, *weights = (float(x) for x in row.split())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        raise RulesError(f"model/{name}: feature {feature!r} is not numbers") from None
+    # A NaN or an infinity anywhere makes the sum one.
+    if len(weights) != size or not idf > 0 or not math.isfinite(idf + sum(weights)):
+        raise RulesError(f"model/{name}: feature {feature!r} needs a positive idf and {size} weights")
+    return idf, weights
 
 
 def load_text_model(path: Path, *, check: bool = True) -> TextModel:
@@ -127,12 +134,7 @@ def load_text_model(path: Path, *, check: bool = True) -> TextModel:
     if not isinstance(features, dict) or not features:
         raise RulesError(f"model/{path.name}: 'features' must map each feature to its idf and weights")
     for feature, row in features.items() if check else ():
-        try:
-            numbers = [float(x) for x in row.split()]
-        except (AttributeError, ValueError):
-            numbers = []
-        if len(numbers) != len(classes) + 1 or not all(math.isfinite(x) for x in numbers) or numbers[0] <= 0:
-            raise RulesError(f"model/{path.name}: feature {feature!r} needs a positive idf and {len(classes)} weights")
+        _row(feature, row, len(classes), path.name)
     if not all(math.isfinite(x) for x in intercepts):
         raise RulesError(f"model/{path.name}: intercepts must be finite numbers")
     if scope < 1:

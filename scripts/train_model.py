@@ -30,6 +30,9 @@ from mailbot.rules import load_rules
 from mailbot.textmodel import FILE, terms
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import accuracy  # noqa: E402  (how a corpus set's labels are read, as the benchmarks read them)
+
 OUT = ROOT / "rules" / "model" / FILE
 TERMS = ROOT / "rules" / "model" / "terms.toml"
 CATEGORIES = {c.value for c in Category} - {"unknown"}
@@ -41,17 +44,6 @@ C = 0.5
 DIGITS = 3
 
 
-def _label(root: Path, path: Path, manifest: dict[str, str]) -> str:
-    rel = path.relative_to(root).as_posix()
-    label = manifest.get(rel) or manifest.get(path.name)
-    if label:
-        return label
-    for line in path.read_bytes().split(b"\n\n", 1)[0].decode("utf-8", "replace").splitlines():
-        if line.lower().startswith("x-corpus-label:"):
-            return line.split(":", 1)[1].strip()
-    return ""
-
-
 def examples(exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
     """(texts, labels, the sets read) from corpus/ and the test fixtures, in a fixed order."""
     ruleset = load_rules()
@@ -61,21 +53,13 @@ def examples(exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
     roots = sorted(p for p in (ROOT / "corpus").iterdir() if p.is_dir() and p.name not in exclude)
     roots.append(ROOT / "tests" / "fixtures" / "messages")
     for root in roots:
-        manifest: dict[str, str] = {}
-        tsv = root / "labels.tsv"
-        if tsv.is_file():
-            for line in tsv.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.startswith("#"):
-                    name, _, category = line.partition("\t")
-                    manifest[name.strip()] = category.strip()
         count = 0
-        for path in sorted(root.rglob("*.eml")):
-            label = _label(root, path, manifest)
+        for path, _, raw, label in accuracy.labelled(root):
             if root.name == "messages":  # fixtures: the folder is the category
                 label = path.parent.name
             if label not in CATEGORIES:
                 continue
-            texts.append(model_text(ruleset, parse(path.read_bytes()), ruleset.tuning.model_text))
+            texts.append(model_text(ruleset, parse(raw), ruleset.tuning.model_text))
             labels.append(label)
             count += 1
         sets.append(f"{root.relative_to(ROOT).as_posix()} ({count})")

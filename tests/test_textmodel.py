@@ -165,13 +165,14 @@ def test_a_model_file_that_is_no_object_is_one_line(tmp_path: Path) -> None:
 
 def test_the_opinion_is_the_best_class_its_margin_over_the_second_and_that_second(tmp_path: Path) -> None:
     classes = ["acceptance", "rejection", "unrelated"]
-    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": {}})
-    data = json.loads(path.read_text(encoding="utf-8"))
     # one feature of idf 1: its tf-idf value is 1 after normalising, so the scores are its weights
-    data["features"] = {"honour": "1.0 0.7 0.123456 -2.0"}
-    path.write_text(json.dumps(data), encoding="utf-8")
+    features = {"honour": "1.0 0.7 0.123456 -2.0"}
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": features})
     opinion = load_text_model(path).opinion("honour")
     assert opinion == Opinion(A, 0.5765, R)  # 0.7 - 0.123456, to four decimals
+
+
+def test_a_model_file_that_is_no_json_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / FILE
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(RulesError, match="unreadable"):
@@ -352,10 +353,8 @@ def test_the_evidence_is_each_category_s_best_positive_score() -> None:
 def honour_model(tmp_path: Path, ruleset: Ruleset) -> Ruleset:
     """A model for which "honour" is an acceptance by a margin of 1 and a text without it a tie."""
     classes = ["acceptance", "rejection", "unrelated"]
-    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": {}})
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["features"] = {"honour": "1.0 1.0 0.0 0.0"}
-    path.write_text(json.dumps(data), encoding="utf-8")
+    features = {"honour": "1.0 1.0 0.0 0.0"}
+    path = _model_file(tmp_path, {"classes": classes, "intercepts": [0.0, 0.0, 0.0], "features": features})
     return dataclasses.replace(ruleset, model=path)
 
 
