@@ -1,4 +1,4 @@
-"""Classifier round 12b: real replies' families — redirects, refusals by position, short asks, receipts, generic asks."""
+"""Classifier round 12b: real replies' redirects, refusals by position, short asks, receipts and generic asks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from conftest import team_reply
 
 from mailbot.classify import classify
-from mailbot.models import Address, Category, Message
+from mailbot.models import Category, Message
 from mailbot.rules import Ruleset
 
 
@@ -19,6 +19,10 @@ def ruleset(rules_alone: Ruleset) -> Ruleset:
 def _reply(text: str, subject: str = "Re: Data request", in_case: bool = True) -> Message:
     """A team's reply under a subject that names a request; inside a case when `in_case`."""
     return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=in_case)
+
+
+def _ids(prefix: str, texts: list[str]) -> list[str]:
+    return [f"{prefix}{i}" for i in range(len(texts))]
 
 
 def _category(text: str, ruleset: Ruleset, *, in_case: bool = True) -> Category:
@@ -41,7 +45,7 @@ REDIRECTS_TO_SELF_SERVICE = [
 ]
 
 
-@pytest.mark.parametrize("text", REDIRECTS_TO_SELF_SERVICE, ids=[f"r{i}" for i in range(len(REDIRECTS_TO_SELF_SERVICE))])
+@pytest.mark.parametrize("text", REDIRECTS_TO_SELF_SERVICE, ids=_ids("r", REDIRECTS_TO_SELF_SERVICE))
 def test_a_redirect_to_self_service_refuses(text: str, ruleset: Ruleset) -> None:
     """Pointing the person to the settings, a form or a help article instead of acting is a refusal."""
     verdict = classify(_reply(text), ruleset)
@@ -66,7 +70,7 @@ REFUSALS_BY_POSITION = [
 ]
 
 
-@pytest.mark.parametrize("text", REFUSALS_BY_POSITION, ids=[f"p{i}" for i in range(len(REFUSALS_BY_POSITION))])
+@pytest.mark.parametrize("text", REFUSALS_BY_POSITION, ids=_ids("p", REFUSALS_BY_POSITION))
 def test_a_refusal_stated_outright_or_by_position_refuses(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset)
     assert verdict.category is Category.REJECTION, verdict.evidence
@@ -87,7 +91,7 @@ SHORT_ASKS = [
 ]
 
 
-@pytest.mark.parametrize("text", SHORT_ASKS, ids=[f"a{i}" for i in range(len(SHORT_ASKS))])
+@pytest.mark.parametrize("text", SHORT_ASKS, ids=_ids("a", SHORT_ASKS))
 def test_a_short_ask_for_one_fact_is_a_request_for_information(text: str, ruleset: Ruleset) -> None:
     """A question for the one fact needed to act outranks a receipt or a promise beside it."""
     verdict = classify(_reply(text), ruleset)
@@ -108,14 +112,14 @@ RECEIPTS = [
 ]
 
 
-@pytest.mark.parametrize("text", RECEIPTS, ids=[f"k{i}" for i in range(len(RECEIPTS))])
+@pytest.mark.parametrize("text", RECEIPTS, ids=_ids("k", RECEIPTS))
 def test_an_automated_receipt_or_a_promise_for_later_is_an_acknowledgement(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset)
     assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
 
 
 def test_a_receipt_that_asks_to_confirm_is_no_acknowledgement(ruleset: Ruleset) -> None:
-    """"We received a request …; we need you to confirm it" waits for the person: it is not filed as a receipt."""
+    """ "We received a request …; we need you to confirm it" waits for the person: it is not filed as a receipt."""
     text = (
         "We received a request to access the personal data associated with a Store account. To protect your "
         "information, we need you to confirm the request before we process it."
@@ -133,14 +137,14 @@ GENERIC_ASKS = [
 ]
 
 
-@pytest.mark.parametrize("text", GENERIC_ASKS, ids=[f"c{i}" for i in range(len(GENERIC_ASKS))])
+@pytest.mark.parametrize("text", GENERIC_ASKS, ids=_ids("c", GENERIC_ASKS))
 def test_a_generic_ask_inside_a_case_is_a_clarification(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset)
     assert verdict.category is Category.CLARIFICATION, verdict.evidence
 
 
 def test_are_you_sure_about_a_fact_is_no_clarification(ruleset: Ruleset) -> None:
-    """"Are you sure you deleted it?" asks about what happened, not whether the person meant the request."""
+    """ "Are you sure you deleted it?" asks about what happened, not whether the person meant the request."""
     assert _category("are you sure you successfully deleted your account?", ruleset) is not Category.CLARIFICATION
 
 
@@ -155,7 +159,7 @@ OUTSIDE_A_CASE = [
 ]
 
 
-@pytest.mark.parametrize("text", OUTSIDE_A_CASE, ids=[f"o{i}" for i in range(len(OUTSIDE_A_CASE))])
+@pytest.mark.parametrize("text", OUTSIDE_A_CASE, ids=_ids("o", OUTSIDE_A_CASE))
 def test_the_families_outside_a_case_are_no_reply(text: str, ruleset: Ruleset) -> None:
     message = team_reply(text, "News from Store", "news@store.example", "Store", in_case=False)
     verdict = classify(message, ruleset)
@@ -175,9 +179,7 @@ def test_an_out_of_office_note_naming_the_request_is_no_reply(ruleset: Ruleset) 
 
 
 def test_a_colleague_asking_are_you_sure_is_no_reply(ruleset: Ruleset) -> None:
-    message = team_reply("Are you sure? I'd wait until Monday.", "Re: lunch", "colleague@example.org", "Sam")
-    message = team_reply(message.new_text, message.subject, "sam@gmail.com", "Sam", in_case=False)
-    assert message.sender == Address("Sam", "sam@gmail.com")
+    message = team_reply("Are you sure? I'd wait until Monday.", "Re: lunch", "sam@gmail.com", "Sam", in_case=False)
     assert not classify(message, ruleset).category.gets_reply
 
 
