@@ -190,3 +190,32 @@ def test_a_forum_quoting_a_refusal_is_no_reply(ruleset: Ruleset) -> None:
     )
     message = team_reply(text, "[Forum] GDPR experiences", "forum@community.example", "Community", in_case=False)
     assert not classify(message, ruleset).category.gets_reply
+
+
+REFUSALS_THAT_NAME_THE_SITUATION = [
+    "We have carefully considered your objection. Having weighed your particular situation against the purposes of "
+    "this processing, we are satisfied that there are compelling legitimate grounds for it, which override your "
+    "interests.",
+    "Wir haben Ihren Widerspruch geprüft. Gründe, die sich aus Ihrer besonderen Situation ergeben, haben Sie nicht "
+    "vorgetragen. Wir werden die Verarbeitung daher fortsetzen.",
+]
+
+
+@pytest.mark.parametrize("text", REFUSALS_THAT_NAME_THE_SITUATION, ids=["en", "de"])
+def test_a_particular_situation_weighed_or_not_put_forward_is_no_ask(text: str, ruleset: Ruleset) -> None:
+    """A refusal that names the person's particular situation as weighed, or as not put forward, asks nothing."""
+    verdict = classify(_reply(text), ruleset)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+def test_a_particular_situation_asked_for_is_still_an_ask(ruleset: Ruleset) -> None:
+    text = "Bitte teilen Sie uns die Gründe mit, die sich aus Ihrer besonderen Situation ergeben."
+    assert _category(text, ruleset) is Category.REQUEST_INFO
+
+
+def test_no_requests_by_email_with_a_long_object_refuses(ruleset: Ruleset) -> None:
+    text = (
+        "Lamentamos comunicarte que no podemos gestionar solicitudes de acceso a datos personales por correo "
+        "electrónico. Para obtener una copia de tus datos, inicia sesión en tu cuenta."
+    )
+    assert _category(text, ruleset) is Category.REJECTION
