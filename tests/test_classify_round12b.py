@@ -219,3 +219,22 @@ def test_no_requests_by_email_with_a_long_object_refuses(ruleset: Ruleset) -> No
         "electrónico. Para obtener una copia de tus datos, inicia sesión en tu cuenta."
     )
     assert _category(text, ruleset) is Category.REJECTION
+
+
+PROOF_FROM_THE_ACCOUNT_ADDRESS = [
+    "Please send me an Email (privacy@store.example) from your Account Email and i will delete the Account.",
+    "If you can't access the current account email, it means you are not the rightful owner of the account.",
+]
+
+
+@pytest.mark.parametrize("text", PROOF_FROM_THE_ACCOUNT_ADDRESS, ids=["send-from", "current"])
+def test_the_account_address_as_the_proof_is_no_ask_for_it(text: str, ruleset: Ruleset) -> None:
+    """Mail from the account's address proves who asks; it does not ask which account (an identity check's
+    family: never a request for information)."""
+    assert _category(text, ruleset) is not Category.REQUEST_INFO
+
+
+def test_asking_for_the_account_email_is_still_an_ask(ruleset: Ruleset) -> None:
+    assert (
+        _category("Could you please send us your account email so we can find you?", ruleset) is Category.REQUEST_INFO
+    )
