@@ -238,3 +238,19 @@ def test_asking_for_the_account_email_is_still_an_ask(ruleset: Ruleset) -> None:
     assert (
         _category("Could you please send us your account email so we can find you?", ruleset) is Category.REQUEST_INFO
     )
+
+
+OUT_OF_OFFICE_IN_A_CASE = [
+    "Vielen Dank für Ihre Nachricht. Ich bin bis 24. August nicht im Büro. In dringenden Fällen wenden Sie sich "
+    "bitte an info@store.example.",
+    "Thank you for your message. I am out of the office until 24 August. In urgent cases please contact "
+    "info@store.example.",
+    "Merci pour votre message. Je suis absente jusqu'au 24 août. En cas d'urgence, écrivez à info@store.example.",
+]
+
+
+@pytest.mark.parametrize("text", OUT_OF_OFFICE_IN_A_CASE, ids=["de", "en", "fr"])
+def test_an_out_of_office_contact_for_urgent_matters_is_no_redirect(text: str, ruleset: Ruleset) -> None:
+    """An absence note's contact for urgent matters sends nobody elsewhere with the request, even in its thread."""
+    verdict = classify(_reply(text, subject="Abwesenheitsnotiz: Re: Widerspruch"), ruleset)
+    assert not verdict.category.gets_reply, verdict.evidence
