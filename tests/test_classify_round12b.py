@@ -156,6 +156,7 @@ OUTSIDE_A_CASE = [
     "Hola, ha habido un problema con la entrega de tu paquete. ¿Nos puedes indicar el número de pedido?",
     "The account removal does not remove anything beyond the account itself, as our FAQ explains.",
     "Are you sure? I thought the meeting was on Thursday.",
+    "¿Nos podrías contar un poco más sobre lo que necesitas de nuestra app? Responde a la encuesta.",
 ]
 
 
