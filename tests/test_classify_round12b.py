@@ -42,6 +42,11 @@ REDIRECTS_TO_SELF_SERVICE = [
     "Trovi l'opzione direttamente nell'app, nella sezione Impostazioni > Account.",
     "Vous trouverez cette option dans les paramètres de votre compte ; nous ne pouvons pas le faire à votre place.",
     "Aquí tienes el enlace al formulario de baja: https://store.example/baja",
+    "You'll find this option under Settings > Privacy.",
+    "Questa opzione si trova ora nelle impostazioni dell'app.",
+    "Esta opción está disponible en la configuración de tu cuenta.",
+    "Hier ist der Link zum Löschformular: https://store.example/loeschen",
+    "See https://help.store.example/articles/delete-account",
 ]
 
 
@@ -255,3 +260,14 @@ def test_an_out_of_office_contact_for_urgent_matters_is_no_redirect(text: str, r
     """An absence note's contact for urgent matters sends nobody elsewhere with the request, even in its thread."""
     verdict = classify(_reply(text, subject="Abwesenheitsnotiz: Re: Widerspruch"), ruleset)
     assert not verdict.category.gets_reply, verdict.evidence
+
+
+LINKS_THAT_ARE_NO_REDIRECT = [
+    "Here's the link: https://store.example/account/download/export-123.zip",
+    "https://store.example/account/delete/confirm?token=abc",
+]
+
+
+@pytest.mark.parametrize("text", LINKS_THAT_ARE_NO_REDIRECT, ids=["download", "confirm"])
+def test_a_link_to_download_or_confirm_is_no_redirect(text: str, ruleset: Ruleset) -> None:
+    assert _category(text, ruleset) is not Category.REJECTION
