@@ -271,3 +271,19 @@ LINKS_THAT_ARE_NO_REDIRECT = [
 @pytest.mark.parametrize("text", LINKS_THAT_ARE_NO_REDIRECT, ids=["download", "confirm"])
 def test_a_link_to_download_or_confirm_is_no_redirect(text: str, ruleset: Ruleset) -> None:
     assert _category(text, ruleset) is not Category.REJECTION
+
+
+TICKET_RECEIPTS = [
+    "This message has been automatically generated in response to the creation of a trouble ticket regarding "
+    "your erasure request. Your ticket has been assigned an ID of [rt.store.example #48213].",
+    "The account is blocked. We have asked our Security team to review it and we will provide you with an update.",
+    "Grazie. Al tuo ticket è stato assegnato il numero 48213.",
+    "Merci. Votre demande porte le numéro 48213.",
+    "Gracias. A su solicitud se le ha asignado el número 48213.",
+]
+
+
+@pytest.mark.parametrize("text", TICKET_RECEIPTS, ids=["rt", "update", "it", "fr", "es"])
+def test_a_ticket_number_assigned_or_an_update_promised_is_a_receipt(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
