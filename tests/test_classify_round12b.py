@@ -287,3 +287,23 @@ TICKET_RECEIPTS = [
 def test_a_ticket_number_assigned_or_an_update_promised_is_a_receipt(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset)
     assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+RECEIPTS_WITH_A_NOTICE_ON_THE_REQUEST_DATA = [
+    "Acuse de recibo: su escrito ha tenido entrada en el Registro con el número 2026/4410. Los datos que nos "
+    "facilita serán tratados para dar respuesta a su solicitud, con base en el cumplimiento de una obligación legal.",
+    "We confirm receipt of your request. The details you gave us will be used to respond to your request, as a legal "
+    "obligation requires.",
+]
+
+
+@pytest.mark.parametrize("text", RECEIPTS_WITH_A_NOTICE_ON_THE_REQUEST_DATA, ids=["es", "en"])
+def test_a_legal_basis_for_answering_the_request_refuses_nothing(text: str, ruleset: Ruleset) -> None:
+    """The request's own data processed to answer it under a legal obligation is a notice, not a refusal."""
+    verdict = classify(_reply(text), ruleset)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_a_legal_obligation_to_keep_the_data_still_refuses(ruleset: Ruleset) -> None:
+    text = "We have to keep your invoices: this is a legal obligation, so they will not be deleted."
+    assert _category(text, ruleset) is Category.REJECTION
