@@ -1,0 +1,171 @@
+"""Classifier round 12a: real replies' families: the export is ready, erasure or closing done, confirm by link or code."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import team_reply
+
+from mailbot.classify import classify
+from mailbot.models import Category, Message
+from mailbot.rules import Ruleset
+
+
+@pytest.fixture(scope="module")
+def ruleset(rules_alone: Ruleset) -> Ruleset:
+    """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
+    return rules_alone
+
+
+LANGS = ["en", "it", "de", "fr", "es"]
+NOT_A_REPLY = {Category.UNRELATED, Category.UNKNOWN}
+
+
+def _reply(text: str, subject: str = "Re: Data request", in_case: bool = True) -> Message:
+    """A team's reply under a subject that names a request; inside a case when `in_case`."""
+    return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=in_case)
+
+
+def _notice(text: str, subject: str) -> Message:
+    """A service's mail that answers nothing (no thread), under a subject that names no request."""
+    return team_reply(text, subject, "no-reply@store.example", "Store", in_case=False)
+
+
+THE_EXPORT_IS_READY = [
+    "Hello Jane, attached is a copy of all the personal data we hold about you.",
+    "Ciao Jane, i dati del tuo account sono pronti per essere scaricati dall'area riservata.",
+    "Hallo Jane, Ihre Daten wurden zusammengestellt und Sie können sie ab sofort herunterladen.",
+    "Bonjour Jane, vos données sont désormais disponibles au téléchargement dans votre espace client.",
+    "Hola Jane, tus datos ya están disponibles para descargar desde tu perfil.",
+]
+
+
+@pytest.mark.parametrize("text", THE_EXPORT_IS_READY, ids=LANGS)
+def test_an_export_that_is_ready_answers_the_access_request(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_a_copy_to_download_yourself_at_any_time_is_no_acceptance(ruleset: Ruleset) -> None:
+    """Self-service ("you can download it yourself in the settings") redirects; nothing was prepared."""
+    text = (
+        "Eine Kopie Ihrer Daten können Sie jederzeit selbst herunterladen: Einstellungen > Datenschutz. "
+        "Datenanfragen per E-Mail können wir nicht bearbeiten."
+    )
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+CLOSED_OR_ERASED = [
+    "Your membership at Example Club has been cancelled.",
+    "Il tuo account è stato chiuso.",
+    "Ihr Kundenkonto wurde geschlossen.",
+    "Votre compte a bien été clôturé.",
+    "Su cuenta ha sido dada de baja.",
+]
+
+
+@pytest.mark.parametrize("text", CLOSED_OR_ERASED, ids=LANGS)
+def test_an_account_closed_in_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+TERSE_DONE = [
+    "Sorry for the delay - this is done now.",
+    "Removed, and sorry it took so long.",
+    "I did that a few minutes ago.",
+    "We rewrote the history and force-pushed, so your old address no longer shows.",
+    "Fatto, scusa il ritardo.",
+    "Erledigt, sorry für die Verspätung.",
+    "C'est fait, désolé pour le délai.",
+    "Hecho, perdón por la demora.",
+]
+
+
+@pytest.mark.parametrize("text", TERSE_DONE)
+def test_a_terse_done_inside_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: [tools] Please remove my e-mail"), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize("text", TERSE_DONE[:4])
+def test_a_terse_done_outside_a_case_is_no_reply(text: str, ruleset: Ruleset) -> None:
+    """The same words confirm anything elsewhere: only a case's thread says what was done."""
+    assert classify(_notice(text, "Weekly digest"), ruleset).category in NOT_A_REPLY
+
+
+def test_nothing_found_under_neither_nor_answers_the_request(ruleset: Ruleset) -> None:
+    text = "Unter Ihrem Namen konnten wir weder ein Kundenkonto noch sonstige Daten finden."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+CONFIRM_BY_LINK_OR_CODE = [
+    "Tap the link below to delete your account for good.",
+    "Hai chiesto di chiudere il tuo account. Per confermarlo, clicca sul pulsante qui sotto.",
+    "Bevor wir Ihren Antrag bearbeiten können, müssen Sie zuerst Ihre E-Mail-Adresse bestätigen.",
+    "Pour valider votre demande, cliquez sur le bouton ci-dessous.",
+    "Antes de poder tramitar tu solicitud debes confirmar tu correo electrónico con el enlace que te enviamos.",
+]
+
+
+@pytest.mark.parametrize("text", CONFIRM_BY_LINK_OR_CODE, ids=LANGS)
+def test_confirming_by_a_link_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your data request verification code is 55120. Enter it on the Privacy page to continue.",
+        "Write to me from your account's email address and I'll remove it.",
+        "You have to prove that you are the legit owner of that account.",
+    ],
+)
+def test_a_code_or_the_accounts_own_address_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+def test_a_link_labelled_in_the_first_person_is_no_confirmed_erasure(ruleset: Ruleset) -> None:
+    """"Conferma la cancellazione del mio account" is the button the person is asked to press."""
+    text = (
+        "Hai richiesto l'eliminazione del tuo account. Per confermarla, clicca sul link qui sotto:\n\n"
+        "Conferma la cancellazione del mio account: https://app.example.it/conferma/51c2"
+    )
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+LOOKALIKES = [
+    ("Your spring catalogue is ready to download! Click the link below to get it.", "Our spring catalogue"),
+    ("Click the link below to delete your account.", "News from Store"),
+    (
+        "Sie haben angefordert, Ihr Passwort zurückzusetzen. Klicken Sie auf den folgenden Link. Wenn Sie das "
+        "nicht angefordert haben, ignorieren Sie diese E-Mail.",
+        "Passwort zurücksetzen",
+    ),
+    ("Tu código de inicio de sesión es 552913. Si no has sido tú, ignora este mensaje.", "Código de acceso"),
+    (
+        "Conformément au RGPD, nous anonymisons automatiquement les données des clients inactifs. Seules les "
+        "données permettant de vous identifier sont anonymisées.",
+        "Votre compte va bientôt être anonymisé",
+    ),
+    ("Il tuo account sarà presto eliminato per inattività. Accedi per mantenerlo attivo.", "Il tuo account"),
+]
+
+
+@pytest.mark.parametrize("text,subject", LOOKALIKES)
+def test_lookalikes_outside_a_case_are_no_replies(text: str, subject: str, ruleset: Ruleset) -> None:
+    """Newsletters, password resets, sign-in codes and inactivity notices answer no request."""
+    verdict = classify(_notice(text, subject), ruleset)
+    assert verdict.category in NOT_A_REPLY, verdict.evidence
+
+
+def test_a_suspension_in_a_case_is_no_acceptance(ruleset: Ruleset) -> None:
+    text = "Your account has been deactivated because it violates our community guidelines."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+def test_ignore_it_if_you_did_not_ask_alone_asks_nothing(ruleset: Ruleset) -> None:
+    text = "If you did not request this, you can safely ignore this email."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
