@@ -1,4 +1,4 @@
-"""Classifier round 12a: real replies' families: the export is ready, erasure or closing done, confirm by link or code."""
+"""Classifier round 12a: real replies' families: export ready, erasure or closing done, confirm by link or code."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_a_code_or_the_accounts_own_address_is_an_identity_check(text: str, rule
 
 
 def test_a_link_labelled_in_the_first_person_is_no_confirmed_erasure(ruleset: Ruleset) -> None:
-    """"Conferma la cancellazione del mio account" is the button the person is asked to press."""
+    """The link labelled "Conferma la cancellazione del mio account" is the button the person is asked to press."""
     text = (
         "Hai richiesto l'eliminazione del tuo account. Per confermarla, clicca sul link qui sotto:\n\n"
         "Conferma la cancellazione del mio account: https://app.example.it/conferma/51c2"
@@ -154,7 +154,7 @@ LOOKALIKES = [
 ]
 
 
-@pytest.mark.parametrize("text,subject", LOOKALIKES)
+@pytest.mark.parametrize(("text", "subject"), LOOKALIKES)
 def test_lookalikes_outside_a_case_are_no_replies(text: str, subject: str, ruleset: Ruleset) -> None:
     """Newsletters, password resets, sign-in codes and inactivity notices answer no request."""
     verdict = classify(_notice(text, subject), ruleset)
