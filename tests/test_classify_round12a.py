@@ -169,3 +169,40 @@ def test_a_suspension_in_a_case_is_no_acceptance(ruleset: Ruleset) -> None:
 def test_ignore_it_if_you_did_not_ask_alone_asks_nothing(ruleset: Ruleset) -> None:
     text = "If you did not request this, you can safely ignore this email."
     assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We've reviewed your objection and have decided to honour it.",
+        "Thanks for your patience. We looked at your objection and we're going to honour it from now on.",
+    ],
+)
+def test_an_objection_honoured_as_it_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_an_objection_not_honoured_is_no_acceptance(ruleset: Ruleset) -> None:
+    text = "We've reviewed your objection and have decided not to honour it."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+def test_no_account_of_a_named_service_found_answers_the_request(ruleset: Ruleset) -> None:
+    text = "We were unable to locate any Example Account, or other personal data, associated with these identifiers."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can only act on requests that come from the email address registered to the account. Please send your "
+        "request again from the email address you use to sign in.",
+        "Please reply from the email address verified on your account.",
+        "To protect your information, we need you to confirm the request before we process it.",
+        "Non possiamo dare seguito alla richiesta finché non avremo verificato la tua identità.",
+    ],
+)
+def test_proof_of_the_request_from_the_account_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
