@@ -206,3 +206,24 @@ def test_no_account_of_a_named_service_found_answers_the_request(ruleset: Rulese
 def test_proof_of_the_request_from_the_account_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hemos revisado tu solicitud y atenderemos tu oposición a partir de ahora.",
+        "Se ha procedido a suprimir sus datos del boletín. Con ello se da por atendida su solicitud.",
+        "Wir haben Ihren Antrag geprüft und die folgenden URLs in den Suchergebnissen blockiert.",
+        "Images of you will no longer appear in our search results.",
+        "We have now started the process to fulfil your full deletion request.",
+        "Your account has been suspended as you requested and will be deleted after 30 days.",
+    ],
+)
+def test_outcomes_named_by_their_effect_are_acceptances(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_removed_as_requested_by_someone_else_is_no_acceptance(ruleset: Ruleset) -> None:
+    text = "Your post has been removed as requested by the copyright holder."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
