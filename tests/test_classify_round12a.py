@@ -227,3 +227,66 @@ def test_outcomes_named_by_their_effect_are_acceptances(text: str, ruleset: Rule
 def test_removed_as_requested_by_someone_else_is_no_acceptance(ruleset: Ruleset) -> None:
     text = "Your post has been removed as requested by the copyright holder."
     assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+THE_DELETION_IS_COMPLETE = [
+    "Your account deletion is complete.",
+    "La cancellazione del tuo account è stata completata.",
+    "Die Löschung Ihres Kontos ist abgeschlossen.",
+    "La suppression de votre compte est terminée.",
+    "La eliminación de tu cuenta se ha completado.",
+]
+
+
+@pytest.mark.parametrize("text", THE_DELETION_IS_COMPLETE, ids=LANGS)
+def test_a_deletion_named_complete_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+DELETION_TO_COMPLETE_LATER = [
+    "Once the deletion is complete, we will send you a confirmation.",
+    "Una volta che la cancellazione sarà completata, ti invieremo una conferma.",
+    "Sobald die Löschung abgeschlossen ist, erhalten Sie eine Bestätigung.",
+    "La suppression de votre compte n'est pas encore terminée.",
+    "Cuando la eliminación se haya completado, te enviaremos una confirmación.",
+]
+
+
+@pytest.mark.parametrize("text", DELETION_TO_COMPLETE_LATER, ids=LANGS)
+def test_a_deletion_still_to_complete_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+SELF_SERVICE_DOWNLOAD = [
+    "You can download your data at any time from Settings > Privacy > Download your information.",
+    "Puoi scaricare i tuoi dati in qualsiasi momento dalle impostazioni del tuo account.",
+    "Sie können Ihre Daten jederzeit selbst in den Einstellungen herunterladen.",
+    "Vous pouvez télécharger vos données à tout moment depuis les paramètres de votre compte.",
+    "Puedes descargar tus datos en cualquier momento desde la configuración de tu cuenta.",
+]
+
+
+@pytest.mark.parametrize("text", SELF_SERVICE_DOWNLOAD, ids=LANGS)
+def test_a_download_left_to_the_person_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.ACCEPTANCE
+
+
+UNTIL_YOU_CONFIRM = [
+    "Your request will not be processed until you confirm it via the link in this email.",
+    "Non possiamo procedere finché non confermi la richiesta.",
+    "Um Ihre Löschanfrage abzuschließen, klicken Sie bitte auf den Bestätigungslink.",
+    "Nous ne pouvons pas traiter votre demande tant que vous n'aurez pas confirmé votre adresse.",
+    "Para completar tu solicitud de eliminación, haz clic en el enlace de confirmación.",
+]
+
+
+@pytest.mark.parametrize("text", UNTIL_YOU_CONFIRM, ids=LANGS)
+def test_a_request_held_until_confirmed_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+def test_until_you_confirm_which_option_is_no_identity_check(ruleset: Ruleset) -> None:
+    text = "No podemos tramitar tu solicitud hasta que confirmes si quieres borrar la cuenta o solo los datos."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
