@@ -290,3 +290,34 @@ def test_a_request_held_until_confirmed_is_an_identity_check(text: str, ruleset:
 def test_until_you_confirm_which_option_is_no_identity_check(ruleset: Ruleset) -> None:
     text = "No podemos tramitar tu solicitud hasta que confirmes si quieres borrar la cuenta o solo los datos."
     assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
+
+
+INFORMAL_DONE = [
+    "Ok, it's been deleted.",
+    "Should be gone now.",
+    "Closed your account and deleted the data.",
+    "Your profile no longer exists on our platform.",
+    "The page has been taken offline.",
+    "Your email address is not in our database.",
+    "Erledigt, dein Konto ist weg.",
+    "Il tuo profilo non esiste più.",
+    "Ton compte n'existe plus.",
+    "Tu cuenta ya no existe.",
+]
+
+
+@pytest.mark.parametrize("text", INFORMAL_DONE)
+def test_informal_done_inside_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize("text", INFORMAL_DONE[:6])
+def test_informal_done_outside_a_case_is_no_reply(text: str, ruleset: Ruleset) -> None:
+    assert classify(_notice(text, "Weekly digest"), ruleset).category in NOT_A_REPLY
+
+
+def test_no_account_beside_a_question_is_left_to_the_person(ruleset: Ruleset) -> None:
+    text = "There is no account with that email. Which email did you sign up with?"
+    verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
+    assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
