@@ -321,3 +321,22 @@ def test_no_account_beside_a_question_is_left_to_the_person(ruleset: Ruleset) ->
     text = "There is no account with that email. Which email did you sign up with?"
     verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
     assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We did this to protect your account.",
+        "That's how it's done.",
+        "Click the link below to complete a short survey about your experience.",
+    ],
+)
+def test_done_and_click_words_that_report_nothing_are_no_verdict(text: str, ruleset: Ruleset) -> None:
+    """An explanation, a how-to or a satisfaction survey in the case's thread neither grants nor checks."""
+    verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
+    assert verdict.category not in {Category.ACCEPTANCE, Category.IDENTITY_CHECK}, verdict.evidence
+
+
+def test_a_self_service_step_to_complete_the_request_is_no_identity_check(ruleset: Ruleset) -> None:
+    text = "To complete your request, please click here and log in to your privacy settings."
+    assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
