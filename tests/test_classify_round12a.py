@@ -340,3 +340,19 @@ def test_done_and_click_words_that_report_nothing_are_no_verdict(text: str, rule
 def test_a_self_service_step_to_complete_the_request_is_no_identity_check(ruleset: Ruleset) -> None:
     text = "To complete your request, please click here and log in to your privacy settings."
     assert classify(_reply(text), ruleset, known_thread=True).category is not Category.IDENTITY_CHECK
+
+
+WRITE_FROM_THE_REGISTERED_ADDRESS = [
+    "Please send the request from your registered email so I can verify it's you.",
+    "Puoi scrivermi dall'indirizzo email con cui ti sei registrato?",
+    "Bitte schreib uns von der E-Mail-Adresse deines Kontos, dann löschen wir es.",
+    "Pouvez-vous m'écrire depuis l'adresse e-mail de votre compte ?",
+    "¿Puedes escribirnos desde el correo con el que te registraste?",
+]
+
+
+@pytest.mark.parametrize("text", WRITE_FROM_THE_REGISTERED_ADDRESS, ids=LANGS)
+def test_write_from_the_registered_address_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    """The account's own address proves who asks; it names no account to look up."""
+    verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
