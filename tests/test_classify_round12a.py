@@ -356,3 +356,8 @@ def test_write_from_the_registered_address_is_an_identity_check(text: str, rules
     """The account's own address proves who asks; it names no account to look up."""
     verdict = classify(_reply(text, "Re: Please delete my account"), ruleset, known_thread=True)
     assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+def test_no_data_held_in_german_answers_the_request(ruleset: Ruleset) -> None:
+    text = "Wir verfügen über keine personenbezogenen Daten zu Ihrer Person."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACCEPTANCE
