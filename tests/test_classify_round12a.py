@@ -361,3 +361,21 @@ def test_write_from_the_registered_address_is_an_identity_check(text: str, rules
 def test_no_data_held_in_german_answers_the_request(ruleset: Ruleset) -> None:
     text = "Wir verfügen über keine personenbezogenen Daten zu Ihrer Person."
     assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+DONE_LATER = [
+    ("We have started on it and will write to you once it is done.", "We have started on it, and it is done."),
+    (
+        "Abbiamo preso in carico la richiesta e ti scriveremo non appena è fatto.",
+        "Abbiamo preso in carico la richiesta: è fatto.",
+    ),
+    ("Nous avons commencé et nous vous écrirons dès que c'est fait.", "Nous avons commencé et c'est fait."),
+]
+
+
+@pytest.mark.parametrize(("later", "now"), DONE_LATER, ids=["en", "it", "fr"])
+def test_done_named_as_a_later_moment_is_no_acceptance(later: str, now: str, ruleset: Ruleset) -> None:
+    """ "Once it is done" promises (round 12a's "it is done." met round 12b's receipts); "it is done" reports."""
+    verdict = classify(_reply(later), ruleset, known_thread=True)
+    assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
+    assert classify(_reply(now), ruleset, known_thread=True).category is Category.ACCEPTANCE
