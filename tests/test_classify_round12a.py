@@ -379,3 +379,19 @@ def test_done_named_as_a_later_moment_is_no_acceptance(later: str, now: str, rul
     verdict = classify(_reply(later), ruleset, known_thread=True)
     assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
     assert classify(_reply(now), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+INACTIVITY_PURGES = [
+    "You haven't logged in for over two years, so we have deleted all data associated with your account.",
+    "Non hai effettuato l'accesso da due anni: abbiamo eliminato tutti i dati associati al tuo account.",
+    "Da keine Anmeldung festgestellt wurde, haben wir alle mit Ihrem Konto verbundenen Daten gelöscht.",
+    "Nous n'avons détecté aucune connexion, par conséquent nous avons supprimé les données de votre compte.",
+    "No hemos detectado ningún inicio de sesión, por lo que hemos eliminado los datos asociados a tu cuenta.",
+]
+
+
+@pytest.mark.parametrize("text", INACTIVITY_PURGES, ids=LANGS)
+def test_a_purge_for_no_login_answers_no_request(text: str, ruleset: Ruleset) -> None:
+    """A service's own housekeeping (heldout-real-14's French public service) grants nothing the person asked."""
+    verdict = classify(_notice(text, "Your account"), ruleset)
+    assert verdict.category in NOT_A_REPLY, verdict.evidence
