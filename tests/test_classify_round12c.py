@@ -106,3 +106,12 @@ def test_please_confirm_the_deletion_asks_rather_than_confirms(ruleset: Ruleset)
     text = "Bitte bestätigen Sie die Löschung über den Link in dieser E-Mail, sonst bleibt Ihr Konto bestehen."
     verdict = classify(_reply(text, "AW: Konto löschen"), ruleset, known_thread=True)
     assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
+
+
+def test_a_deleted_branch_is_housekeeping(ruleset: Ruleset) -> None:
+    text = (
+        "The stale branch has been deleted during the release cleanup. Your question about the author name is "
+        "on my list for next week."
+    )
+    verdict = classify(_reply(text, "Re: Remove my name from the repo"), ruleset, known_thread=True)
+    assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
