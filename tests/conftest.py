@@ -262,3 +262,8 @@ def team_reply(
         is_bulk=False,
         is_list=False,
     )
+
+
+def store_reply(text: str, subject: str = "Re: Data request", *, in_case: bool = True) -> Message:
+    """A shop's privacy team's reply (not a built-in platform), inside a case when `in_case`."""
+    return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=in_case)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import team_reply
+from conftest import store_reply, team_reply
 
 from mailbot.classify import classify
 from mailbot.models import Category, Message
@@ -20,9 +20,7 @@ LANGS = ["en", "it", "de", "fr", "es"]
 NOT_A_REPLY = {Category.UNRELATED, Category.UNKNOWN}
 
 
-def _reply(text: str, subject: str = "Re: Data request", in_case: bool = True) -> Message:
-    """A team's reply under a subject that names a request; inside a case when `in_case`."""
-    return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=in_case)
+_reply = store_reply
 
 
 def _notice(text: str, subject: str) -> Message:

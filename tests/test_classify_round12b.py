@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import team_reply
+from conftest import store_reply, team_reply
 
 from mailbot.classify import classify
-from mailbot.models import Category, Message
+from mailbot.models import Category
 from mailbot.rules import Ruleset
 
 
@@ -16,9 +16,7 @@ def ruleset(rules_alone: Ruleset) -> Ruleset:
     return rules_alone
 
 
-def _reply(text: str, subject: str = "Re: Data request", in_case: bool = True) -> Message:
-    """A team's reply under a subject that names a request; inside a case when `in_case`."""
-    return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=in_case)
+_reply = store_reply
 
 
 def _ids(prefix: str, texts: list[str]) -> list[str]:

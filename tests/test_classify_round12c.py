@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import team_reply
+from conftest import store_reply
 
 from mailbot.classify import classify
 from mailbot.models import Category, Message
@@ -21,7 +21,7 @@ LANGS = ["en", "it", "de", "fr", "es"]
 
 def _reply(text: str, subject: str = "Re: Delete my account") -> Message:
     """A team's reply inside a case, under a subject that names a request."""
-    return team_reply(text, subject, "privacy@store.example", "Store Privacy", in_case=True)
+    return store_reply(text, subject)
 
 
 DONE_AND_FORWARDED = [
