@@ -54,7 +54,7 @@ for line in sys.stdin:
     own = frozenset({"jane@example.org"})
     v = classify(parse(Path(path).read_bytes()), rules, own_addresses=own, known_thread=case)
     found = [[str(s.category), s.rule, s.score] for s in v.scores if s.score > 0]
-    print(json.dumps([path, str(v.category), v.rule, v.gate, found]))
+    print(json.dumps([path, str(v.category), v.rule, v.gate, found, v.platform]))
 """
 
 
@@ -108,10 +108,10 @@ def _report(
     print(f"model:        trained on {trained} messages of those sets and the fixtures")
     rules = replace(bundled_rules(), model=model)
     results: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for (name, path, label, case), (_, got, rule, gate, found) in zip(files, old_verdicts, strict=True):
+    for (name, path, label, case), (_, got, rule, gate, found, platform) in zip(files, old_verdicts, strict=True):
         after = got
         if not gate:  # a gate's verdict is final
-            verdict = Verdict(Category(got), "none", "", 0.0, rule)
+            verdict = Verdict(Category(got), platform, "", 0.0, rule)
             scores = [RuleScore(rule_id, Category(category), score) for category, rule_id, score in found]
             after = str(reviewed(verdict, scores, case, parse(path.read_bytes()), rules).category)
         results[name].append((label, got, after))

@@ -800,9 +800,11 @@ def reviewed(
     decided = second_opinion(verdict, opinion, _evidence(scores), in_case, ruleset.tuning)
     if decided.rule != MODEL_RULE or not decided.category.gets_reply:
         return decided
-    # A reply the model decides answers the argument (form, fee, already done) its category's best rule found;
-    # there is one, for the model decides a reply only on a rule's evidence.
-    best = max((s for s in scores if s.category is decided.category), key=lambda s: s.score)
+    # A reply the model decides answers the argument (form, fee, already done) its category's best rule found.
+    found = [s for s in scores if s.category is decided.category and s.score > 0]
+    if not found:  # a platform's reply the model was sure of without a rule (model_platform_fill): no argument known
+        return decided
+    best = max(found, key=lambda s: s.score)
     return replace(decided, variant=_variant(ruleset, best, scores, own_words(ruleset, message.new_text)))
 
 
@@ -831,7 +833,9 @@ def second_opinion(
     case it never makes a reply of what the rules did not answer, and changes one reply into another only where a
     rule found that other reply as strongly as the rules' own verdicts need (`threshold`); inside one it says
     `unrelated` only where a rule did as strongly as the rules need there (`known_thread_unrelated`). A reply
-    the rules chose that the model disagrees with and cannot overrule is left to the person.
+    the rules chose that the model disagrees with and cannot overrule is left to the person. One exception: where
+    the rules abstained on a built-in platform's message, a reply the model is sure of (`model_platform_fill`)
+    decides without a rule's evidence, for platforms' teams write the house styles the model learnt from.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
@@ -845,6 +849,14 @@ def second_opinion(
         supported = not opinion.category.gets_reply or (
             found > 0 and (in_case or (verdict.category.gets_reply and found >= tuning.threshold))
         )
+    if (
+        not supported
+        and verdict.category is Category.UNKNOWN
+        and verdict.platform != "none"
+        and opinion.category.gets_reply
+        and opinion.margin >= tuning.model_platform_fill
+    ):
+        supported = True
     if supported and opinion.margin >= needed:
         whose = (
             "where the rules did not decide"

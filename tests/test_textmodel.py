@@ -254,7 +254,34 @@ def test_the_second_opinion(
 
 
 def test_the_tuning_values_are_those_the_table_above_assumes(ruleset: Ruleset) -> None:
-    assert (ruleset.tuning.model_fill, ruleset.tuning.model_override) == (0.2, 0.2)
+    tuning = ruleset.tuning
+    assert (tuning.model_fill, tuning.model_override, tuning.model_platform_fill) == (0.2, 0.2, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("rules", "platform", "opinion", "found", "expected"),
+    [
+        # the rules abstained on a platform's message: a sure reply needs no rule's evidence
+        (N, "meta", Opinion(A, 0.6, R), set(), A),
+        (N, "meta", Opinion(Q, 2.0, A), set(), Q),
+        (N, "meta", Opinion(A, 0.59, R), set(), N),
+        # a stranger's or a shop's message still needs a rule's evidence, however sure the model
+        (N, "none", Opinion(A, 5.0, R), set(), N),
+        # only an abstention is filled: a reply the rules chose is not overruled without evidence ...
+        (R, "meta", Opinion(A, 5.0, R), {R}, N),
+        # ... and what the rules found no reply in stays so
+        (U, "meta", Opinion(A, 5.0, U), {U}, U),
+        (K, "meta", Opinion(A, 5.0, K), {K}, K),
+    ],
+)
+def test_a_platform_s_reply_the_model_is_sure_of_needs_no_rule(
+    rules: Category, platform: str, opinion: Opinion, found: set[Category], expected: Category, ruleset: Ruleset
+) -> None:
+    before = dataclasses.replace(_verdict(rules, None if rules is N else "some-rule"), platform=platform)
+    verdict = second_opinion(before, opinion, _ev(found), True, ruleset.tuning)
+    assert verdict.category is expected
+    if expected is opinion.category:
+        assert (verdict.rule, verdict.variant) == (MODEL_RULE, "")
 
 
 # --- in classify ------------------------------------------------------------------------------------
@@ -283,6 +310,26 @@ def test_the_model_turns_no_refusal_into_an_acceptance_without_a_rule_finding_on
     # no rule found an acceptance to grant, so the model cannot decide; it contests the rules' reply
     assert verdict.category is N
     assert verdict.evidence[-1].endswith("disagrees with redirects-to-channel (rejection), left to you")
+
+
+UNMATCHED = (
+    "Hello, we have looked at the matter you raised with us last week and the colleagues in the relevant team have "
+    "gone through every part of it in detail. Kind regards, the team"
+)
+
+
+def test_the_model_fills_a_platform_s_reply_the_rules_left_open_and_no_one_else_s(
+    sure_of_acceptance: Ruleset, ruleset: Ruleset
+) -> None:
+    platform = team_reply(UNMATCHED, "Re: Your objection", "privacy@facebookmail.com", "Privacy Operations")
+    shop = team_reply(UNMATCHED, "Re: Your objection")
+    alone = dataclasses.replace(ruleset, model=None)
+    assert classify(platform, alone).category is N
+    assert classify(shop, alone).category is N
+    verdict = classify(platform, sure_of_acceptance)
+    assert (verdict.category, verdict.rule, verdict.variant) == (A, MODEL_RULE, "")
+    assert verdict.evidence[-1].endswith("decides where the rules did not decide")
+    assert classify(shop, sure_of_acceptance).category is N
 
 
 def test_a_short_text_a_gate_or_a_foreign_language_gets_no_second_opinion(sure_of_acceptance: Ruleset) -> None:
