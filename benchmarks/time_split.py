@@ -4,7 +4,7 @@ Usage: python benchmarks/time_split.py [--commit REV] [--model-too]
 
 The rules at REV (default: the commit before tuning round 9, whose sets blind-2026-11-27i … and heldout-real-6 …
 it never saw) classify every set added to corpus/ after REV. A model is trained by scripts/train_model.py's
-code on the sets that existed at REV (and the fixtures), and today's second opinion (mailbot.classify.reviewed,
+code on the corpus and fixtures as they were at REV, and today's second opinion (mailbot.classify.reviewed,
 with today's tuning) is applied to the old rules' verdicts. Neither the old rules nor that model saw the later
 sets, so both figures are fair: the rules alone, and the rules with the second opinion.
 Needs git and scikit-learn (the `test` extra). Thread mode: `header` (X-Corpus-Case), as accuracy.py's default; the
@@ -88,8 +88,8 @@ def main() -> None:
             [sys.executable, "-c", OLD], input=feed, capture_output=True, text=True, check=True, env=env, cwd=tmp
         )
         old_verdicts = [json.loads(line) for line in done.stdout.splitlines()]
-        every = {p.name for p in (ROOT / "corpus").iterdir() if p.is_dir()}
-        texts, labels, sets = train_model.examples(every - old_sets)
+        # The model learns from the corpus and fixtures as they were at REV (corpus/written has grown since).
+        texts, labels, sets = train_model.examples(set(), base=old)
         model = Path(tmp) / "model.json"
         model.write_text(json.dumps(train_model.export(*train_model.fit(texts, labels), sets)), encoding="utf-8")
         _report(args.commit, old_sets, len(texts), files, old_verdicts, model)

@@ -44,14 +44,14 @@ C = 0.5
 DIGITS = 3
 
 
-def examples(exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
-    """(texts, labels, the sets read) from corpus/ and the test fixtures, in a fixed order."""
+def examples(exclude: set[str], base: Path = ROOT) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, the sets read) from corpus/ and the test fixtures under `base` (a checkout), in a fixed order."""
     ruleset = load_rules()
     texts: list[str] = []
     labels: list[str] = []
     sets: list[str] = []
-    roots = sorted(p for p in (ROOT / "corpus").iterdir() if p.is_dir() and p.name not in exclude)
-    roots.append(ROOT / "tests" / "fixtures" / "messages")
+    roots = sorted(p for p in (base / "corpus").iterdir() if p.is_dir() and p.name not in exclude)
+    roots.append(base / "tests" / "fixtures" / "messages")
     for root in roots:
         count = 0
         for path, _, raw, label in accuracy.labelled(root):
@@ -62,7 +62,7 @@ def examples(exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
             texts.append(model_text(ruleset, parse(raw), ruleset.tuning.model_text))
             labels.append(label)
             count += 1
-        sets.append(f"{root.relative_to(ROOT).as_posix()} ({count})")
+        sets.append(f"{root.relative_to(base).as_posix()} ({count})")
     return texts, labels, sets
 
 
