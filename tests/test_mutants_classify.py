@@ -95,6 +95,7 @@ TUNING = Tuning(
     model_text=6000,
     model_fill=0.2,
     model_override=0.2,
+    model_platform_fill=0.6,
     model_min_words=20,
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", ())
