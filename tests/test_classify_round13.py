@@ -146,11 +146,11 @@ def test_a_forum_digest_about_history_is_no_reply(ruleset: Ruleset) -> None:
 CONTACT_ELSEWHERE = [
     "I'd suggest that you email data@example.org so that we can answer your questions privately.",
     "You can [contact](https://example.org/help) us via e-mail: portal-support@example.org",
-    "Just shoot an email over to hello@example.org and I'll sort it out.",
+    "Please email us privately about it, not here.",
     "We only send from mailer.example.org. All other messages are not from us.",
     "Le mieux est de nous écrire en privé à donnees@example.fr.",
     "Contatta il supporto via e-mail: supporto@example.it",
-    "Escríbenos por correo a soporte@example.es.",
+    "Escríbenos en privado y lo vemos.",
     "Los demás mensajes no son nuestros.",
 ]
 
@@ -221,7 +221,7 @@ ONE_FACT = [
     "There is a button in the footer. Or could you elaborate which mailing list you are talking about?",
     "This address is not on the list. Is it possible that you registered a different e-mail address?",
     "Do you want us to remove your name only, or the whole entry?",
-    "Avec quelle adresse vous étiez-vous inscrite ?",
+    "Préférez-vous que je retire seulement votre nom, ou toute la ligne ?",
     "Preferisci che tolgo solo il cognome o il nome per intero dall'elenco?",
     "¿Prefieres que quitemos solo el apellido o el nombre completo?",
 ]
@@ -265,7 +265,7 @@ FORMAL_REFUSALS = [
     "El certificado enviado es el formato regulado por ley, no siendo posible facilitar más información.",
     "No es oportuno entregarle copia de su expediente.",
     "Esta entidad no dispone de acceso a la historia clínica de los pacientes.",
-    "Non è possibile fornirle ulteriori informazioni.",
+    "Wir können Ihnen leider keine weiteren Informationen geben.",
     "We are not able to provide any further information.",
     "There is no unsubscribe, this is part of how the tool works.",
 ]
