@@ -65,7 +65,14 @@ def test_unsubscribed_from_a_thread_is_no_acceptance(ruleset: Ruleset) -> None:
     assert _category(text, ruleset) is not Category.ACCEPTANCE
 
 
-ASSENT_ALONE = ["sure thing!", "sure, thanks for the update.", "Klar, gerne.", "Certo!", "Bien sûr !", "Claro, sin problema."]
+ASSENT_ALONE = [
+    "sure thing!",
+    "sure, thanks for the update.",
+    "Klar, gerne.",
+    "Certo!",
+    "Bien sûr !",
+    "Claro, sin problema.",
+]
 
 
 @pytest.mark.parametrize("text", ASSENT_ALONE)
