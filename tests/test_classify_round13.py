@@ -305,3 +305,69 @@ PROMISED_LATER = [
 def test_a_date_promised_for_later_is_an_acknowledgement(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_assent_alone_under_a_subject_that_negates_is_still_an_acceptance(ruleset: Ruleset) -> None:
+    """The subject's words ("non-used") are not the reply's: assent is judged on the body alone."""
+    message = store_reply("Sure, no problem.", "Re: [club/site] Remove non-used mail from the members page (#311)")
+    verdict = classify(message, ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+RECEIPTS_AND_PROMISES = [
+    "The support team has received your request. We'll update you within the next week. Thank you!",
+    "Please stop creating multiple threads. I will update #679 with progress.",
+    "Normally you can drop us a line for questions like these. I'll email you at the address in your profile.",
+    "Thank you for your question, I will communicate the opened issue with the respective team.",
+]
+
+
+@pytest.mark.parametrize("text", RECEIPTS_AND_PROMISES)
+def test_a_receipt_or_a_promise_to_follow_up_in_a_case_is_an_acknowledgement(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merged, thanks!",
+        "Please note that the deletion process itself happens over a period of time across our systems.",
+        "It just takes some time to complete. This is a loading state while it's deleting.",
+    ],
+)
+def test_a_merge_or_a_deletion_under_way_in_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_merged_outside_a_case_is_no_reply(ruleset: Ruleset) -> None:
+    assert classify(_notice("Merged, thanks!", "[example/tool] Fix typo (#12)"), ruleset).category in NOT_A_REPLY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll take care of it.. can you email support with your email address so I can delete it?",
+        "Because of the number of generated messages, we ask you for the reference you are mentioning.",
+    ],
+)
+def test_one_fact_asked_by_mail_is_a_request_for_information(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REQUEST_INFO, verdict.evidence
+
+
+REQUESTS_GO_TO_ANOTHER_ENTITY = [
+    "Thank you for your letter. All requests about the service must be sent to Example Ireland Limited.",
+    "Confermiamo la ricezione della Sua lettera. Ogni richiesta relativa al sito deve essere trasmessa a Example Ltd.",
+    "Vielen Dank für Ihr Schreiben. Alle Anfragen zum Dienst müssen an die Example Ireland Limited gerichtet werden.",
+    "Nous accusons réception de votre courrier. Toute demande relative au service doit être adressée à Example Ltd.",
+    "Acusamos recibo de su escrito. Cualquier solicitud relativa al servicio debe dirigirse a Example Ireland Limited.",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS_GO_TO_ANOTHER_ENTITY, ids=["en", "it", "de", "fr", "es"])
+def test_a_receipt_that_sends_every_request_to_another_entity_is_a_rejection(text: str, ruleset: Ruleset) -> None:
+    """The receipt is a pleasantry; the operative sentence sends the request elsewhere."""
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
