@@ -45,6 +45,10 @@ OPT_OUT_IN_FEW_WORDS = [
     "Il link non funziona, hai ragione. Ti disiscriviamo noi internamente.",
     "Ya estás dada de baja.",
     "Te damos de baja internamente de la lista.",
+    "Wir stellen die E-Mails an Sie ein.",
+    "Nous allons arrêter les e-mails.",
+    "Smetteremo di inviarti email.",
+    "Dejaremos de enviarte correos.",
 ]
 
 
@@ -275,6 +279,10 @@ FORMAL_REFUSALS = [
     "Wir können Ihnen leider keine weiteren Informationen geben.",
     "We are not able to provide any further information.",
     "There is no unsubscribe, this is part of how the tool works.",
+    "Es gibt keine Abmeldung.",
+    "Il n'y a pas de désinscription.",
+    "Non c'è un modo per disiscriversi.",
+    "No hay opción de baja.",
 ]
 
 
@@ -319,6 +327,10 @@ RECEIPTS_AND_PROMISES = [
     "Please stop creating multiple threads. I will update #679 with progress.",
     "Normally you can drop us a line for questions like these. I'll email you at the address in your profile.",
     "Thank you for your question, I will communicate the opened issue with the respective team.",
+    "Ich werde Ihnen eine E-Mail schreiben.",
+    "Je transmettrai votre question à l'équipe concernée.",
+    "Girerò la tua domanda al team.",
+    "Te escribiré por correo.",
 ]
 
 
@@ -350,6 +362,10 @@ def test_merged_outside_a_case_is_no_reply(ruleset: Ruleset) -> None:
     [
         "I'll take care of it.. can you email support with your email address so I can delete it?",
         "Because of the number of generated messages, we ask you for the reference you are mentioning.",
+        "Kannst du dem Support mit deiner E-Mail-Adresse schreiben?",
+        "Pouvez-vous écrire au support avec votre adresse e-mail ?",
+        "Puoi scrivere al supporto con il tuo indirizzo email?",
+        "¿Puedes escribir a soporte con tu dirección de correo?",
     ],
 )
 def test_one_fact_asked_by_mail_is_a_request_for_information(text: str, ruleset: Ruleset) -> None:
@@ -371,3 +387,18 @@ def test_a_receipt_that_sends_every_request_to_another_entity_is_a_rejection(tex
     """The receipt is a pleasantry; the operative sentence sends the request elsewhere."""
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will not stop the emails.",
+        "We'll stop the emails once you confirm your address.",
+        "Non smetteremo di inviarti email.",
+        "Dejaremos de enviarte correos cuando confirmes tu dirección.",
+        "Wir stellen die E-Mails nicht ein.",
+        "Nous n'allons pas arrêter les e-mails.",
+    ],
+)
+def test_a_negated_or_conditional_stop_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    assert _category(text, ruleset) is not Category.ACCEPTANCE
