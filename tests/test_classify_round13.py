@@ -402,3 +402,31 @@ def test_a_receipt_that_sends_every_request_to_another_entity_is_a_rejection(tex
 )
 def test_a_negated_or_conditional_stop_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
     assert _category(text, ruleset) is not Category.ACCEPTANCE
+
+
+NOT_REMOVED_OR_NOT_OURS = [
+    "We can't scrub your name from old commits; the git history stays as it is.",
+    "Requests published on the site are not removed.",
+    "Unser Archiv ist öffentlich und wird nicht bereinigt; Ihre alten Beiträge bleiben dort erhalten.",
+    "Le richieste pubblicate sul portale non vengono rimosse.",
+    "Las solicitudes publicadas no se retiran de la web.",
+    "Les demandes publiées ne sont jamais retirées du site.",
+    "We didn't send those emails.",
+    "Esos mensajes no los enviamos nosotros.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_REMOVED_OR_NOT_OURS)
+def test_content_that_is_not_removed_or_mail_not_sent_is_a_rejection(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+def test_messages_not_deleted_automatically_but_by_hand_is_no_rejection(ruleset: Ruleset) -> None:
+    text = "Your messages are not deleted automatically, so we removed them by hand."
+    assert _category(text, ruleset) is not Category.REJECTION
+
+
+def test_took_you_off_the_list_in_a_case_is_an_acceptance(ruleset: Ruleset) -> None:
+    text = "Hey Jane, took you off the mailing list just now. Sorry for the noise!"
+    assert _category(text, ruleset) is Category.ACCEPTANCE
