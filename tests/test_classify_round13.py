@@ -430,3 +430,27 @@ def test_messages_not_deleted_automatically_but_by_hand_is_no_rejection(ruleset:
 def test_took_you_off_the_list_in_a_case_is_an_acceptance(ruleset: Ruleset) -> None:
     text = "Hey Jane, took you off the mailing list just now. Sorry for the noise!"
     assert _category(text, ruleset) is Category.ACCEPTANCE
+
+
+ADMIN_NOTIFIED = [
+    "L'action a été confirmée. L'administrateur du site a été notifié et répondra à votre demande au plus vite.",
+    "Der Administrator der Website wurde benachrichtigt und wird deine Anfrage so schnell wie möglich beantworten.",
+    "L'amministratore del sito è stato informato e risponderà alla tua richiesta il prima possibile.",
+    "Se ha notificado al administrador del sitio, que responderá a tu solicitud lo antes posible.",
+]
+
+
+@pytest.mark.parametrize("text", ADMIN_NOTIFIED, ids=["fr", "de", "it", "es"])
+def test_an_administrator_notified_who_will_answer_is_an_acknowledgement(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_unable_to_complete_the_request_is_a_rejection(ruleset: Ruleset) -> None:
+    text = "As your account belongs to Example Corp, we are unable to complete your request."
+    assert _category(text, ruleset) is Category.REJECTION
+
+
+def test_unable_to_complete_until_verified_is_no_rejection(ruleset: Ruleset) -> None:
+    text = "We are unable to complete your request until you verify your identity."
+    assert _category(text, ruleset) is not Category.REJECTION
