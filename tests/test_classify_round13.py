@@ -454,3 +454,25 @@ def test_unable_to_complete_the_request_is_a_rejection(ruleset: Ruleset) -> None
 def test_unable_to_complete_until_verified_is_no_rejection(ruleset: Ruleset) -> None:
     text = "We are unable to complete your request until you verify your identity."
     assert _category(text, ruleset) is not Category.REJECTION
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Se ha procedido al bloqueo de sus datos personales.", Category.ACCEPTANCE),
+        ("Le informamos que sus datos han sido cancelados.", Category.ACCEPTANCE),
+        ("Se ha dado de baja su número de teléfono de nuestras campañas.", Category.ACCEPTANCE),
+        ("Se le ha remitido la información solicitada.", Category.ACCEPTANCE),
+        ("Wir haben Ihre Daten für Werbung gesperrt.", Category.ACCEPTANCE),
+        ("No procede la supresión de sus datos, ya que existe una deuda pendiente.", Category.REJECTION),
+        ("Su petición ha sido trasladada al departamento correspondiente.", Category.ACKNOWLEDGEMENT),
+    ],
+)
+def test_formal_wordings_as_regulators_quote_them(text: str, category: Category, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is category, verdict.evidence
+
+
+@pytest.mark.parametrize("text", ["Wir haben Ihr Konto gesperrt.", "Sus datos no han sido cancelados."])
+def test_a_blocked_account_or_a_negated_erasure_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    assert _category(text, ruleset) is not Category.ACCEPTANCE
