@@ -466,6 +466,10 @@ def test_unable_to_complete_until_verified_is_no_rejection(ruleset: Ruleset) -> 
         ("Wir haben Ihre Daten für Werbung gesperrt.", Category.ACCEPTANCE),
         ("No procede la supresión de sus datos, ya que existe una deuda pendiente.", Category.REJECTION),
         ("Su petición ha sido trasladada al departamento correspondiente.", Category.ACKNOWLEDGEMENT),
+        ("I suoi dati sono stati bloccati.", Category.ACCEPTANCE),
+        ("Vos données ont été bloquées.", Category.ACCEPTANCE),
+        ("We have blocked your data from marketing use.", Category.ACCEPTANCE),
+        ("Il n'est pas possible de donner suite à votre demande.", Category.REJECTION),
     ],
 )
 def test_formal_wordings_as_regulators_quote_them(text: str, category: Category, ruleset: Ruleset) -> None:
