@@ -293,7 +293,7 @@ PIPELINE = [
 ]
 
 
-@pytest.mark.parametrize("text,sender", PIPELINE, ids=["fr-suspended", "it-reported", "es-family"])
+@pytest.mark.parametrize(("text", "sender"), PIPELINE, ids=["fr-suspended", "it-reported", "es-family"])
 def test_pipeline_gives_no_reply_to_notices(text: str, sender: str, with_model: Ruleset) -> None:
     verdict = classify(_platform(text, sender), with_model)
     assert verdict.category is Category.UNRELATED, verdict.evidence
