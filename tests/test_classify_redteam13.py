@@ -314,3 +314,60 @@ def test_pipeline_gives_no_refusal_to_an_access_answer_beside_a_phone_refused(wi
 def test_pipeline_gives_no_identity_reply_to_a_receipt(text: str, with_model: Ruleset) -> None:
     verdict = classify(store_reply(text), with_model, known_thread=True)
     assert verdict.category in NOT_A_REPLY, verdict.evidence
+
+
+SECURITY_CHECKS = [
+    "To protect your account, we need to verify your identity. Please upload a valid government-issued ID within 7 "
+    "days.",
+    "Per proteggere il tuo account abbiamo bisogno di verificare la tua identità. Carica un documento d'identità "
+    "valido entro 7 giorni.",
+    "Zum Schutz Ihres Kontos müssen wir Ihre Identität überprüfen. Bitte laden Sie einen gültigen "
+    "Personalausweis hoch.",
+    "Pour protéger votre compte, nous devons vérifier votre identité. Téléchargez une pièce d'identité valide sous 7 "
+    "jours.",
+    "Usa este código para verificar que eres tú: 482913.",
+]
+
+
+@pytest.mark.parametrize("text", SECURITY_CHECKS, ids=LANGS)
+def test_a_platforms_own_security_check_outside_a_thread_is_no_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_platform(text, "account-update@amazon.de"), ruleset)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
+
+
+def test_the_same_words_in_a_reply_to_the_request_still_ask_for_an_id(ruleset: Ruleset) -> None:
+    """Inside the request's thread, 'to protect your account, verify your identity' verifies the request."""
+    text = "To protect your account, we need to verify your identity. Please send us a copy of your passport."
+    message = team_reply(text, "Re: Access request", "privacy@amazon.de", "Amazon Privacy")
+    verdict = classify(message, ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+OUT_OF_OFFICE = [
+    "I am out of the office until 2 December. For data protection requests please contact dpo@shop.example.",
+    "Sono fuori ufficio fino al 2 dicembre. Per le richieste privacy scrivete a dpo@shop.example.",
+    "Ich bin bis zum 2. Dezember nicht im Büro. Datenschutzanfragen richten Sie bitte an dpo@shop.example.",
+    "Je suis absente jusqu'au 2 décembre. Pour toute demande relative aux données personnelles, écrivez à "
+    "dpo@shop.example.",
+    "Estoy fuera de la oficina hasta el 2 de diciembre. Para solicitudes de protección de datos escriba a "
+    "dpo@shop.example.",
+]
+
+
+@pytest.mark.parametrize("text", OUT_OF_OFFICE, ids=LANGS)
+def test_a_redirect_in_an_out_of_office_note_is_no_refusal(text: str, ruleset: Ruleset) -> None:
+    """The address names who stands in during an absence, not where the request must go instead."""
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category in NOT_A_REPLY, verdict.evidence
+
+
+def test_the_same_redirect_without_an_absence_still_refuses(ruleset: Ruleset) -> None:
+    text = "Datenschutzanfragen richten Sie bitte an dpo@shop.example."
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+def test_pipeline_gives_no_refusal_to_an_out_of_office_note(with_model: Ruleset) -> None:
+    """The model read the French note as a redirect; without the rules' evidence for one it cannot say so."""
+    verdict = classify(store_reply(OUT_OF_OFFICE[3]), with_model, known_thread=True)
+    assert verdict.category in NOT_A_REPLY, verdict.evidence
