@@ -371,3 +371,45 @@ def test_pipeline_gives_no_refusal_to_an_out_of_office_note(with_model: Ruleset)
     """The model read the French note as a redirect; without the rules' evidence for one it cannot say so."""
     verdict = classify(store_reply(OUT_OF_OFFICE[3]), with_model, known_thread=True)
     assert verdict.category in NOT_A_REPLY, verdict.evidence
+
+
+def test_a_duplicate_closed_where_the_request_goes_on_is_no_refusal(ruleset: Ruleset) -> None:
+    """'nous poursuivons le traitement de votre demande' continues the request, not the processing objected to."""
+    text = (
+        "Ce ticket a été fermé car il fait doublon avec le n° 4410, où nous poursuivons le traitement de votre demande."
+    )
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is not Category.REJECTION, verdict.evidence
+
+
+def test_send_it_from_your_accounts_address_is_an_identity_check(ruleset: Ruleset) -> None:
+    text = "Envíe la solicitud desde la dirección de correo asociada a su cuenta."
+    verdict = classify(store_reply(text, "Re: Supresión de mis datos"), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+POLICY_THEN_RECEIPT = [
+    "We take data protection seriously: personal data is deleted as soon as it is no longer needed. Your request "
+    "has been received and will be answered within one month.",
+    "La protezione dei dati è importante per noi: i dati vengono cancellati quando non sono più necessari. La sua "
+    "richiesta è stata ricevuta e riceverà risposta entro un mese.",
+    "Wir nehmen Datenschutz ernst: Ihre Daten werden gelöscht, sobald sie nicht mehr benötigt werden. Ihr Antrag ist "
+    "eingegangen und wird innerhalb eines Monats beantwortet.",
+    "La protection des données est importante pour nous : les données sont supprimées dès qu'elles ne sont plus "
+    "nécessaires. Votre demande a bien été reçue et sera traitée sous un mois.",
+    "Nos tomamos en serio la protección de datos: los datos se eliminan cuando ya no son necesarios. Hemos recibido "
+    "su solicitud y le responderemos en el plazo de un mes.",
+]
+
+
+@pytest.mark.parametrize("text", POLICY_THEN_RECEIPT, ids=LANGS)
+def test_a_policy_stated_in_general_before_a_receipt_grants_nothing(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_data_deleted_because_no_longer_needed_is_still_done(ruleset: Ruleset) -> None:
+    """A reason ('as it is no longer needed') is no general policy: the deletion was done."""
+    text = "We have deleted your personal data, as it is no longer needed."
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
