@@ -413,3 +413,19 @@ def test_data_deleted_because_no_longer_needed_is_still_done(ruleset: Ruleset) -
     text = "We have deleted your personal data, as it is no longer needed."
     verdict = classify(store_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+FELLOW_USERS = [
+    "Did you get a reply? Mine said they need a copy of my passport before they delete anything.",
+    "A me hanno cancellato l'account in una settimana dopo aver compilato il modulo, prova così.",
+    "Bei mir wurde das Konto nach dem Formular innerhalb einer Woche gelöscht, versuch das mal.",
+    "Chez moi, le compte a été supprimé en une semaine après le formulaire, essaie ça.",
+    "A mí me borraron la cuenta en una semana después de rellenar el formulario, prueba eso.",
+]
+
+
+@pytest.mark.parametrize("text", FELLOW_USERS, ids=LANGS)
+def test_a_fellow_users_experience_in_the_thread_decides_nothing(text: str, ruleset: Ruleset) -> None:
+    message = team_reply(text, "Re: Please delete my account and data (#812)", "notifications@github.com", "octo")
+    verdict = classify(message, ruleset, known_thread=True)
+    assert verdict.category in NOT_A_REPLY, verdict.evidence
