@@ -429,3 +429,18 @@ def test_a_fellow_users_experience_in_the_thread_decides_nothing(text: str, rule
     message = team_reply(text, "Re: Please delete my account and data (#812)", "notifications@github.com", "octo")
     verdict = classify(message, ruleset, known_thread=True)
     assert verdict.category in NOT_A_REPLY, verdict.evidence
+
+
+REPORTED_SELLER_BANNED = [
+    "The seller you reported has been banned and their listings have been removed.",
+    "Il venditore che hai segnalato è stato bannato e i suoi annunci rimossi.",
+    "Der Verkäufer, den Sie gemeldet haben, wurde gesperrt und seine Angebote entfernt.",
+    "Le vendeur que vous avez signalé a été banni et ses annonces supprimées.",
+    "El vendedor que denunciaste ha sido expulsado y sus anuncios eliminados.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED_SELLER_BANNED, ids=LANGS)
+def test_a_reported_seller_removed_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_notice(text), ruleset)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
