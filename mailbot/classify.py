@@ -404,15 +404,21 @@ def _wish_only(rel: Relevance, rule: CategoryRule, segment: str) -> bool:
     return rest != segment and not rel.conditional.search(rest)
 
 
-def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str) -> bool:
+def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str, earlier: str = "") -> bool:
     """True when a refusal's words describe a step the person need not take, or a redirect only points to reading.
 
     "Sie müssen derzeit nichts weiter tun" is a receipt's courtesy, not "we will take no further action";
-    "for more information, please visit our Privacy Dashboard" beside a receipt sends nobody elsewhere.
+    "for more information, please visit our Privacy Dashboard" beside a receipt sends nobody elsewhere; after
+    "I am out of the office until 2 December" (`earlier`, the text before the match), "for data protection
+    requests please contact dpo@…" names who stands in, not where the request must go instead.
     """
     if rel.your_part is not None and rel.your_part.search(window):
         return True
-    if rule.variant != _REDIRECT_VARIANT or rel.pointer is None:
+    if rule.variant != _REDIRECT_VARIANT:
+        return False
+    if earlier and rel.absence is not None and rel.absence.search(_lower(earlier)):
+        return True
+    if rel.pointer is None:
         return False
     sentence = _SENTENCE_END.split(before)[-1]
     return bool(rel.pointer.search(_lower(sentence)))
@@ -454,7 +460,9 @@ def _pattern_hit(
                 continue
             # Only a negation shortly before or inside the match negates it.
             window = _lower(source[max(start, match.start() - window_size) : match.end()])
-            if rule.category is Category.REJECTION and _not_refused(rel, rule, window, source[start : match.start()]):
+            if rule.category is Category.REJECTION and _not_refused(
+                rel, rule, window, source[start : match.start()], source[: match.start()]
+            ):
                 continue
             if rule.negatable and _negated(ruleset, window):
                 continue

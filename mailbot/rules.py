@@ -200,6 +200,7 @@ class Relevance:
     offer: re.Pattern[str] | None = None
     your_part: re.Pattern[str] | None = None
     pointer: re.Pattern[str] | None = None
+    absence: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
 
@@ -466,6 +467,7 @@ def load_relevance(path: Path) -> Relevance:
         offer=_compile(list(_strings(data.get("offer"), where, "offer")), f"{where} [offer]"),
         your_part=_compile(list(_strings(data.get("your_part"), where, "your_part")), f"{where} [your_part]"),
         pointer=_compile(list(_strings(data.get("pointer"), where, "pointer")), f"{where} [pointer]"),
+        absence=_compile(list(_strings(data.get("absence"), where, "absence")), f"{where} [absence]"),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
         ),
