@@ -840,10 +840,12 @@ def second_opinion(
     not who decides what, and a guard (negation, condition, quotation) leaves a rule nothing to find. Outside a
     case it never makes a reply of what the rules did not answer, and changes one reply into another only where a
     rule found that other reply as strongly as the rules' own verdicts need (`threshold`); inside one it says
-    `unrelated` only where a rule did as strongly as the rules need there (`known_thread_unrelated`). A reply
-    the rules chose that the model disagrees with and cannot overrule is left to the person. One exception: where
-    the rules abstained on a built-in platform's message, a reply the model is sure of (`model_platform_fill`)
-    decides without a rule's evidence, for platforms' teams write the house styles the model learnt from.
+    `unrelated` only where a rule did as strongly as the rules need there (`known_thread_unrelated`), and there
+    an `unrelated` it cannot decide contests the rules' reply only by a clear margin (`model_case_contest`). Any
+    other reply the rules chose that the model disagrees with and cannot overrule is left to the person. One
+    exception: where the rules abstained on a built-in platform's message, a reply the model is sure of
+    (`model_platform_fill`) decides without a rule's evidence, for platforms' teams write the house styles the
+    model learnt from.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
@@ -872,6 +874,16 @@ def second_opinion(
             else f"over {verdict.rule or 'the rules'} ({verdict.category})"
         )
         return _modelled(verdict, opinion, f"{said}: decides {whose}")
+    if (
+        verdict.category.gets_reply
+        and in_case
+        and opinion.category is Category.UNRELATED
+        and opinion.margin < tuning.model_case_contest
+    ):
+        # It learnt "unrelated" from notifications outside any case: inside one, an unsure "unrelated" is no
+        # reason to doubt the reply a rule found.
+        why = f"{said}: inside a case too weak to contest {verdict.rule or 'the rules'} ({verdict.category})"
+        return replace(verdict, evidence=(*verdict.evidence, why))
     if verdict.category.gets_reply:
         why = f"{said}: disagrees with {verdict.rule or 'the rules'} ({verdict.category}), left to you"
         return replace(

@@ -172,6 +172,7 @@ class Tuning:
     model_fill: float  # the text model's margin that decides where the rules abstained
     model_override: float  # the text model's margin that overrules the rules where they disagree
     model_platform_fill: float  # ...that decides a reply no rule found evidence for, on a platform's message
+    model_case_contest: float  # ...by which its "unrelated" contests a reply the rules chose inside a case
     model_min_words: int  # a text of fewer words gets no second opinion
 
     def rank(self, category: Category) -> int:
@@ -510,6 +511,7 @@ _RANGES: dict[str, tuple[type, float, float, bool, bool]] = {
     "model_fill": (float, 0, float("inf"), True, False),
     "model_override": (float, 0, float("inf"), True, False),
     "model_platform_fill": (float, 0, float("inf"), True, False),
+    "model_case_contest": (float, 0, float("inf"), True, False),
     "model_min_words": (int, 0, float("inf"), True, False),
 }
 

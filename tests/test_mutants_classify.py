@@ -96,6 +96,7 @@ TUNING = Tuning(
     model_fill=0.2,
     model_override=0.2,
     model_platform_fill=0.6,
+    model_case_contest=0.6,
     model_min_words=20,
 )
 PLATFORM = Platform("facebook", "Facebook", ("facebook.example",), "DPC", ())

@@ -226,7 +226,10 @@ def _verdict(category: Category, rule: str | None = "some-rule") -> Verdict:
         (R, Opinion(A, 0.19, R), {A, R}, True, N),
         (R, Opinion(A, 3.0, R), {R}, True, N),
         (Q, Opinion(U, 0.5, Q), {Q}, False, U),
-        (Q, Opinion(U, 0.5, Q), {Q}, True, N),  # inside a case unrelated needs a rule's strong evidence
+        # inside a case unrelated needs a rule's strong evidence to decide, and without it contests nothing
+        # and contests the rules' reply only by a clear margin
+        (Q, Opinion(U, 0.59, Q), {Q}, True, Q),
+        (Q, Opinion(U, 0.6, Q), {Q}, True, N),
         (Q, Opinion(K, 0.1, Q), {Q}, True, N),
         # the rules chose no reply: the model makes one only inside a case, from a rule's evidence
         (U, Opinion(A, 2.0, U), {A, U}, False, U),
@@ -256,6 +259,7 @@ def test_the_second_opinion(
 def test_the_tuning_values_are_those_the_table_above_assumes(ruleset: Ruleset) -> None:
     tuning = ruleset.tuning
     assert (tuning.model_fill, tuning.model_override, tuning.model_platform_fill) == (0.2, 0.2, 0.6)
+    assert tuning.model_case_contest == 0.6
 
 
 @pytest.mark.parametrize(
@@ -483,10 +487,15 @@ def test_outside_a_case_one_reply_becomes_another_only_on_a_rule_s_full_evidence
 
 def test_inside_a_case_the_model_says_unrelated_only_on_a_rule_s_strong_evidence(ruleset: Ruleset) -> None:
     tuning = ruleset.tuning
-    opinion = Opinion(U, 1.0, R)
+    opinion = Opinion(U, 0.5, R)
     weak = {R: 0.9, U: tuning.known_thread_unrelated - 0.01}
     strong = {R: 0.9, U: tuning.known_thread_unrelated}
-    assert second_opinion(_verdict(R), opinion, weak, True, tuning).category is N  # contested, left to the person
+    # what cannot decide inside a case contests the rules' reply only by a clear margin
+    sure = Opinion(U, tuning.model_case_contest, R)
+    assert second_opinion(_verdict(R), sure, weak, True, tuning).category is N  # contested, left to the person
+    kept = second_opinion(_verdict(R), opinion, weak, True, tuning)
+    assert (kept.category, kept.rule, kept.variant) == (R, "some-rule", "medium")
+    assert kept.evidence[-1].endswith("inside a case too weak to contest some-rule (rejection)")
     assert second_opinion(_verdict(K), opinion, weak, True, tuning).category is K
     assert second_opinion(_verdict(R), opinion, strong, True, tuning).category is U
     assert second_opinion(_verdict(R), opinion, {}, False, tuning).category is U  # outside a case it needs none
