@@ -410,13 +410,14 @@ def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str, e
     "Sie müssen derzeit nichts weiter tun" is a receipt's courtesy, not "we will take no further action";
     "for more information, please visit our Privacy Dashboard" beside a receipt sends nobody elsewhere; after
     "I am out of the office until 2 December" (`earlier`, the text before the match), "for data protection
-    requests please contact dpo@…" names who stands in, not where the request must go instead.
+    requests please contact dpo@…" names who stands in, not where the request must go instead; after a receipt's
+    "while you wait, here is what you can do yourself", "go to User Settings" is help while the request goes on.
     """
     if rel.your_part is not None and rel.your_part.search(window):
         return True
     if rule.variant != _REDIRECT_VARIANT:
         return False
-    if earlier and rel.absence is not None and rel.absence.search(_lower(earlier)):
+    if earlier and any(p is not None and p.search(_lower(earlier)) for p in (rel.absence, rel.meanwhile)):
         return True
     if rel.pointer is None:
         return False

@@ -202,6 +202,7 @@ class Relevance:
     your_part: re.Pattern[str] | None = None
     pointer: re.Pattern[str] | None = None
     absence: re.Pattern[str] | None = None
+    meanwhile: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
 
@@ -469,6 +470,7 @@ def load_relevance(path: Path) -> Relevance:
         your_part=_compile(list(_strings(data.get("your_part"), where, "your_part")), f"{where} [your_part]"),
         pointer=_compile(list(_strings(data.get("pointer"), where, "pointer")), f"{where} [pointer]"),
         absence=_compile(list(_strings(data.get("absence"), where, "absence")), f"{where} [absence]"),
+        meanwhile=_compile(list(_strings(data.get("meanwhile"), where, "meanwhile")), f"{where} [meanwhile]"),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
         ),

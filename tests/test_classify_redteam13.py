@@ -444,3 +444,36 @@ REPORTED_SELLER_BANNED = [
 def test_a_reported_seller_removed_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_notice(text), ruleset)
     assert verdict.category is Category.UNRELATED, verdict.evidence
+
+
+# A receipt's self-help "while you wait" (28 Nov, fourth session: blind-u's Reddit receipt was read as a redirect).
+MEANWHILE = [
+    "We've received your message (request 7731042). While you wait, here is what you can do yourself: to delete your "
+    "account, go to User Settings > Account > Delete account. We will follow up by email once there is an update.",
+    "Abbiamo ricevuto la sua richiesta (n. 7731042). Mentre attende, può eliminare il suo account da solo: vada su "
+    "Impostazioni > Account. La ricontatteremo appena possibile.",
+    "Wir haben Ihre Anfrage erhalten (Nr. 7731042). Während Sie warten, können Sie Ihr Konto selbst löschen: gehen Sie "
+    "zu Einstellungen > Konto. Wir melden uns, sobald es Neuigkeiten gibt.",
+    "Nous avons bien reçu votre demande (n° 7731042). Pendant que vous patientez, vous pouvez supprimer votre compte "
+    "vous-même : rendez-vous dans Paramètres > Compte. Nous reviendrons vers vous dès que possible.",
+    "Hemos recibido su solicitud (n.º 7731042). Mientras espera, puede eliminar su cuenta usted mismo: vaya a "
+    "Configuración > Cuenta. Le responderemos lo antes posible.",
+]
+
+
+@pytest.mark.parametrize("text", MEANWHILE, ids=LANGS)
+def test_self_help_while_the_request_goes_on_is_no_redirect(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is not Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To delete your account, go to User Settings > Account > Delete account.",
+        "This needs a fix in the next version. In the meantime, for account deletion please go to User Settings.",
+    ],
+)
+def test_a_pointer_without_the_receipt_s_while_you_wait_still_redirects(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(store_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
