@@ -99,3 +99,43 @@ def test_a_sign_in_alert_in_a_case_gets_no_identity_reply(text: str, rules_alone
     """The code secures the account; it verifies no request, even in the request's thread."""
     verdict = classify(_in_case(text), rules_alone, known_thread=True)
     assert verdict.category is not Category.IDENTITY_CHECK, verdict.evidence
+
+
+# A privacy team's explainer whose only step is hedged: the hedge guard leaves the rules nothing, and the text model's
+# fill (model_platform_fill) decided an identity check by 1.06 (German) and 0.63 (English) without a rule's evidence.
+EXPLAINERS = [
+    (
+        "How we handle privacy requests",
+        "Here is an overview of our process. In some cases we may need to ask for a copy of your ID to verify your "
+        "identity before we act on a request, and we delete the copy once the check is done.",
+    ),
+    (
+        "Come gestiamo le richieste privacy",
+        "Ecco una panoramica della nostra procedura. In alcuni casi potremmo chiederti una copia di un documento "
+        "d'identit\u00e0 per verificare la tua identit\u00e0 prima di dare seguito a una richiesta, e la cancelliamo dopo la "
+        "verifica.",
+    ),
+    (
+        "So bearbeiten wir Datenschutzanfragen",
+        "Hier ein \u00dcberblick \u00fcber unser Verfahren. In bestimmten F\u00e4llen k\u00f6nnen wir Sie bitten, eine Kopie "
+        "Ihres Ausweises zu senden, damit wir Ihre Identit\u00e4t pr\u00fcfen k\u00f6nnen, bevor wir eine Anfrage bearbeiten.",
+    ),
+    (
+        "Comment nous traitons les demandes RGPD",
+        "Voici un aper\u00e7u de notre proc\u00e9dure. Dans certains cas, nous pourrions vous demander une copie de votre "
+        "pi\u00e8ce d'identit\u00e9 pour v\u00e9rifier votre identit\u00e9 avant de donner suite \u00e0 une demande.",
+    ),
+    (
+        "C\u00f3mo gestionamos las solicitudes",
+        "Este es un resumen de nuestro procedimiento. En algunos casos podr\u00edamos pedirte una copia de tu documento de "
+        "identidad para verificar tu identidad antes de atender una solicitud, y la borramos tras la comprobaci\u00f3n.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "text"), EXPLAINERS, ids=LANGS)
+def test_an_explainer_with_a_hedged_id_step_gets_no_reply(subject: str, text: str, with_model: Ruleset) -> None:
+    """A general account of what might be asked asks nothing: no identity check, with the text model too."""
+    message = team_reply(text, subject, "datenschutz@amazon.de", "Amazon", in_case=False)
+    verdict = classify(message, with_model)
+    assert not verdict.category.gets_reply, verdict.evidence
