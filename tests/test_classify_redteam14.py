@@ -139,3 +139,24 @@ def test_an_explainer_with_a_hedged_id_step_gets_no_reply(subject: str, text: st
     message = team_reply(text, subject, "datenschutz@amazon.de", "Amazon", in_case=False)
     verdict = classify(message, with_model)
     assert not verdict.category.gets_reply, verdict.evidence
+
+
+RECOVERY_CODES = [
+    "We received a request to recover your Google Account. To confirm it's you, enter the verification code we sent "
+    "to your phone.",
+    "Qualcuno ha richiesto di registrare il tuo numero su un nuovo dispositivo. Per confermare che sei tu, inserisci il "
+    "codice che ti abbiamo inviato via SMS.",
+    "Wir haben eine ungew\u00f6hnliche Anmeldung bei Ihrem Konto festgestellt. Bitte best\u00e4tigen Sie Ihre "
+    "Identit\u00e4t mit dem Sicherheitscode, den wir Ihnen gesendet haben.",
+    "Nous avons re\u00e7u une demande de r\u00e9cup\u00e9ration pour votre compte. Pour confirmer qu'il s'agit bien de "
+    "vous, saisissez le code de s\u00e9curit\u00e9 ci-dessous.",
+    "Hemos recibido una solicitud para recuperar tu cuenta de Google. Para confirmar que eres t\u00fa, introduce el "
+    "c\u00f3digo de verificaci\u00f3n que hemos enviado a tu tel\u00e9fono.",
+]
+
+
+@pytest.mark.parametrize("text", RECOVERY_CODES, ids=LANGS)
+def test_a_recovery_code_in_a_case_is_unrelated(text: str, rules_alone: Ruleset) -> None:
+    """A sign-in or recovery code secures the account; in the request's thread it no longer ties with an ID ask."""
+    verdict = classify(_in_case(text), rules_alone, known_thread=True)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
