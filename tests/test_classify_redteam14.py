@@ -32,16 +32,16 @@ def _in_case(text: str, sender: str = "noreply@accounts.google.com") -> Message:
 # A post quoting a platform's decision, quoted again by the forum's notification: the inner quote escaped the
 # quoted-span guard, so the rules (and the text model, by 0.96) read the platform's words as the sender's.
 FORUM_QUOTES = [
-    "Alex_T replied to a thread you follow: \u201cThey wrote back: \"Your objection has been accepted and we have "
-    'stopped processing your data for ads." Took a month.\u201d View the thread to reply.',
-    'Marta_V ha risposto in una discussione che segui: \u00abMi hanno scritto: "Abbiamo cancellato tutti i suoi dati '
-    'personali." Ci sono volute due settimane.\u00bb Rispondi nella community.',
-    "In einer Diskussion, der Sie folgen, hat Jonas_W geantwortet: \u201eDie Antwort lautete: \u201aIhre Daten wurden "
-    "vollst\u00e4ndig gel\u00f6scht.\u2018 Hat also geklappt.\u201c Antworten Sie in der Community.",
-    'Julie_M a r\u00e9pondu dans un fil que vous suivez : \u00ab On m\'a r\u00e9pondu : "Nous avons fait droit \u00e0 '
-    'votre opposition et vos donn\u00e9es ont \u00e9t\u00e9 supprim\u00e9es." Il faut \u00eatre patient. \u00bb',
-    'Diego_R ha comentado en un hilo que sigues: \u00abMe contestaron: "Hemos dejado de tratar sus datos con fines '
-    'publicitarios y los hemos suprimido." As\u00ed que funciona.\u00bb Responder en la Comunidad.',
+    'Alex_T replied to a thread you follow: “They wrote back: "Your objection has been accepted and we have '
+    'stopped processing your data for ads." Took a month.” View the thread to reply.',
+    'Marta_V ha risposto in una discussione che segui: «Mi hanno scritto: "Abbiamo cancellato tutti i suoi dati '
+    'personali." Ci sono volute due settimane.» Rispondi nella community.',
+    "In einer Diskussion, der Sie folgen, hat Jonas_W geantwortet: „Die Antwort lautete: ‚Ihre Daten wurden "
+    "vollständig gelöscht.‘ Hat also geklappt.“ Antworten Sie in der Community.",
+    "Julie_M a répondu dans un fil que vous suivez : « On m'a répondu : \"Nous avons fait droit à "
+    'votre opposition et vos données ont été supprimées." Il faut être patient. »',
+    'Diego_R ha comentado en un hilo que sigues: «Me contestaron: "Hemos dejado de tratar sus datos con fines '
+    'publicitarios y los hemos suprimido." Así que funciona.» Responder en la Comunidad.',
 ]
 
 
@@ -62,14 +62,14 @@ def test_a_forum_notification_quoting_a_decision_gets_no_reply(text: str, with_m
 SURVEYS = [
     "We'd love your feedback. How satisfied were you with the answer to your enquiry? Could you tell us whether the "
     "issue was resolved?",
-    "Ci piacerebbe conoscere la tua opinione. Quanto sei soddisfatto della risposta ricevuta? Puoi dirci se il problema "
-    "\u00e8 stato risolto?",
-    "Wir freuen uns \u00fcber Ihr Feedback. Wie zufrieden waren Sie mit unserer Antwort? K\u00f6nnen Sie uns sagen, ob "
-    "Ihr Anliegen gel\u00f6st wurde?",
-    "Votre avis compte. \u00cates-vous satisfait de la r\u00e9ponse re\u00e7ue ? Pouvez-vous nous dire si votre "
-    "probl\u00e8me a \u00e9t\u00e9 r\u00e9solu ?",
-    "Tu opini\u00f3n nos importa. \u00bfQu\u00e9 tan satisfecho quedaste con la respuesta? \u00bfPuedes decirnos si se "
-    "resolvi\u00f3 tu consulta?",
+    "Ci piacerebbe conoscere la tua opinione. Quanto sei soddisfatto della risposta ricevuta? Puoi dirci se il "
+    "problema è stato risolto?",
+    "Wir freuen uns über Ihr Feedback. Wie zufrieden waren Sie mit unserer Antwort? Können Sie uns sagen, ob "
+    "Ihr Anliegen gelöst wurde?",
+    "Votre avis compte. Êtes-vous satisfait de la réponse reçue ? Pouvez-vous nous dire si votre "
+    "problème a été résolu ?",
+    "Tu opinión nos importa. ¿Qué tan satisfecho quedaste con la respuesta? ¿Puedes decirnos si se "
+    "resolvió tu consulta?",
 ]
 
 
@@ -84,13 +84,13 @@ SIGN_IN_ALERTS = [
     "We noticed a new sign-in to your Google Account on a Linux device. If this was you, you can ignore this message. "
     "If not, confirm your identity with the code we sent to your phone.",
     "Abbiamo rilevato un nuovo accesso al tuo account Google da un dispositivo Linux. Se non sei stato tu, conferma la "
-    "tua identit\u00e0 con il codice che ti abbiamo inviato.",
-    "Wir haben eine neue Anmeldung bei Ihrem Google-Konto festgestellt. Falls Sie das nicht waren, best\u00e4tigen Sie "
-    "Ihre Identit\u00e4t mit dem Code, den wir an Ihr Telefon gesendet haben.",
-    "Nous avons d\u00e9tect\u00e9 une nouvelle connexion \u00e0 votre compte Google. Si ce n'\u00e9tait pas vous, "
-    "confirmez votre identit\u00e9 avec le code envoy\u00e9 sur votre t\u00e9l\u00e9phone.",
-    "Hemos detectado un nuevo inicio de sesi\u00f3n en tu cuenta de Google. Si no has sido t\u00fa, confirma tu "
-    "identidad con el c\u00f3digo que hemos enviado a tu tel\u00e9fono.",
+    "tua identità con il codice che ti abbiamo inviato.",
+    "Wir haben eine neue Anmeldung bei Ihrem Google-Konto festgestellt. Falls Sie das nicht waren, bestätigen Sie "
+    "Ihre Identität mit dem Code, den wir an Ihr Telefon gesendet haben.",
+    "Nous avons détecté une nouvelle connexion à votre compte Google. Si ce n'était pas vous, "
+    "confirmez votre identité avec le code envoyé sur votre téléphone.",
+    "Hemos detectado un nuevo inicio de sesión en tu cuenta de Google. Si no has sido tú, confirma tu "
+    "identidad con el código que hemos enviado a tu teléfono.",
 ]
 
 
@@ -112,23 +112,23 @@ EXPLAINERS = [
     (
         "Come gestiamo le richieste privacy",
         "Ecco una panoramica della nostra procedura. In alcuni casi potremmo chiederti una copia di un documento "
-        "d'identit\u00e0 per verificare la tua identit\u00e0 prima di dare seguito a una richiesta, e la cancelliamo dopo la "
+        "d'identità per verificare la tua identità prima di dare seguito a una richiesta, e la cancelliamo dopo la "
         "verifica.",
     ),
     (
         "So bearbeiten wir Datenschutzanfragen",
-        "Hier ein \u00dcberblick \u00fcber unser Verfahren. In bestimmten F\u00e4llen k\u00f6nnen wir Sie bitten, eine Kopie "
-        "Ihres Ausweises zu senden, damit wir Ihre Identit\u00e4t pr\u00fcfen k\u00f6nnen, bevor wir eine Anfrage bearbeiten.",
+        "Hier ein Überblick über unser Verfahren. In bestimmten Fällen können wir Sie bitten, eine Kopie "
+        "Ihres Ausweises zu senden, damit wir Ihre Identität prüfen können, bevor wir eine Anfrage bearbeiten.",
     ),
     (
         "Comment nous traitons les demandes RGPD",
-        "Voici un aper\u00e7u de notre proc\u00e9dure. Dans certains cas, nous pourrions vous demander une copie de votre "
-        "pi\u00e8ce d'identit\u00e9 pour v\u00e9rifier votre identit\u00e9 avant de donner suite \u00e0 une demande.",
+        "Voici un aperçu de notre procédure. Dans certains cas, nous pourrions vous demander une copie de votre "
+        "pièce d'identité pour vérifier votre identité avant de donner suite à une demande.",
     ),
     (
-        "C\u00f3mo gestionamos las solicitudes",
-        "Este es un resumen de nuestro procedimiento. En algunos casos podr\u00edamos pedirte una copia de tu documento de "
-        "identidad para verificar tu identidad antes de atender una solicitud, y la borramos tras la comprobaci\u00f3n.",
+        "Cómo gestionamos las solicitudes",
+        "Este es un resumen de nuestro procedimiento. En algunos casos podríamos pedirte una copia de tu documento de "
+        "identidad para verificar tu identidad antes de atender una solicitud, y la borramos tras la comprobación.",
     ),
 ]
 
@@ -139,24 +139,3 @@ def test_an_explainer_with_a_hedged_id_step_gets_no_reply(subject: str, text: st
     message = team_reply(text, subject, "datenschutz@amazon.de", "Amazon", in_case=False)
     verdict = classify(message, with_model)
     assert not verdict.category.gets_reply, verdict.evidence
-
-
-RECOVERY_CODES = [
-    "We received a request to recover your Google Account. To confirm it's you, enter the verification code we sent "
-    "to your phone.",
-    "Qualcuno ha richiesto di registrare il tuo numero su un nuovo dispositivo. Per confermare che sei tu, inserisci il "
-    "codice che ti abbiamo inviato via SMS.",
-    "Wir haben eine ungew\u00f6hnliche Anmeldung bei Ihrem Konto festgestellt. Bitte best\u00e4tigen Sie Ihre "
-    "Identit\u00e4t mit dem Sicherheitscode, den wir Ihnen gesendet haben.",
-    "Nous avons re\u00e7u une demande de r\u00e9cup\u00e9ration pour votre compte. Pour confirmer qu'il s'agit bien de "
-    "vous, saisissez le code de s\u00e9curit\u00e9 ci-dessous.",
-    "Hemos recibido una solicitud para recuperar tu cuenta de Google. Para confirmar que eres t\u00fa, introduce el "
-    "c\u00f3digo de verificaci\u00f3n que hemos enviado a tu tel\u00e9fono.",
-]
-
-
-@pytest.mark.parametrize("text", RECOVERY_CODES, ids=LANGS)
-def test_a_recovery_code_in_a_case_is_unrelated(text: str, rules_alone: Ruleset) -> None:
-    """A sign-in or recovery code secures the account; in the request's thread it no longer ties with an ID ask."""
-    verdict = classify(_in_case(text), rules_alone, known_thread=True)
-    assert verdict.category is Category.UNRELATED, verdict.evidence
