@@ -139,3 +139,33 @@ def test_an_explainer_with_a_hedged_id_step_gets_no_reply(subject: str, text: st
     message = team_reply(text, subject, "datenschutz@amazon.de", "Amazon", in_case=False)
     verdict = classify(message, with_model)
     assert not verdict.category.gets_reply, verdict.evidence
+
+
+# A polite refusal says only that the processing the person named goes on; the rules left it open (the model alone
+# decided, where sure enough).
+GOES_ON = [
+    "Thank you for explaining your concerns, which we weighed carefully. The processing you described will continue "
+    "as set out in our privacy notice.",
+    "Grazie per averci spiegato le tue preoccupazioni, che abbiamo valutato con attenzione. Il trattamento indicato "
+    "proseguirà come descritto nella nostra informativa.",
+    "Danke, dass Sie uns Ihre Bedenken geschildert haben; wir haben sie sorgfältig abgewogen. Die genannte "
+    "Verarbeitung wird wie in unserer Datenschutzerklärung beschrieben fortgeführt.",
+    "Merci de nous avoir exposé vos préoccupations, que nous avons examinées avec attention. Le traitement mentionné "
+    "se poursuivra comme décrit dans notre politique.",
+    "Gracias por explicarnos tus inquietudes, que hemos analizado con atención. El tratamiento mencionado continuará "
+    "tal como se describe en nuestra política.",
+]
+
+
+@pytest.mark.parametrize("text", GOES_ON, ids=LANGS)
+def test_the_named_processing_going_on_is_a_refusal(text: str, rules_alone: Ruleset) -> None:
+    """Thanks and care, then the processing goes on: a refusal, decided by the rules."""
+    verdict = classify(_in_case(text, "privacy@spotify.com"), rules_alone, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+@pytest.mark.parametrize("text", [t.replace("will continue", "will not continue") for t in GOES_ON[:1]], ids=["en"])
+def test_the_named_processing_not_going_on_is_no_refusal(text: str, rules_alone: Ruleset) -> None:
+    """Negated, the same sentence refuses nothing."""
+    verdict = classify(_in_case(text, "privacy@spotify.com"), rules_alone, known_thread=True)
+    assert verdict.category is not Category.REJECTION, verdict.evidence
