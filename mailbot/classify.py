@@ -844,9 +844,9 @@ def second_opinion(
     `unrelated` only where a rule did as strongly as the rules need there (`known_thread_unrelated`), and there
     an `unrelated` it cannot decide contests the rules' reply only by a clear margin (`model_case_contest`). Any
     other reply the rules chose that the model disagrees with and cannot overrule is left to the person. One
-    exception: where the rules abstained on a built-in platform's message, a reply the model is sure of
-    (`model_platform_fill`) decides without a rule's evidence, for platforms' teams write the house styles the
-    model learnt from.
+    exception: where the rules abstained on a built-in platform's message inside a case, a reply the model is sure
+    of (`model_platform_fill`) decides without a rule's evidence, for platforms' teams write the house styles the
+    model learnt from (outside a case, a privacy team's explainer with a hedged ID step read as an ID check).
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
@@ -862,6 +862,7 @@ def second_opinion(
         )
     if (
         not supported
+        and in_case
         and verdict.category is Category.UNKNOWN
         and verdict.platform != "none"
         and opinion.category.gets_reply

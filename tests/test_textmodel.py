@@ -286,6 +286,9 @@ def test_a_platform_s_reply_the_model_is_sure_of_needs_no_rule(
     assert verdict.category is expected
     if expected is opinion.category:
         assert (verdict.rule, verdict.variant) == (MODEL_RULE, "")
+    # outside a case the model never decides a reply without a rule's evidence (a hedged explainer reads as an ask)
+    outside = second_opinion(before, opinion, _ev(found), False, ruleset.tuning)
+    assert outside.category is not opinion.category or not opinion.category.gets_reply
 
 
 # --- in classify ------------------------------------------------------------------------------------
