@@ -582,6 +582,10 @@ def score_rules(
         if rule.cased is None and literals is not None and not any(map(source.__contains__, literals)):
             hits.append("")
             continue
+        # Most of the rest match nothing either: one search in C says so without a match's guards.
+        if rule.cased is None and patterns is not None and patterns.search(source) is None:
+            hits.append("")
+            continue
         hits.append(_pattern_hit(ruleset, rule, source, original, language, patterns))
     if fuzzy is None:
         fuzzy = not any(hit and rule.weight >= tuning.threshold for hit, rule in zip(hits, ruleset.rules, strict=True))
