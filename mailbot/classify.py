@@ -417,7 +417,7 @@ def _not_refused(rel: Relevance, rule: CategoryRule, window: str, before: str, e
         return True
     if rule.variant != _REDIRECT_VARIANT:
         return False
-    if earlier and any(p is not None and p.search(_lower(earlier)) for p in (rel.absence, rel.meanwhile)):
+    if earlier and rel.aside is not None and rel.aside.search(_lower(earlier)):
         return True
     if rel.pointer is None:
         return False

@@ -201,8 +201,9 @@ class Relevance:
     offer: re.Pattern[str] | None = None
     your_part: re.Pattern[str] | None = None
     pointer: re.Pattern[str] | None = None
-    absence: re.Pattern[str] | None = None
-    meanwhile: re.Pattern[str] | None = None
+    # relevance.toml's `absence` and `meanwhile` lists, one pattern: before a redirect, they make it an aside
+    # (who stands in, what the person may do while waiting), not a refusal to act
+    aside: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
 
@@ -469,8 +470,10 @@ def load_relevance(path: Path) -> Relevance:
         offer=_compile(list(_strings(data.get("offer"), where, "offer")), f"{where} [offer]"),
         your_part=_compile(list(_strings(data.get("your_part"), where, "your_part")), f"{where} [your_part]"),
         pointer=_compile(list(_strings(data.get("pointer"), where, "pointer")), f"{where} [pointer]"),
-        absence=_compile(list(_strings(data.get("absence"), where, "absence")), f"{where} [absence]"),
-        meanwhile=_compile(list(_strings(data.get("meanwhile"), where, "meanwhile")), f"{where} [meanwhile]"),
+        aside=_compile(
+            [*_strings(data.get("absence"), where, "absence"), *_strings(data.get("meanwhile"), where, "meanwhile")],
+            f"{where} [absence, meanwhile]",
+        ),
         request_subject=_compile(
             list(_strings(data.get("request_subject"), where, "request_subject")), f"{where} [request_subject]"
         ),
