@@ -10,7 +10,7 @@ from conftest import MESSAGES, team_reply
 
 from mailbot import classify as classify_module
 from mailbot.classify import _contained_literals, _pattern_hit, _prepare, _rule_text, classify, score_rules
-from mailbot.models import Category, Message
+from mailbot.models import Category, Message, RuleScore
 from mailbot.parse import parse
 from mailbot.rules import Ruleset
 
@@ -193,6 +193,26 @@ def test_pre_filter_changes_no_rules_hit(ruleset: Ruleset) -> None:
                 if pattern is not None and starts and rule.cased is None:
                     skipped += not any(start in source for start in starts)
     assert skipped > 0
+
+
+def test_the_finder_finds_every_literal_a_text_holds(ruleset: Ruleset) -> None:
+    """The automaton finds overlapping and nested literals and non-ASCII ones, as a substring search would."""
+    zero = RuleScore(ruleset.rules[0].id, ruleset.rules[0].category, 0.0)
+    plan = (
+        (ruleset.rules[0], None, zero, ("objection", "object", "ject", "widerspruch")),
+        (ruleset.rules[1], None, zero, ("löschung", "ción")),
+        (ruleset.rules[2], None, zero, None),
+    )
+    finder = classify_module._make_finder(plan)
+    for text in ("your objection", "das objekt", "die löschung und widerspruch", "la supresión", "ject"):
+        held = finder.found(text)
+        for (_rule, _pattern, _zero, literals), ids in zip(plan, finder.ids, strict=True):
+            if literals is None:
+                assert ids is None
+                continue
+            assert (not ids.isdisjoint(held)) == any(literal in text for literal in literals), (text, literals)
+    assert len(finder.found("objection")) == 3  # "objection", "object" and "ject", one inside another
+    assert classify_module._make_finder(plan[2:]).found("anything") == set()
 
 
 def test_pre_filter_keeps_case_insensitive_patterns_whole() -> None:
