@@ -72,7 +72,7 @@ NOTHING_FOUND = [
 
 @pytest.mark.parametrize("text", NOTHING_FOUND, ids=["en", "es"])
 def test_nothing_found_is_an_acceptance_not_a_refusal(text: str, ruleset: Ruleset) -> None:
-    """"No further action is required on your part" tells the person she need do nothing: no refusal."""
+    """A search that found nothing answers the request; "no further action is required on your part" refuses nothing."""
     assert _category(text, ruleset) is Category.ACCEPTANCE
 
 
@@ -204,7 +204,7 @@ def test_id_steps_described_as_a_process_are_identity_checks(text: str, ruleset:
 
 
 def test_signing_in_with_the_registered_address_to_see_orders_is_no_identity_check(ruleset: Ruleset) -> None:
-    text = "Melden Sie sich mit der E-Mail-Adresse an, mit der Sie sich registriert haben, um Ihre Bestellungen zu sehen."
+    text = "Melden Sie sich mit der Adresse an, mit der Sie sich registriert haben, um Ihre Bestellungen zu sehen."
     assert classify(_notice(text, "Neu im Sortiment"), ruleset).category in NOT_A_REPLY
 
 
