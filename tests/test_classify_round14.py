@@ -158,7 +158,6 @@ DO_IT_YOURSELF_IN_A_CASE = [
     "To remove yourself, please open a pull request.",
     "You need to use https://notes.example/reset for now.",
     "You can find how to delete your account in the help center.",
-    "Here's the FAQ and procedure: https://lists.example.org/policy.html",
     "The quickest way to get your account removed is to delete your projects first and then write to support.",
 ]
 
