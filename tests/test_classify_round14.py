@@ -255,3 +255,24 @@ ANOTHER_ADDRESS_USED = [
 @pytest.mark.parametrize("text", ANOTHER_ADDRESS_USED)
 def test_asking_which_address_or_user_is_a_request_for_information(text: str, ruleset: Ruleset) -> None:
     assert _category(text, ruleset) is Category.REQUEST_INFO
+
+
+def test_a_statement_about_the_processing_objected_to_asks_nothing(ruleset: Ruleset) -> None:
+    """A statement of the legal basis of the processing objected to asks nothing (blind v)."""
+    text = (
+        "Le informamos de que el tratamiento al que se opone se basa en obligaciones legales. "
+        "Por ello, no procede atender su oposición."
+    )
+    assert _category(text, ruleset) is Category.REJECTION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for the copy of your ID card. Your objection has been honoured.",
+        "Nous vous remercions pour la copie de votre pièce d'identité. Votre opposition a été acceptée.",
+    ],
+    ids=["en", "fr"],
+)
+def test_thanks_for_an_id_copy_received_is_no_identity_check(text: str, ruleset: Ruleset) -> None:
+    assert _category(text, ruleset) is Category.ACCEPTANCE
