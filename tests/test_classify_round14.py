@@ -276,3 +276,20 @@ def test_a_statement_about_the_processing_objected_to_asks_nothing(ruleset: Rule
 )
 def test_thanks_for_an_id_copy_received_is_no_identity_check(text: str, ruleset: Ruleset) -> None:
     assert _category(text, ruleset) is Category.ACCEPTANCE
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("We've reviewed your objection and we agree to it.", Category.ACCEPTANCE),
+        ("Please find enclosed a copy of your medical records held by the practice.", Category.ACCEPTANCE),
+        ("Les données que vous avez demandées sont prêtes.", Category.ACCEPTANCE),
+        ("Wir haben Ihre Anfrage geprüft und die betreffenden Inhalte aus Ihrem Konto gelöscht.", Category.ACCEPTANCE),
+        ("I have passed your objection to the relevant business areas and will write again.", Category.ACKNOWLEDGEMENT),
+        ("La Sua istanza è stata protocollata e assegnata all'ufficio competente.", Category.ACKNOWLEDGEMENT),
+        ("We aren't able to stop processing it while your account remains open.", Category.REJECTION),
+        ("Please send this request from the email address verified on your account.", Category.IDENTITY_CHECK),
+    ],
+)
+def test_blind_sets_families_in_other_words(text: str, category: Category, ruleset: Ruleset) -> None:
+    assert _category(text, ruleset) is category
