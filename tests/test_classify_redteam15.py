@@ -7,13 +7,19 @@ from conftest import store_reply
 
 from mailbot.classify import classify
 from mailbot.models import Category, Message
-from mailbot.rules import Ruleset
+from mailbot.rules import Ruleset, bundled_rules
 
 
 @pytest.fixture(scope="module")
 def ruleset(rules_alone: Ruleset) -> Ruleset:
     """These tests pin what the rules decide; the text model's second opinion is tested in test_textmodel.py."""
     return rules_alone
+
+
+@pytest.fixture(scope="module")
+def with_model() -> Ruleset:
+    """The bundled rules with the text model's second opinion, as `mailbot` runs them."""
+    return bundled_rules()
 
 
 LANGS = ["en", "it", "de", "fr", "es"]
@@ -216,3 +222,24 @@ def test_a_recommendation_survey_after_a_closed_request_is_unrelated(ruleset: Ru
     )
     verdict = classify(_reply(text, "Re: Auskunft nach Art. 15"), ruleset, known_thread=True)
     assert verdict.category is Category.UNRELATED, verdict.evidence
+
+
+def test_a_meanwhile_tip_after_a_receipt_stays_a_receipt_with_the_model(with_model: Ruleset) -> None:
+    """The text model read the German tip as a redirect; the rules' receipt now decides, and the model agrees."""
+    text = (
+        "Wir haben Ihre Anfrage erhalten. In der Zwischenzeit können Sie einzelne Beiträge selbst in den "
+        "Einstellungen löschen."
+    )
+    verdict = classify(_reply(text), with_model, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_an_id_named_in_the_subject_of_a_receipt_is_left_to_the_model(with_model: Ruleset) -> None:
+    """The rules read "ID document" in the subject as an identity check (a tie with the receipt); the model decides."""
+    text = (
+        "Thank you, we have received your ID document. It will be used only to verify your identity and will be "
+        "deleted as soon as the verification is complete.\n\nYour access request is now with our team and we'll "
+        "reply within one month."
+    )
+    verdict = classify(_reply(text, "Re: Access request - ID document"), with_model, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
