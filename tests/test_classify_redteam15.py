@@ -1,4 +1,4 @@
-"""Classifier red team 15: receipts that sound like outcomes, receipts naming an ID copy, surveys in a case (issue 11)."""
+"""Classifier red team 15: receipts that sound like outcomes, closures, partial removals, surveys (issue 11)."""
 
 from __future__ import annotations
 
