@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import store_reply
+from conftest import store_reply, team_reply
 
 from mailbot.classify import classify
 from mailbot.models import Category, Message
@@ -243,3 +243,37 @@ def test_an_id_named_in_the_subject_of_a_receipt_is_left_to_the_model(with_model
     )
     verdict = classify(_reply(text, "Re: Access request - ID document"), with_model, known_thread=True)
     assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+# A shop's outcome about something else (a return, a refund, instalments, a friend request) outside any case: the
+# request it grants is not a data-protection request.
+OTHER_REQUESTS_GRANTED = [
+    "Your return request has been approved. Please print the label attached.",
+    "La tua richiesta di reso è stata approvata.",
+    "Ihr Antrag auf Ratenzahlung wurde genehmigt.",
+    "Votre demande de retour a été acceptée.",
+    "Tu solicitud de devolución ha sido aceptada.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_REQUESTS_GRANTED, ids=LANGS)
+def test_another_request_granted_is_no_acceptance(text: str, ruleset: Ruleset) -> None:
+    message = team_reply(text, "Your order 5512", "support@amazon.de", "Amazon", in_case=False)
+    verdict = classify(message, ruleset)
+    assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your data deletion request has been fulfilled.",
+        "La tua richiesta di cancellazione è stata accolta.",
+        "Ihr Antrag auf Löschung wurde angenommen.",
+        "Votre demande de suppression a été acceptée.",
+        "Su solicitud de supresión ha sido aceptada.",
+    ],
+    ids=LANGS,
+)
+def test_a_data_request_granted_is_still_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
