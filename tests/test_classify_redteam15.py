@@ -277,3 +277,15 @@ def test_another_request_granted_is_no_acceptance(text: str, ruleset: Ruleset) -
 def test_a_data_request_granted_is_still_an_acceptance(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_a_receipt_with_an_also_tip_stays_a_receipt(ruleset: Ruleset) -> None:
+    """The self-service tip is weaker than the receipt beside it by more than a tie."""
+    text = "Your request is being reviewed. You can also change your ad preferences at any time in Settings."
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+def test_a_self_service_tip_alone_still_redirects(ruleset: Ruleset) -> None:
+    verdict = classify(_reply("You can turn off personalised ads at any time in your ad settings."), ruleset)
+    assert verdict.category is Category.REJECTION, verdict.evidence
