@@ -289,3 +289,47 @@ def test_a_receipt_with_an_also_tip_stays_a_receipt(ruleset: Ruleset) -> None:
 def test_a_self_service_tip_alone_still_redirects(ruleset: Ruleset) -> None:
     verdict = classify(_reply("You can turn off personalised ads at any time in your ad settings."), ruleset)
     assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+# Signing in with two-factor authentication as the proof that the request is the person's: an identity check
+# (heldout-real-19 and blind-u's convention), whichever way the log-in is asked for.
+TWO_FACTOR_PROOF = [
+    "Please log in to your account and submit the request from Settings > Privacy; signing in with two-factor "
+    "authentication confirms it's you.",
+    "Accedi al tuo account e invia la richiesta dalla sezione Privacy: l'autenticazione a due fattori conferma che "
+    "sei tu.",
+    "Melden Sie sich in Ihrem Konto an und stellen Sie den Antrag dort; die Zwei-Faktor-Authentifizierung "
+    "bestätigt, dass Sie es sind.",
+    "Connectez-vous à votre compte et soumettez la demande depuis l'espace Confidentialité ; la double "
+    "authentification confirme qu'il s'agit bien de vous.",
+    "Inicia sesión en tu cuenta y envía la solicitud desde Privacidad; la verificación en dos pasos confirma que "
+    "eres tú.",
+]
+
+
+@pytest.mark.parametrize("text", TWO_FACTOR_PROOF, ids=LANGS)
+def test_two_factor_sign_in_as_proof_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Access request"), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+# The security notice that says the same about every sign-in proves no request.
+TWO_FACTOR_TURNED_ON = [
+    "You turned on 2-Step Verification for your Google Account. From now on, 2-Step Verification confirms that "
+    "it's really you when you sign in on a new device, even if someone else has your password.",
+    "Hai attivato la verifica in due passaggi. D'ora in poi la verifica in due passaggi conferma che sei tu quando "
+    "accedi da un nuovo dispositivo.",
+    "Sie haben die Bestätigung in zwei Schritten aktiviert. Die Zwei-Faktor-Authentifizierung bestätigt nun, dass "
+    "Sie es sind, wenn Sie sich auf einem neuen Gerät anmelden.",
+    "Vous avez activé la validation en deux étapes. Elle confirme que c'est bien vous lorsque vous vous connectez "
+    "depuis un nouvel appareil.",
+    "Has activado la verificación en dos pasos. La verificación en dos pasos confirma que eres tú cuando inicias "
+    "sesión en un dispositivo nuevo.",
+]
+
+
+@pytest.mark.parametrize("text", TWO_FACTOR_TURNED_ON, ids=LANGS)
+def test_two_step_turned_on_is_unrelated(text: str, ruleset: Ruleset) -> None:
+    message = team_reply(text, "Security alert", "no-reply@accounts.google.com", "Google", in_case=False)
+    verdict = classify(message, ruleset)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
