@@ -928,6 +928,7 @@ def second_opinion(
         verdict.category.gets_reply
         and in_case
         and opinion.category is Category.UNRELATED
+        and not supported
         and opinion.margin < tuning.model_case_contest
     ):
         # It learnt "unrelated" from notifications outside any case: inside one, an unsure "unrelated" is no

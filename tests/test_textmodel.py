@@ -502,3 +502,18 @@ def test_inside_a_case_the_model_says_unrelated_only_on_a_rule_s_strong_evidence
     assert second_opinion(_verdict(K), opinion, weak, True, tuning).category is K
     assert second_opinion(_verdict(R), opinion, strong, True, tuning).category is U
     assert second_opinion(_verdict(R), opinion, {}, False, tuning).category is U  # outside a case it needs none
+
+
+def test_inside_a_case_a_rule_s_strong_unrelated_the_model_leans_to_is_left_to_the_person(ruleset: Ruleset) -> None:
+    """A notification rule as strong as the rules need in a case ties with a reply (Google's recovery code beside
+    "introduce el código"): a model leaning to `unrelated` by less than it needs to decide leaves it to the person,
+    not to the reply; the contest margin is for an `unrelated` no rule found."""
+    tuning = ruleset.tuning
+    strong = {ID: 0.95, U: tuning.known_thread_unrelated}
+    leaning = Opinion(U, tuning.model_override - 0.01, ID)
+    assert leaning.margin < tuning.model_case_contest
+    verdict = second_opinion(_verdict(ID), leaning, strong, True, tuning)
+    assert verdict.category is N, verdict.evidence
+    assert verdict.evidence[-1].endswith("left to you")
+    weak = {ID: 0.95, U: tuning.known_thread_unrelated - 0.01}
+    assert second_opinion(_verdict(ID), leaning, weak, True, tuning).category is ID  # no rule: the reply stands
