@@ -10,8 +10,10 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +113,10 @@ class MailbotGroup(click.Group):
             raise Failure(exc.format_message()) from None
         except (click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            if ctx.params.get("debug"):
+                raise
+            raise Failure("interrupted; what was done is recorded, and the next scan continues from there") from None
         except MailbotError as exc:
             if ctx.params.get("debug"):
                 raise
@@ -474,6 +480,9 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
       mailbot scan --mode dry-run       # show what would be done, change nothing
       mailbot scan --maildir ~/Mail/me  # a local Maildir (drafts go to its .Drafts)
 
+    Ctrl-C finishes the message in hand and prints what was done (exit
+    status 0); the next scan takes up the rest. Ctrl-C again stops at once.
+
     \b
     Exit status:
       0  done
@@ -494,16 +503,19 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         if isinstance(mailbox, ImapMailbox):
             mailbox.start_connect()  # logging in overlaps loading the rules
         try:
-            pipeline = Pipeline(
-                psettings,
-                _rules(),
-                store,
-                mailbox,
-                echo=lambda line: click.echo(line, err=True),
-                state_path=state_path,
-            )
-            report = pipeline.scan()
-            report.outcomes += remind(pipeline, report)
+            with _first_ctrl_c_stops() as stopping:
+                pipeline = Pipeline(
+                    psettings,
+                    _rules(),
+                    store,
+                    mailbox,
+                    echo=lambda line: click.echo(line, err=True),
+                    state_path=state_path,
+                    should_stop=stopping,
+                )
+                report = pipeline.scan()
+                if not stopping():
+                    report.outcomes += remind(pipeline, report)
         finally:
             mailbox.close()
         given_up = store.given_up()
@@ -532,6 +544,8 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
     click.echo(scan_summary(report, psettings.mode), err=True)
+    if report.stopped:
+        click.echo("mailbot: stopped by Ctrl-C; the next scan takes up the rest", err=True)
     if pending:
         click.echo(
             f"mailbot: {pending} failed message(s) wait to be tried again, the next after {next_try:%Y-%m-%d %H:%M} "
@@ -547,6 +561,33 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo(f"mailbot: {earlier} earlier message(s) failed for good: see 'mailbot cases'", err=True)
     if failed:
         sys.exit(EXIT_FAILED_MESSAGES)
+
+
+@contextmanager
+def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
+    """While a scan runs, a first Ctrl-C lets it finish the message in hand and report what it did (the
+    rows and the summary, which it prints at the end); a second one stops it at once."""
+    stop = threading.Event()
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("mailbot: stopping after the message in hand (Ctrl-C again to stop at once)", err=True)
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+        yield stop.is_set
+        return
+    if previous is signal.SIG_IGN:  # started in the background, where Ctrl-C is not for it
+        signal.signal(signal.SIGINT, previous)
+        yield stop.is_set
+        return
+    try:
+        yield stop.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def scan_summary(report: ScanReport, mode: str) -> str:
