@@ -390,15 +390,21 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
 
 
 @cli.command(name="check", short_help="Check the rules and render every template.")
-def check_cmd() -> None:
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file to check too.")
+def check_cmd(config: Path | None) -> None:
     """Load the rules and render every template with sample data, reporting every error.
 
+    Also checks the configuration (--config, else $MAILBOT_CONFIG, else the
+    XDG path) when there is one: what the other commands would refuse is an
+    error here too.
     Exit status 1 when anything is wrong.
     """
-    from mailbot.checks import config_warnings, run_checks  # renders every template: only `check` needs it
+    from mailbot.checks import config_problems, config_warnings, run_checks  # renders every template: only `check`
 
-    problems = run_checks()
-    for warning in config_warnings():
+    if config is not None and not config.expanduser().exists():
+        raise Failure(f"{config}: no configuration file (create one with 'mailbot init')")
+    problems = config_problems(config) + run_checks()
+    for warning in config_warnings(config):
         click.echo(f"mailbot: warning: {warning}", err=True)
     for problem in problems:
         _fail(problem)
