@@ -116,7 +116,11 @@ class MailbotGroup(click.Group):
         except KeyboardInterrupt:
             if ctx.params.get("debug"):
                 raise
-            raise Failure("interrupted; what was done is recorded, and the next scan continues from there") from None
+            if ctx.invoked_subcommand == "scan":
+                raise Failure(
+                    "interrupted; what was done is recorded, and the next scan continues from there"
+                ) from None
+            raise Failure("interrupted") from None
         except MailbotError as exc:
             if ctx.params.get("debug"):
                 raise

@@ -110,3 +110,17 @@ def test_a_second_ctrl_c_stops_at_once_in_one_line(tmp_path: Path, monkeypatch: 
     assert result.output.strip().splitlines() == [
         "mailbot: error: interrupted; what was done is recorded, and the next scan continues from there"
     ]
+
+
+def test_ctrl_c_in_another_command_is_one_line_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in `classify` (a long list of files) is `mailbot: error: interrupted`, without the scan's
+    promise that a next scan continues."""
+    import mailbot.cli
+
+    def pressed(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mailbot.cli, "classify", pressed)
+    result = CliRunner().invoke(cli, ["classify", str(SAMPLE)])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == ["mailbot: error: interrupted"]
