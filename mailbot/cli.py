@@ -692,6 +692,12 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
             click.echo(json.dumps({"failed": True, **dataclasses.asdict(row)}, ensure_ascii=False))
         else:
             click.echo(f"FAILED\t{row.sender or '-'}\t{row.subject!r}\t{row.attempts} attempts\t{row.error}")
+    if not cases and not given_up and not as_json:
+        click.echo(
+            "mailbot: no cases yet: a case opens with a request found in your Sent folder, a controller's "
+            "answer, or 'mailbot case open'",
+            err=True,
+        )
 
 
 @cli.command(name="run", cls=StatesDefaults, short_help="Watch the mailbox and answer as mail arrives.")

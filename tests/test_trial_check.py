@@ -46,3 +46,19 @@ def test_check_with_a_missing_configuration_file_says_so(runner: CliRunner, tmp_
     assert result.exit_code == 1
     assert "no configuration file" in result.output
     assert runner.invoke(cli, ["check"]).exit_code == 0
+
+
+def test_cases_on_a_state_without_cases_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    """`mailbot cases` after a scan that opened no case printed nothing at all: now one line on stderr says
+    where cases come from; stdout (and --json) stays empty for scripts."""
+    config = config_file(tmp_path)
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    assert runner.invoke(cli, ["scan", "--config", str(config), "--maildir", str(box)]).exit_code == 0
+    result = runner.invoke(cli, ["cases", "--config", str(config)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("mailbot: no cases yet: a case opens with a request found in your Sent folder")
+    result = runner.invoke(cli, ["cases", "--json", "--config", str(config)])
+    assert result.output == ""
