@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -41,7 +41,7 @@ from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Exemplar, Ruleset, bundled_rules
-from mailbot.store import Store
+from mailbot.store import GivenUp, Store, exclusive
 
 # Exit statuses of every command (DESIGN.md): done; a configuration or usage error (nothing was
 # done); done, but some messages failed (each listed with its reason on stderr).
@@ -507,6 +507,16 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
     state_path = settings.state_path if settings else default_state_path()
     # A dry run's pipeline works on a copy of the state, and creates none where there is none yet.
     dry = psettings.mode == "dry-run"
+    with nullcontext() if dry else exclusive(state_path):  # a dry run changes no state: it needs no lock
+        report, given_up, pending, next_try = _scan(settings, psettings, state_path, maildir)
+    _print_scan(report, psettings, given_up, pending, next_try, as_json)
+
+
+def _scan(
+    settings: Settings | None, psettings: PipelineSettings, state_path: Path, maildir: Path | None
+) -> tuple[ScanReport, list[GivenUp], int, datetime | None]:
+    """One scan and its deadline reminders; the report, the messages given up on, and the retries pending."""
+    dry = psettings.mode == "dry-run"
     store = Store(":memory:") if dry and not state_path.exists() else Store(state_path)
     try:
         mailbox = open_mailbox(settings, maildir)
@@ -532,6 +542,18 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         pending, next_try = store.retries_pending()
     finally:
         store.close()
+    return report, given_up, pending, next_try
+
+
+def _print_scan(
+    report: ScanReport,
+    psettings: PipelineSettings,
+    given_up: list[GivenUp],
+    pending: int,
+    next_try: datetime | None,
+    as_json: bool,
+) -> None:
+    """The scan's rows on stdout; its summary, retries and failures on stderr (exit 2 when some failed)."""
     for row in report.outcomes:
         if as_json:
             click.echo(
@@ -729,7 +751,10 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
         raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
     from mailbot.service import serve  # only the service needs it
 
-    sys.exit(serve(accounts, _rules()))
+    with ExitStack() as held:
+        for path in sorted({a.state_path for a in accounts}):  # accounts may share one state
+            held.enter_context(exclusive(path))
+        sys.exit(serve(accounts, _rules()))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import sqlite3
@@ -207,6 +208,32 @@ def _stamp(when: datetime | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold the state's lock while mail is processed with it. Two scans at once (a cron job overlapping a
+    scan by hand, a scan while 'mailbot run' works) each answered the same new messages: duplicate drafts,
+    in send mode a second copy sent. The second one is refused instead, having done nothing."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StateError(f"{lock}: is a symbolic link; refusing to follow it") from None
+        raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StateError(
+                f"{path}: another mailbot is working with this state (a scan, or 'mailbot run'); "
+                "nothing was done: try again once it is finished"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 class Store:
