@@ -753,7 +753,7 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
 
     with ExitStack() as held:
         for path in sorted({a.state_path for a in accounts}):  # accounts may share one state
-            held.enter_context(exclusive(path))
+            held.enter_context(exclusive(path, waiting=lambda why: click.echo(f"mailbot: {why}", err=True)))
         sys.exit(serve(accounts, _rules()))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import config_file, write_config
+from conftest import config_file, drafts_count, write_config
 from servers import Dovecot
 from test_scan_imap import SEED, seed
 from test_service import Service
@@ -98,3 +98,24 @@ def test_a_scan_beside_the_service_is_refused(dovecot: Dovecot, env: Path) -> No
         assert service.stop() == 0
     result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.integration
+def test_the_service_waits_for_a_scan_rather_than_exit(dovecot: Dovecot, env: Path) -> None:
+    """`mailbot run` started while a scan holds the state waits for it, and then works: exit status 1 would
+    keep systemd from ever restarting it (RestartPreventExitStatus=1)."""
+    seed(dovecot, {"rejection": SEED["rejection"]})
+    config = write_config(env / "config.toml", dovecot)
+    with exclusive(env / "state.sqlite3"):
+        service = Service(config)
+        try:
+            service.wait_for("another mailbot is working with this state; waiting until it is finished")
+            assert service.proc.poll() is None
+        except BaseException:
+            service.stop()
+            raise
+    try:
+        service.wait_for("waiting for new mail")
+        assert drafts_count(dovecot) == 1
+    finally:
+        assert service.stop() == 0
