@@ -149,17 +149,37 @@ def sample_complaint(
     )
 
 
+def config_problems(path: Path | None = None) -> list[str]:
+    """What makes the configuration unusable: every other command refuses it (exit 1), so `check` does too."""
+    from mailbot.config import load_config
+
+    path = path or _config_path()
+    if not path.exists():
+        return []
+    try:
+        load_config(path)
+    except MailbotError as exc:
+        return [str(exc)]
+    return []
+
+
+def _config_path() -> Path:
+    from mailbot.config import default_config_path
+
+    return Path(os.environ["MAILBOT_CONFIG"]) if os.environ.get("MAILBOT_CONFIG") else default_config_path()
+
+
 def config_warnings(path: Path | None = None) -> list[str]:
     """Warnings about the configuration that do not stop mailbot but weaken its replies."""
-    from mailbot.config import default_config_path, load_config
+    from mailbot.config import load_config
 
-    path = path or (Path(os.environ["MAILBOT_CONFIG"]) if os.environ.get("MAILBOT_CONFIG") else default_config_path())
+    path = path or _config_path()
     if not path.exists():
         return []
     try:
         settings = load_config(path)
-    except MailbotError as exc:
-        return [str(exc)]
+    except MailbotError:
+        return []  # a problem, not a warning: config_problems reports it
     if not settings.identity.statement.strip():
         return [
             f"{path}: [identity] statement is not set; replies describe your particular situation "

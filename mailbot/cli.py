@@ -10,9 +10,11 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -39,7 +41,7 @@ from mailbot.models import ActionKind, Verdict
 from mailbot.parse import parse
 from mailbot.pipeline import Outcome, Pipeline, PipelineSettings, ScanReport, pipeline_settings
 from mailbot.rules import Exemplar, Ruleset, bundled_rules
-from mailbot.store import Store
+from mailbot.store import GivenUp, Store, exclusive
 
 # Exit statuses of every command (DESIGN.md): done; a configuration or usage error (nothing was
 # done); done, but some messages failed (each listed with its reason on stderr).
@@ -111,6 +113,14 @@ class MailbotGroup(click.Group):
             raise Failure(exc.format_message()) from None
         except (click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            if ctx.params.get("debug"):
+                raise
+            if ctx.invoked_subcommand == "scan":
+                raise Failure(
+                    "interrupted; what was done is recorded, and the next scan continues from there"
+                ) from None
+            raise Failure("interrupted") from None
         except MailbotError as exc:
             if ctx.params.get("debug"):
                 raise
@@ -384,15 +394,21 @@ def reply_cmd(file: Path, lang: str | None, config: Path | None) -> None:
 
 
 @cli.command(name="check", short_help="Check the rules and render every template.")
-def check_cmd() -> None:
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Configuration file to check too.")
+def check_cmd(config: Path | None) -> None:
     """Load the rules and render every template with sample data, reporting every error.
 
+    Also checks the configuration (--config, else $MAILBOT_CONFIG, else the
+    XDG path) when there is one: what the other commands would refuse is an
+    error here too.
     Exit status 1 when anything is wrong.
     """
-    from mailbot.checks import config_warnings, run_checks  # renders every template: only `check` needs it
+    from mailbot.checks import config_problems, config_warnings, run_checks  # renders every template: only `check`
 
-    problems = run_checks()
-    for warning in config_warnings():
+    if config is not None and not config.expanduser().exists():
+        raise Failure(f"{config}: no configuration file (create one with 'mailbot init')")
+    problems = config_problems(config) + run_checks()
+    for warning in config_warnings(config):
         click.echo(f"mailbot: warning: {warning}", err=True)
     for problem in problems:
         _fail(problem)
@@ -474,6 +490,9 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
       mailbot scan --mode dry-run       # show what would be done, change nothing
       mailbot scan --maildir ~/Mail/me  # a local Maildir (drafts go to its .Drafts)
 
+    Ctrl-C finishes the message in hand and prints what was done (exit
+    status 0); the next scan takes up the rest. Ctrl-C again stops at once.
+
     \b
     Exit status:
       0  done
@@ -488,28 +507,53 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
     state_path = settings.state_path if settings else default_state_path()
     # A dry run's pipeline works on a copy of the state, and creates none where there is none yet.
     dry = psettings.mode == "dry-run"
+    with nullcontext() if dry else exclusive(state_path):  # a dry run changes no state: it needs no lock
+        report, given_up, pending, next_try = _scan(settings, psettings, state_path, maildir)
+    _print_scan(report, psettings, given_up, pending, next_try, as_json)
+
+
+def _scan(
+    settings: Settings | None, psettings: PipelineSettings, state_path: Path, maildir: Path | None
+) -> tuple[ScanReport, list[GivenUp], int, datetime | None]:
+    """One scan and its deadline reminders; the report, the messages given up on, and the retries pending."""
+    dry = psettings.mode == "dry-run"
     store = Store(":memory:") if dry and not state_path.exists() else Store(state_path)
     try:
         mailbox = open_mailbox(settings, maildir)
         if isinstance(mailbox, ImapMailbox):
             mailbox.start_connect()  # logging in overlaps loading the rules
         try:
-            pipeline = Pipeline(
-                psettings,
-                _rules(),
-                store,
-                mailbox,
-                echo=lambda line: click.echo(line, err=True),
-                state_path=state_path,
-            )
-            report = pipeline.scan()
-            report.outcomes += remind(pipeline, report)
+            with _first_ctrl_c_stops() as stopping:
+                pipeline = Pipeline(
+                    psettings,
+                    _rules(),
+                    store,
+                    mailbox,
+                    echo=lambda line: click.echo(line, err=True),
+                    state_path=state_path,
+                    should_stop=stopping,
+                )
+                report = pipeline.scan()
+                if not stopping():
+                    report.outcomes += remind(pipeline, report)
         finally:
             mailbox.close()
         given_up = store.given_up()
         pending, next_try = store.retries_pending()
     finally:
         store.close()
+    return report, given_up, pending, next_try
+
+
+def _print_scan(
+    report: ScanReport,
+    psettings: PipelineSettings,
+    given_up: list[GivenUp],
+    pending: int,
+    next_try: datetime | None,
+    as_json: bool,
+) -> None:
+    """The scan's rows on stdout; its summary, retries and failures on stderr (exit 2 when some failed)."""
     for row in report.outcomes:
         if as_json:
             click.echo(
@@ -532,6 +576,8 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         else:
             click.echo(f"{row.sender}\t{row.subject}\t{row.category}\t{row.action}\t{row.detail}")
     click.echo(scan_summary(report, psettings.mode), err=True)
+    if report.stopped:
+        click.echo("mailbot: stopped by Ctrl-C; the next scan takes up the rest", err=True)
     if pending:
         click.echo(
             f"mailbot: {pending} failed message(s) wait to be tried again, the next after {next_try:%Y-%m-%d %H:%M} "
@@ -547,6 +593,33 @@ def scan_cmd(config: Path | None, maildir: Path | None, mode: str | None, as_jso
         click.echo(f"mailbot: {earlier} earlier message(s) failed for good: see 'mailbot cases'", err=True)
     if failed:
         sys.exit(EXIT_FAILED_MESSAGES)
+
+
+@contextmanager
+def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
+    """While a scan runs, a first Ctrl-C lets it finish the message in hand and report what it did (the
+    rows and the summary, which it prints at the end); a second one stops it at once."""
+    stop = threading.Event()
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("mailbot: stopping after the message in hand (Ctrl-C again to stop at once)", err=True)
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+        yield stop.is_set
+        return
+    if previous is signal.SIG_IGN:  # started in the background, where Ctrl-C is not for it
+        signal.signal(signal.SIGINT, previous)
+        yield stop.is_set
+        return
+    try:
+        yield stop.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def scan_summary(report: ScanReport, mode: str) -> str:
@@ -641,6 +714,12 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
             click.echo(json.dumps({"failed": True, **dataclasses.asdict(row)}, ensure_ascii=False))
         else:
             click.echo(f"FAILED\t{row.sender or '-'}\t{row.subject!r}\t{row.attempts} attempts\t{row.error}")
+    if not cases and not given_up and not as_json:
+        click.echo(
+            "mailbot: no cases yet: a case opens with a request found in your Sent folder, a controller's "
+            "answer, or 'mailbot case open'",
+            err=True,
+        )
 
 
 @cli.command(name="run", cls=StatesDefaults, short_help="Watch the mailbox and answer as mail arrives.")
@@ -672,7 +751,10 @@ def run_cmd(ctx: click.Context, config: Path | None, log_json: bool) -> None:
         raise Failure(f"no [imap] table for account(s): {', '.join(missing)}")
     from mailbot.service import serve  # only the service needs it
 
-    sys.exit(serve(accounts, _rules()))
+    with ExitStack() as held:
+        for path in sorted({a.state_path for a in accounts}):  # accounts may share one state
+            held.enter_context(exclusive(path, waiting=lambda why: click.echo(f"mailbot: {why}", err=True)))
+        sys.exit(serve(accounts, _rules()))
 
 
 def main() -> None:

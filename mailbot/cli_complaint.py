@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from mailbot.cases import BASIS_CONTROLLER
 from mailbot.complaint import CaseFacts, Event, attachment_name, build_complaint, complaint_files, complaint_message
 from mailbot.config import Settings, default_config_path, default_state_path, load_config
 from mailbot.errors import MailbotError
@@ -97,6 +98,7 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
         controller=platform.name if platform else case.platform,
         types=types or (RequestType.OBJECTION,),
         request_date=_iso(case.opened),
+        request_dated=case.due_basis != BASIS_CONTROLLER,
         due=_iso(case.due),
         extended=case.extended,
         ticket=case.ticket,

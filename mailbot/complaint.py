@@ -46,6 +46,9 @@ class CaseFacts:
     controller: str
     types: tuple[RequestType, ...] = (RequestType.OBJECTION,)
     request_date: date | None = None
+    # False when the request's own date is unknown and the controller's first answer stands in for it: the
+    # request was made by then, and the complaint says "at the latest" rather than state a date as fact.
+    request_dated: bool = True
     due: date | None = None
     extended: bool = False
     ticket: str = ""
@@ -131,11 +134,20 @@ def build_complaint(
     request_date = format_date(facts.request_date, lang) if facts.request_date else ""
     events: list[dict[str, Any]] = []
     if facts.request_date and not any(e.kind == "request" for e in facts.events):
-        events.append({"date": request_date, "outgoing": True, "kind": "request", "subject": ""})
+        events.append(
+            {
+                "date": request_date,
+                "latest": not facts.request_dated,
+                "outgoing": True,
+                "kind": "request",
+                "subject": "",
+            }
+        )
     for event in sorted(facts.events, key=lambda e: (e.when or date.min, not e.outgoing)):
         events.append(
             {
                 "date": format_date(event.when, lang) if event.when else "",
+                "latest": False,
                 "outgoing": event.outgoing,
                 "kind": event.kind,
                 "subject": event.subject,

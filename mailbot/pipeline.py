@@ -328,7 +328,7 @@ class Pipeline:
         parsed: list[tuple[int, Message, Verdict]] = []
         threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
-        for uid, raw in self.mailbox.bodies(relevant):
+        for uid, raw in self._progress(self.mailbox.bodies(relevant), "reading", len(relevant)):
             unanswered.discard(uid)
             key = (box, uidvalidity, uid)
             try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -207,6 +208,36 @@ def _stamp(when: datetime | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def exclusive(path: Path, *, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the state's lock while mail is processed with it. Two scans at once (a cron job overlapping a
+    scan by hand, a scan while 'mailbot run' works) each answered the same new messages: duplicate drafts,
+    in send mode a second copy sent. The second one is refused instead, having done nothing; or, given
+    `waiting` (told why), waits for the lock: the service must not exit 1 (not restarted) over a scan."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StateError(f"{lock}: is a symbolic link; refusing to follow it") from None
+        raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is None:
+                raise StateError(
+                    f"{path}: another mailbot is working with this state (a scan, or 'mailbot run'); "
+                    "nothing was done: try again once it is finished"
+                ) from None
+            waiting(f"{path}: another mailbot is working with this state; waiting until it is finished")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 class Store:

@@ -354,6 +354,12 @@ class ImapMailbox:
         created; only the headers of every new message are fetched, whole messages only for those wanted.
         """
         name = self.find_folder("sent")
+        if name is None and self.settings.sent:
+            # A misspelt name would leave every request unread, each case dated from the controller's answer.
+            raise MailboxError(
+                f"IMAP: no folder {self.settings.sent!r} ([imap] sent): the requests you sent are not read; "
+                "set it to an existing folder, or remove it to find Sent by itself"
+            )
         if name is None:
             return 0, 0, {}  # reading never creates the folder
         uidvalidity = self._select(name)

@@ -43,6 +43,9 @@ class MaildirMailbox:
         self.name = f"maildir:{self.path.resolve()}"
         self._box: mailbox.Maildir | None = None
         self._keys: dict[int, str] = {}
+        # Message-ID of each file of .Drafts/.Sent already read, by folder and Maildir key: a scan looks
+        # once per reply, and reading every file each time made a scan quadratic in the drafts.
+        self._ids: dict[str, dict[str, str]] = {}
 
     def open(self) -> int:
         """Open the Maildir; its 'UIDVALIDITY' is a constant."""
@@ -104,16 +107,26 @@ class MaildirMailbox:
             return box.add_folder(name) if create else None
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
-        """Scan the folder's headers for the Message-ID."""
+        """Whether a message of the folder has this Message-ID; each file's header is read once."""
         parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
         box = self._folder(folder, create=False)  # looking creates nothing (a dry run changes nothing)
         if box is None:
             return False
+        known = self._ids.setdefault(folder, {})
+        present = set()
         for key in box.iterkeys():
-            with box.get_file(key) as fh:
-                headers = parser.parsebytes(_header_block(fh))
-            if str(headers.get("Message-ID", "")).strip() == message_id:
+            present.add(key)
+            if key not in known:
+                try:
+                    with box.get_file(key) as fh:
+                        headers = parser.parsebytes(_header_block(fh))
+                except (KeyError, FileNotFoundError):
+                    continue  # removed while we looked: it holds nothing now
+                known[key] = str(headers.get("Message-ID", "")).strip()
+            if known[key] == message_id:
                 return True
+        for gone in known.keys() - present:
+            del known[gone]
         return False
 
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
