@@ -53,3 +53,17 @@ def test_a_configured_drafts_folder_that_does_not_exist_is_said_and_never_create
     code, output = _scan(config)
     assert code == 0, output
     assert [msg["In-Reply-To"] for msg, _flags in folder_messages(dovecot, "Drafts")] == [ids["rejection"]]
+
+
+def test_tls_against_the_plain_imap_port_proposes_starttls_or_993(dovecot: Dovecot, env: Path) -> None:
+    """`security = "tls"` against a port that speaks plain IMAP said only `TLS handshake … failed
+    (WRONG_VERSION_NUMBER)`; the same one line now says what to change (exit 1: nothing was done)."""
+    config = write_config(env / "config.toml", dovecot)
+    config.write_text(config.read_text().replace('security = "none"', 'security = "tls"', 1))
+    code, output = _scan(config)
+    assert code == 1, output
+    (line,) = [x for x in output.splitlines() if "TLS handshake" in x]
+    assert line.endswith(
+        f"TLS handshake with 127.0.0.1:{dovecot.port} failed (WRONG_VERSION_NUMBER); "
+        'this port speaks plain text: try security = "starttls", or the TLS port 993'
+    ), line

@@ -140,7 +140,8 @@ class ImapMailbox:
                 if server.security == "starttls":
                     client.starttls(tls_context(server.ca_file))
         except (OSError, IMAPClientError) as exc:
-            raise MailboxError("IMAP: " + describe_connection_error(server.host, server.port, exc)) from None
+            reason = describe_connection_error(server.host, server.port, exc, tls_port=993)
+            raise MailboxError("IMAP: " + reason) from None
         try:
             if server.oauth2_token.configured:
                 client.oauth2_login(server.username, server.oauth2_token.reveal(self.environ))
