@@ -292,8 +292,15 @@ class Pipeline:
         todo = sorted({u for u in fresh if u not in handled} | set(retry))
         report.examined = len(todo)
         relevant: list[int] = []
+        # Ctrl-C stops between messages in every phase; what is left unrecorded the next start takes up.
+        unfinished: list[int] = []
+        triaged: set[int] = set()
         may_matter = self._may_matter()
         for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
+            if self.should_stop():
+                unfinished = [u for u in todo if u not in triaged]
+                break
+            triaged.add(uid)
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
             why = self._passed_over(head) if head is not None else PASSED_STRANGER
             if head is None or why:
@@ -328,7 +335,10 @@ class Pipeline:
         parsed: list[tuple[int, Message, Verdict]] = []
         threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
-        for uid, raw in self._progress(self.mailbox.bodies(relevant), "reading", len(relevant)):
+        reading = [] if self.should_stop() else relevant  # no body is fetched once stopped
+        for uid, raw in self._progress(self.mailbox.bodies(reading), "reading", len(reading)):
+            if self.should_stop():
+                break
             unanswered.discard(uid)
             key = (box, uidvalidity, uid)
             try:
@@ -338,11 +348,13 @@ class Pipeline:
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
+        if self.should_stop():
+            unfinished += unanswered  # not read yet: not a failure
+            unanswered = set()
         for uid in sorted(unanswered):
             # Recorded as failed, so that it is fetched again next time rather than passed over.
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         newer = superseded(parsed, self._controller_of)
-        unfinished: list[int] = []
         self.delivery.start_batch()
         try:
             for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
