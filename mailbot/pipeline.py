@@ -252,12 +252,12 @@ class Pipeline:
         `_relevant`: a new reason to accept a sender belongs in `_triage_domains`."""
         return header_may_matter(self._triage_domains())
 
-    def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
+    def _progress(self, items: Iterable[T], what: str, total: int, unit: str = "msg") -> Iterable[T]:
         if not self.settings.progress or total < 50 or not sys.stderr.isatty():
             return items
         from tqdm import tqdm  # only a long scan on a terminal shows progress
 
-        return tqdm(items, desc=what, unit="msg", total=total, file=sys.stderr, disable=None, leave=False)
+        return tqdm(items, desc=what, unit=unit, total=total, file=sys.stderr, disable=None, leave=False)
 
     # --- the scan ------------------------------------------------------------------------------
 
@@ -580,9 +580,9 @@ class Pipeline:
         today = today or self.now().date()
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
-        for case in self.store.cases(today):
-            if not cases.overdue(case, today) or case.reminded:
-                continue  # remind() says no to these too: spare the queries below
+        # remind() says no to the others too: spare them the queries below.
+        due = [case for case in self.store.cases(today) if cases.overdue(case, today) and not case.reminded]
+        for case in self._progress(due, "reminders", len(due), unit="case"):
             # Never right after fresh correspondence: the controller's last word, and the person's.
             days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
             days += [d for d in [self.store.last_event_day(case.id)] if d]

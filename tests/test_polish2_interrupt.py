@@ -1,12 +1,16 @@
-"""Ctrl-C during a scan stops between messages in the triage and reading phases too, not only the replies."""
+"""A long scan: Ctrl-C stops between messages in the triage and reading phases too; reminders show progress."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import config_file
+from test_cases_scan import ADA, Scenario, ago, mail, maildir_with
 from test_trial_interrupt import MESSAGES, drafts, mailbox
+from test_trial_progress import terminal_output
 
 from mailbot.config import PLACEHOLDER_IDENTITY
 from mailbot.mailboxes.maildir import MaildirMailbox
@@ -65,3 +69,24 @@ def test_ctrl_c_in_triage_or_reading_stops_there_and_the_next_scan_does_the_rest
     assert len(whole.outcomes) == MESSAGES
     assert len(drafts(box)) == len(set(drafts(box))) == MESSAGES
     store.close()
+
+
+def test_writing_many_reminders_shows_its_progress(tmp_path: Path) -> None:
+    """Triage, reading and replies had a progress bar, the reminders none: 60 overdue requests were a
+    silent terminal while their reminders were written. They have their bar now."""
+    requests = [
+        mail(
+            ADA,
+            f"dpo@gym{n}.example",
+            "Solicitud de acceso",
+            "Hola,\nejerzo mi derecho de acceso y solicito una copia de mis datos.\nGracias,\nAda",
+            ago(40),
+            f"<req-gym-{n}@example.org>",
+        )
+        for n in range(60)  # above the 50 a scan needs before it shows progress
+    ]
+    box = maildir_with(tmp_path, Scenario(sent=requests, inbox=[]))
+    config = config_file(tmp_path)
+    shown = terminal_output([sys.executable, "-m", "mailbot", "scan", "--config", str(config), "--maildir", str(box)])
+    assert "\rreminders:" in shown or shown.startswith("reminders:"), shown[-500:]
+    assert "60 reminders" in shown, shown[-500:]
