@@ -295,7 +295,7 @@ class Store:
                     self.db.close()
                     if "no such table" in str(exc):
                         return False  # a new, empty state: created by a read-write open
-                    if suffix:
+                    if suffix or path.with_name(path.name + "-wal").exists():
                         raise
                     # A WAL state whose -wal/-shm files are absent and cannot be created (a folder the user
                     # may not write): no writer is at work, so the file alone is the whole state.
