@@ -342,7 +342,7 @@ class _NoMailbox:
 def _preview(settings: Settings | None, ruleset: Ruleset) -> Iterator[Pipeline]:
     """A pipeline that decides as a scan would, on a copy of the state: it touches no mailbox and writes nothing."""
     state_path = settings.state_path if settings else default_state_path()
-    store = Store(state_path) if state_path.exists() else Store(":memory:")
+    store = Store(state_path, readonly=True) if state_path.exists() else Store(":memory:")
     try:
         yield Pipeline(
             pipeline_settings(settings, mode="dry-run", progress=False),
@@ -661,7 +661,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     if not path.exists():
         click.echo("mailbot: no state yet: run 'mailbot scan' first", err=True)
         return
-    store = Store(path)
+    store = Store(path, readonly=True)
     try:
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}

@@ -30,7 +30,7 @@ def _open_store(config: Path | None, *, create: bool) -> Store:
     path = _state_path(config)
     if not create and not path.exists():
         raise click.ClickException("no state yet: run 'mailbot scan' or 'mailbot case open' first")
-    return Store(path)
+    return Store(path, readonly=not create)
 
 
 class _CaseGroup(click.Group):

@@ -164,7 +164,7 @@ def complaint_cmd(
     if not state.exists():
         raise MailbotError("no state yet: run 'mailbot scan' first")
     ruleset = bundled_rules()
-    store = Store(state)
+    store = Store(state, readonly=True)
     try:
         case = store.case(case_id)
         if case is None:

@@ -60,7 +60,14 @@ def teach_cmd(
     try:
         path = learn.learned_path(_state_path(config))
         if as_list:
-            for item in learn.load(path):
+            lessons = learn.load(path)
+            if not lessons:
+                click.echo(
+                    "mailbot: nothing taught yet: 'mailbot teach FILE CATEGORY', or file a message into the "
+                    "mail folder Mailbot/<category>",
+                    err=True,
+                )
+            for item in lessons:
                 first = item.sentences[0] if item.sentences else ""
                 source = item.source or "teach"
                 click.echo(

@@ -14,15 +14,20 @@ def tls_context(ca_file: str = "") -> ssl.SSLContext:
     return context
 
 
-def describe_connection_error(host: str, port: int, exc: BaseException) -> str:
-    """One line saying why a connection failed, never with credentials in it."""
+def describe_connection_error(host: str, port: int, exc: BaseException, *, tls_port: int | None = None) -> str:
+    """One line saying why a connection failed, never with credentials in it; `tls_port`, the protocol's
+    port for TLS from the first byte, is proposed when a TLS handshake met a server speaking plain text."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         return (
             f"TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); "
             "if this server uses a private CA, set ca_file to it"
         )
     if isinstance(exc, ssl.SSLError):
-        return f"TLS handshake with {host}:{port} failed ({exc.reason or exc})"
+        line = f"TLS handshake with {host}:{port} failed ({exc.reason or exc})"
+        if exc.reason == "WRONG_VERSION_NUMBER" and tls_port:
+            # The server answered the handshake with plain text (an IMAP/SMTP greeting): the wrong port.
+            line += f'; this port speaks plain text: try security = "starttls", or the TLS port {tls_port}'
+        return line
     if isinstance(exc, socket.gaierror):
         return f"cannot resolve {host}: {exc.strerror}"
     if isinstance(exc, TimeoutError | socket.timeout):

@@ -252,12 +252,12 @@ class Pipeline:
         `_relevant`: a new reason to accept a sender belongs in `_triage_domains`."""
         return header_may_matter(self._triage_domains())
 
-    def _progress(self, items: Iterable[T], what: str, total: int) -> Iterable[T]:
+    def _progress(self, items: Iterable[T], what: str, total: int, unit: str = "msg") -> Iterable[T]:
         if not self.settings.progress or total < 50 or not sys.stderr.isatty():
             return items
         from tqdm import tqdm  # only a long scan on a terminal shows progress
 
-        return tqdm(items, desc=what, unit="msg", total=total, file=sys.stderr, disable=None, leave=False)
+        return tqdm(items, desc=what, unit=unit, total=total, file=sys.stderr, disable=None, leave=False)
 
     # --- the scan ------------------------------------------------------------------------------
 
@@ -292,8 +292,15 @@ class Pipeline:
         todo = sorted({u for u in fresh if u not in handled} | set(retry))
         report.examined = len(todo)
         relevant: list[int] = []
+        # Ctrl-C stops between messages in every phase; what is left unrecorded the next start takes up.
+        unfinished: list[int] = []
+        triaged: set[int] = set()
         may_matter = self._may_matter()
         for uid, header_bytes, size in self._progress(self.mailbox.headers(todo), "triage", len(todo)):
+            if self.should_stop():
+                unfinished = [u for u in todo if u not in triaged]
+                break
+            triaged.add(uid)
             head = parse(header_bytes, headers_only=True) if may_matter(header_bytes) else None
             why = self._passed_over(head) if head is not None else PASSED_STRANGER
             if head is None or why:
@@ -328,7 +335,10 @@ class Pipeline:
         parsed: list[tuple[int, Message, Verdict]] = []
         threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
-        for uid, raw in self._progress(self.mailbox.bodies(relevant), "reading", len(relevant)):
+        reading = [] if self.should_stop() else relevant  # no body is fetched once stopped
+        for uid, raw in self._progress(self.mailbox.bodies(reading), "reading", len(reading)):
+            if self.should_stop():
+                break
             unanswered.discard(uid)
             key = (box, uidvalidity, uid)
             try:
@@ -338,11 +348,13 @@ class Pipeline:
                 parsed.append((uid, message, verdict))
             except Exception as exc:  # one bad message never stops the run
                 self._failed(report, key, None, exc)
+        if self.should_stop():
+            unfinished += unanswered  # not read yet: not a failure
+            unanswered = set()
         for uid in sorted(unanswered):
             # Recorded as failed, so that it is fetched again next time rather than passed over.
             self._failed(report, (box, uidvalidity, uid), None, MailboxError("the server returned no body"))
         newer = superseded(parsed, self._controller_of)
-        unfinished: list[int] = []
         self.delivery.start_batch()
         try:
             for uid, message, verdict in self._progress(parsed, "replies", len(parsed)):
@@ -568,9 +580,9 @@ class Pipeline:
         today = today or self.now().date()
         quiet_since = today - timedelta(days=QUIET_DAYS)
         outcomes: list[Outcome] = []
-        for case in self.store.cases(today):
-            if not cases.overdue(case, today) or case.reminded:
-                continue  # remind() says no to these too: spare the queries below
+        # remind() says no to the others too: spare them the queries below.
+        due = [case for case in self.store.cases(today) if cases.overdue(case, today) and not case.reminded]
+        for case in self._progress(due, "reminders", len(due), unit="case"):
             # Never right after fresh correspondence: the controller's last word, and the person's.
             days = [date.fromisoformat(case.last_message_at[:10])] if case.last_message_at else []
             days += [d for d in [self.store.last_event_day(case.id)] if d]

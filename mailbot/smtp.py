@@ -47,7 +47,8 @@ async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSett
     except aiosmtplib.SMTPException as exc:
         raise DeliveryError(f"SMTP {server.host}: {type(exc).__name__}: {exc}") from None
     except OSError as exc:
-        raise DeliveryError("SMTP: " + describe_connection_error(server.host, server.port, exc)) from None
+        reason = describe_connection_error(server.host, server.port, exc, tls_port=465)
+        raise DeliveryError("SMTP: " + reason) from None
 
 
 def ehlo_name(sender: str) -> str:

@@ -243,9 +243,13 @@ def exclusive(path: Path, *, waiting: Callable[[str], None] | None = None) -> It
 class Store:
     """The state database. Every write is its own transaction."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        """Open (creating and migrating) the state; `readonly` for commands that only read it: they work on
+        a state file the user may only read, and fall back to a normal open only when it needs migrating."""
         self._nesting = 0  # savepoints open inside the current transaction
         self.path = Path(path) if str(path) != ":memory:" else None
+        if readonly and self.path is not None and self._open_readonly(self.path):
+            return
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,6 +277,39 @@ class Store:
             if exc.errno == errno.ELOOP:
                 raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
             raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+
+    def _open_readonly(self, path: Path) -> bool:
+        """Open an existing state with SQLite's `mode=ro` (nothing created, chmod-ed or written); False
+        when it still needs a migration, which only a read-write open can do."""
+        try:
+            _refuse_links(path)
+            os.close(os.open(path, os.O_RDONLY | os.O_NOFOLLOW))  # an unreadable file is said as such
+            uri = path.absolute().as_uri() + "?mode=ro&nofollow=1"
+            done: set[str] | None = None
+            for suffix in ("", "&immutable=1"):
+                self.db = sqlite3.connect(uri + suffix, uri=True, timeout=30, isolation_level=None)
+                try:
+                    done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+                    break
+                except sqlite3.OperationalError as exc:
+                    self.db.close()
+                    if "no such table" in str(exc):
+                        return False  # a new, empty state: created by a read-write open
+                    if suffix or path.with_name(path.name + "-wal").exists():
+                        raise
+                    # A WAL state whose -wal/-shm files are absent and cannot be created (a folder the user
+                    # may not write): no writer is at work, so the file alone is the whole state.
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: state database unusable: {exc}") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
+            raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+        if done is None or any(name not in done for name, _sql in _MIGRATIONS):
+            self.db.close()
+            return False
+        self.db.row_factory = sqlite3.Row
+        return True
 
     def close(self) -> None:
         """Close the database."""

@@ -140,7 +140,8 @@ class ImapMailbox:
                 if server.security == "starttls":
                     client.starttls(tls_context(server.ca_file))
         except (OSError, IMAPClientError) as exc:
-            raise MailboxError("IMAP: " + describe_connection_error(server.host, server.port, exc)) from None
+            reason = describe_connection_error(server.host, server.port, exc, tls_port=993)
+            raise MailboxError("IMAP: " + reason) from None
         try:
             if server.oauth2_token.configured:
                 client.oauth2_login(server.username, server.oauth2_token.reveal(self.environ))
@@ -384,11 +385,19 @@ class ImapMailbox:
 
     def folder(self, kind: str) -> str:
         """The Drafts or Sent folder: configured, else marked with SPECIAL-USE, else a usual (or
-        localised) name under the personal namespace, else created there."""
+        localised) name under the personal namespace, else created there. A configured Drafts folder
+        that does not exist is an error, never created."""
         if kind in self._folders:
             return self._folders[kind]
         configured = self.settings.drafts if kind == "drafts" else self.settings.sent
         name = self.find_folder(kind)
+        if name is None and kind == "drafts" and configured:
+            # A misspelt name used to be created: the drafts went where no mail client shows drafts.
+            raise MailboxError(
+                f"IMAP: no folder {configured!r} ([imap] drafts): no draft is written; "
+                "set it to an existing folder (the one your mail client shows as Drafts), "
+                "or remove it to find Drafts by itself"
+            )
         if name is None:
             name = self._create(kind, configured or self.folder_path(LOCALISED_NAMES[kind][0]))
         self._folders[kind] = name
