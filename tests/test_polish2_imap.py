@@ -31,25 +31,25 @@ def _folders(server: Dovecot) -> set[str]:
 
 def test_a_configured_drafts_folder_that_does_not_exist_is_said_and_never_created(dovecot: Dovecot, env: Path) -> None:
     """`[imap] drafts = "NoDrafts"` on a server with only `Drafts` created `NoDrafts` and stored the drafts
-    there, where no mail client shows drafts (one INFO line). Now no folder is created, the message fails
-    with one line naming the setting (exit 2), and once the setting names Drafts it is drafted there."""
+    there, where no mail client shows drafts (one INFO line). Now it is a configuration error before any message
+    is looked at (exit 1, one line naming the setting, nothing recorded, no folder created), and once the
+    setting names Drafts the next scan drafts the reply there."""
     ids = seed(dovecot, {"rejection": SEED["rejection"]})
     config = write_config(env / "config.toml", dovecot, imap='drafts = "NoDrafts"\n')
     code, output = _scan(config)
-    assert code == 2, output
+    assert code == 1, output
     assert "Traceback" not in output
-    assert (
-        "IMAP: no folder 'NoDrafts' ([imap] drafts): no draft is written; set it to an existing folder "
-        "(the one your mail client shows as Drafts), or remove it to find Drafts by itself"
-    ) in output
+    assert output.strip() == (
+        "mailbot: error: IMAP: no folder 'NoDrafts' ([imap] drafts): no draft is written; set it to an existing "
+        "folder (the one your mail client shows as Drafts), or remove it to find Drafts by itself"
+    )
     assert "NoDrafts" not in _folders(dovecot)
     assert folder_messages(dovecot, "Drafts") == []
-    config.write_text(config.read_text().replace('"NoDrafts"', '"Drafts"'))
-    # The failed message is retried on a timed backoff: let it be due.
     db = sqlite3.connect(env / "state.sqlite3")
     with db:
-        db.execute("UPDATE messages SET retry_at = '2000-01-01T00:00:00+00:00' WHERE status = 'failed'")
+        assert db.execute("SELECT count(*) FROM messages").fetchone() == (0,)  # nothing looked at, nothing failed
     db.close()
+    config.write_text(config.read_text().replace('"NoDrafts"', '"Drafts"'))
     code, output = _scan(config)
     assert code == 0, output
     assert [msg["In-Reply-To"] for msg, _flags in folder_messages(dovecot, "Drafts")] == [ids["rejection"]]

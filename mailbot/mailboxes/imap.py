@@ -163,11 +163,14 @@ class ImapMailbox:
         self._namespace = None
 
     def open(self) -> int:
-        """Connect (if needed) and select the inbox read-only; returns UIDVALIDITY."""
+        """Connect (if needed) and select the inbox read-only; returns UIDVALIDITY. A configured Drafts folder
+        that does not exist stops it here, before any message is looked at."""
         if self.client is None:
             self.connect()
         self._ids_checked = set()
         self._sizes = {}
+        if self.settings.drafts and "drafts" not in self._folders:
+            self.folder("drafts")
         return self._select(self.settings.mailbox)
 
     def _select(self, folder: str) -> int:
@@ -392,7 +395,8 @@ class ImapMailbox:
         configured = self.settings.drafts if kind == "drafts" else self.settings.sent
         name = self.find_folder(kind)
         if name is None and kind == "drafts" and configured:
-            # A misspelt name used to be created: the drafts went where no mail client shows drafts.
+            # A misspelt name used to be created: the drafts went where no mail client shows drafts. A
+            # configuration error, which open() meets before the scan looks at any message.
             raise MailboxError(
                 f"IMAP: no folder {configured!r} ([imap] drafts): no draft is written; "
                 "set it to an existing folder (the one your mail client shows as Drafts), "
