@@ -88,8 +88,7 @@ SAFETY_TIPS = [
     "e una copia del documento d'identità.",
     "Wenn Sie sich an den Support wenden, bitten wir Sie, Ihre Identität mit einer Kopie Ihres Ausweises zu "
     "bestätigen.",
-    "Lorsque vous contactez le support, nous vous demanderons de confirmer votre identité avec une pièce "
-    "d'identité.",
+    "Lorsque vous contactez le support, nous vous demanderons de confirmer votre identité avec une pièce d'identité.",
     "Cuando contactas a nuestro soporte, te pediremos que confirmes tu identidad con una copia de tu DNI.",
 ]
 
