@@ -230,3 +230,13 @@ def test_a_spam_post_deleted_is_no_grant_with_the_model(with_model: Ruleset) -> 
     message = team_reply(text, "Re: [acme/tracker] Please delete my data (#412)", "notifications@github.com", "M")
     verdict = classify(message, with_model, known_thread=True)
     assert verdict.category is not Category.ACCEPTANCE, verdict.evidence
+
+
+def test_did_you_sign_up_with_another_address_is_an_ask(ruleset: Ruleset) -> None:
+    """Nothing found and "did you perhaps sign up with a different address?": the ask decides, not the outcome."""
+    text = (
+        "We could not find any account associated with this address. Did you perhaps sign up with a different "
+        "email address? Please let us know."
+    )
+    verdict = classify(_reply(text, "Re: Please delete my data"), ruleset, known_thread=True)
+    assert verdict.category is Category.REQUEST_INFO, verdict.evidence
