@@ -125,9 +125,10 @@ def test_dovecot_restart_loses_nothing_duplicates_nothing(dovecot: Dovecot, env:
 
 def test_sigterm_mid_work_exits_zero_and_next_start_finishes(dovecot: Dovecot, env: Path) -> None:
     """SIGTERM while work is in hand exits 0 promptly; the next start finishes exactly what was left."""
-    items = {f"{name}-{i}": path for i in range(20) for name, path in SEED.items() if name in REPLY_WORTHY}
+    items = {f"{name}-{i}": path for i in range(40) for name, path in SEED.items() if name in REPLY_WORTHY}
     ids = seed(dovecot, items)
-    # Small batches of drafts: the signal lands while most of the work is still in hand.
+    # Small batches of drafts, and 200 of them (with 100 a loaded machine once drafted all before the signal
+    # landed): the signal lands while most of the work is still in hand.
     config = write_config(env / "config.toml", dovecot, reply="[limits]\ndraft_batch = 2\n")
     service = Service(config)
     wait_drafts(dovecot, 1, timeout=30)
