@@ -198,6 +198,13 @@ def _refuse_links(path: Path) -> None:
             raise OSError(errno.ELOOP, "symbolic link", str(candidate))
 
 
+def _unopenable(exc: OSError, path: Path | str) -> StateError:
+    """Why the state (or its lock) cannot be opened, in one line: a link refused, else the system's reason."""
+    if exc.errno == errno.ELOOP:
+        return StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it")
+    return StateError(f"{path}: cannot open state: {exc.strerror}")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -221,9 +228,7 @@ def exclusive(path: Path, *, waiting: Callable[[str], None] | None = None) -> It
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise StateError(f"{lock}: is a symbolic link; refusing to follow it") from None
-        raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+        raise _unopenable(exc, path) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -274,9 +279,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: state database unusable: {exc}") from None
         except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
-            raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+            raise _unopenable(exc, path) from None
 
     def _open_readonly(self, path: Path) -> bool:
         """Open an existing state with SQLite's `mode=ro` (nothing created, chmod-ed or written); False
@@ -302,9 +305,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: state database unusable: {exc}") from None
         except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise StateError(f"{exc.filename or path}: is a symbolic link; refusing to follow it") from None
-            raise StateError(f"{path}: cannot open state: {exc.strerror}") from None
+            raise _unopenable(exc, path) from None
         if done is None or any(name not in done for name, _sql in _MIGRATIONS):
             self.db.close()
             return False
