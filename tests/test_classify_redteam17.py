@@ -138,8 +138,7 @@ def test_a_new_address_confirmation_asks_nothing(ruleset: Ruleset) -> None:
 # --- request_info or identity_check ------------------------------------------------------------------------
 
 VERIFY_IT_IS_YOU = [
-    "So that we can be sure the request really comes from you, please tell us your customer number and date of "
-    "birth.",
+    "So that we can be sure the request really comes from you, please tell us your customer number and date of birth.",
     "Per essere certi che la richiesta provenga davvero da lei, ci comunichi il codice cliente e la data di nascita.",
     "Damit wir sicher sind, dass die Anfrage tatsächlich von Ihnen stammt, nennen Sie uns bitte Ihre Kundennummer "
     "und Ihr Geburtsdatum.",
@@ -213,7 +212,7 @@ def _verdict(rule: str) -> Verdict:
 
 @pytest.mark.parametrize("model_says", [Category.REQUEST_INFO, Category.CLARIFICATION])
 def test_an_identity_document_asked_outranks_the_model_s_ask(model_says: Category, ruleset: Ruleset) -> None:
-    """"Send your ID, and tell us which product": the ID step comes first, however sure the model is of the ask."""
+    """An ID copy asked beside "which product?": the ID step comes first, however sure the model is of the ask."""
     evidence = {Category.IDENTITY_CHECK: 1.0, model_says: 0.95}
     opinion = Opinion(model_says, 3.0, Category.IDENTITY_CHECK)
     for in_case in (True, False):
