@@ -240,3 +240,35 @@ def test_the_model_does_not_outrank_an_id_asked_beside_a_product_question(rulese
     message = team_reply(text, "Your objection request", "noreply@meta.com", "Meta Privacy", in_case=False)
     verdict = classify(message, bundled_rules())
     assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+# --- the probes' families (written after the first rules, before looking) -----------------------------------
+
+EARNINGS_OR_CREDIT_ID = [
+    "Please verify your identity with a photo ID. Until then, you won't be able to withdraw your earnings.",
+    "Per prelevare i tuoi guadagni devi prima caricare una copia del documento d'identità.",
+    "Für die Freischaltung Ihres Kreditrahmens benötigen wir eine Kopie Ihres Personalausweises.",
+    "Vos virements sont bloqués : téléversez une copie de votre pièce d'identité pour les débloquer.",
+    "Para retirar tus ganancias, envíanos una foto de tu documento de identidad.",
+]
+
+
+@pytest.mark.parametrize("text", EARNINGS_OR_CREDIT_ID, ids=LANGS)
+def test_an_id_to_withdraw_earnings_or_for_a_credit_line_is_unrelated(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_notice(text, "Action needed"), ruleset)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
+
+
+NO_ACTIVITY = [
+    "We deleted your account after no activity for over two years.",
+    "Il tuo account è stato eliminato perché senza alcuna attività da tre anni.",
+    "Ihr Konto wurde gelöscht, da Sie seit über drei Jahren nicht mehr angemeldet waren.",
+    "Votre compte a été supprimé car il était sans activité depuis deux ans.",
+    "Tu cuenta ha sido eliminada porque llevaba más de dos años sin actividad.",
+]
+
+
+@pytest.mark.parametrize("text", NO_ACTIVITY, ids=LANGS)
+def test_a_deletion_after_years_without_activity_is_no_grant(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_notice(text, "Your account"), ruleset)
+    assert verdict.category is Category.UNRELATED, verdict.evidence
