@@ -899,6 +899,7 @@ def second_opinion(
     exception: where the rules abstained on a built-in platform's message inside a case, a reply the model is sure
     of (`model_platform_fill`) decides without a rule's evidence, for platforms' teams write the house styles the
     model learnt from (outside a case, a privacy team's explainer with a hedged ID step read as an ID check).
+    Nor does it read an identity document asked in so many words as an ask for details: the ID step comes first.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
