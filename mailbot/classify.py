@@ -89,6 +89,10 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
 # Rules that contest a verdict even where its category would take precedence: "please email privacy@… instead,
 # from the address of your account" both redirects and asks for proof, so it is left to the person.
 _CONTESTS_PRECEDENCE = frozenset({"redirects-to-other-address-instead"})
+# An identity document asked in so many words outranks the text model's reading of the same message as an ask for
+# details (red team 17: a model letter asking for a passport copy and for which departments, read as request_info).
+_ID_FIRST_RULES = frozenset({"asks-identity-document"})
+_ID_FIRST_OVER = frozenset({Category.REQUEST_INFO, Category.CLARIFICATION})
 # An address inside a sentence ("no data associated with jane.doe@example.org is held") would end the
 # sentence for every rule at its first dot; its dots become underscores (still a word, still an address).
 _ADDRESS = re.compile(r"[\w+-]{1,64}(?:\.[\w+-]{1,64}){0,8}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -895,6 +899,7 @@ def second_opinion(
     exception: where the rules abstained on a built-in platform's message inside a case, a reply the model is sure
     of (`model_platform_fill`) decides without a rule's evidence, for platforms' teams write the house styles the
     model learnt from (outside a case, a privacy team's explainer with a hedged ID step read as an ID check).
+    Nor does it read an identity document asked in so many words as an ask for details: the ID step comes first.
     """
     said = f"text model: {opinion.category} by {opinion.margin:.2f} over {opinion.runner_up}"
     if opinion.category is verdict.category:
@@ -917,6 +922,11 @@ def second_opinion(
         and opinion.margin >= tuning.model_platform_fill
     ):
         supported = True
+    if verdict.rule in _ID_FIRST_RULES and opinion.category in _ID_FIRST_OVER:
+        # An identity document asked beside the details it should come with ("send your ID, and tell us which
+        # product"): the ID step comes first, whatever the words around it suggest.
+        why = f"{said}: an identity document asked beside it ({verdict.rule}), the ID step comes first"
+        return replace(verdict, evidence=(*verdict.evidence, why))
     if supported and opinion.margin >= needed:
         whose = (
             "where the rules did not decide"
