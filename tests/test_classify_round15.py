@@ -202,3 +202,53 @@ def test_an_identity_check_for_the_request_still_asks(ruleset: Ruleset) -> None:
 def test_only_then_is_a_condition_not_an_outcome(ruleset: Ruleset) -> None:
     text = "Bitte bestätigen Sie die Löschung über den Link in dieser E-Mail. Erst danach werden Ihre Daten entfernt."
     assert classify(_reply(text), ruleset, known_thread=False).category is not Category.ACCEPTANCE
+
+
+SIGN_IN_CODES = [
+    "Someone tried to log in to your account. If this was you, enter the following code: 448912.",
+    "Qualcuno ha provato ad accedere al tuo account. Se eri tu, inserisci il codice seguente: 448912.",
+    "Jemand hat versucht, sich bei Ihrem Konto anzumelden. Wenn Sie das waren, geben Sie diesen Code ein: 448912.",
+    "Quelqu'un a essayé de se connecter à votre compte. Si c'était vous, saisissez le code suivant : 448 912.",
+    "Alguien ha intentado iniciar sesión en tu cuenta. Si fuiste tú, introduce el siguiente código: 448912.",
+]
+
+
+@pytest.mark.parametrize("text", SIGN_IN_CODES, ids=LANGS)
+def test_a_sign_in_code_outside_a_case_is_no_reply(text: str, ruleset: Ruleset) -> None:
+    assert classify(_notice(text, "Your sign-in code"), ruleset).category in NOT_A_REPLY
+
+
+ID_PHOTOCOPIES = [
+    "To proceed, please send us a photocopy of your passport and your policy number.",
+    "Per procedere ci invii la fotocopia della carta d'identità e il numero di polizza.",
+    "Bitte lassen Sie uns eine Kopie Ihres Personalausweises sowie die Nummer Ihres Mietvertrags zukommen.",
+    "Merci de nous adresser une photocopie de votre carte d'identité ainsi que votre numéro de contrat.",
+    "Es imprescindible que nos remita fotocopia de su DNI y el número de póliza.",
+]
+
+
+@pytest.mark.parametrize("text", ID_PHOTOCOPIES, ids=LANGS)
+def test_a_photocopy_of_an_id_beside_a_number_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Auskunft"), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+def test_thanks_for_the_copy_of_the_id_card_asks_for_none(ruleset: Ruleset) -> None:
+    text = (
+        "vielen Dank für die Übersendung der Kopie Ihres Personalausweises. Wir bestätigen Ihnen, dass wir Ihrem "
+        "Widerspruch entsprochen haben."
+    )
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACCEPTANCE
+
+
+def test_please_do_not_write_again_is_no_ask(ruleset: Ruleset) -> None:
+    text = "Nous l'avons bien reçu. Merci de ne pas nous envoyer de nouveau message à ce sujet."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.ACKNOWLEDGEMENT
+
+
+def test_verification_named_as_the_reason_for_a_portal_is_a_redirect(ruleset: Ruleset) -> None:
+    text = (
+        "You can request deletion at privacy.example.com. This is the most secure way for us to verify your identity "
+        "and process your request, so we're unable to handle these requests by email."
+    )
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.REJECTION
