@@ -252,3 +252,38 @@ def test_verification_named_as_the_reason_for_a_portal_is_a_redirect(ruleset: Ru
         "and process your request, so we're unable to handle these requests by email."
     )
     assert classify(_reply(text), ruleset, known_thread=True).category is Category.REJECTION
+
+
+CONFIRM_THIS_DELETION = [
+    "You asked to delete your account. To confirm this deletion, click the link below.",
+    "Hai chiesto di chiudere il tuo account. Per confermare questa cancellazione, clicca sul link qui sotto.",
+    "Sie haben die Löschung beantragt. Um diese Löschung zu bestätigen, klicken Sie auf den folgenden Link.",
+    "Vous avez demandé la suppression de votre compte. Pour confirmer cette suppression, cliquez sur le lien ci-dessous.",
+    "Has pedido la baja. Para confirmar esta baja, haz clic en el enlace de abajo.",
+]
+
+
+@pytest.mark.parametrize("text", CONFIRM_THIS_DELETION, ids=LANGS)
+def test_confirm_this_deletion_by_a_link_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+def test_someone_requested_your_data_then_a_link_is_an_identity_check(ruleset: Ruleset) -> None:
+    text = "Someone requested to download your data from our site.\nBy clicking confirm, the download will begin."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.IDENTITY_CHECK
+
+
+RECEIVED_AND_WILL_HONOUR = [
+    "We received your deletion request and we will honour it.",
+    "Abbiamo ricevuto la tua richiesta di cancellazione account e la rispetteremo.",
+    "Wir haben Ihren Löschantrag erhalten und werden ihm nachkommen.",
+    "Nous avons bien reçu votre demande de suppression et nous y donnerons suite.",
+    "Hemos recibido tu solicitud de supresión y la atenderemos.",
+]
+
+
+@pytest.mark.parametrize("text", RECEIVED_AND_WILL_HONOUR, ids=LANGS)
+def test_received_and_will_be_honoured_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
