@@ -1,4 +1,4 @@
-"""Classifier round 15: deletions confirmed by a link, one-line opt-out outcomes, deactivated or blocked, do it yourself here."""
+"""Classifier round 15: deletion confirmed by a link, one-line opt-outs, deactivated or blocked, do it yourself here."""
 
 from __future__ import annotations
 
@@ -101,8 +101,7 @@ def test_no_longer_receiving_mail_answers_the_opt_out(text: str, ruleset: Rulese
 
 def test_a_newsletter_footer_outside_a_case_stays_unrelated(ruleset: Ruleset) -> None:
     text = (
-        "Bonjour, voici nos recettes de saison. Pour vous désinscrire, cliquez ici : vous ne recevrez plus "
-        "nos e-mails."
+        "Bonjour, voici nos recettes de saison. Pour vous désinscrire, cliquez ici : vous ne recevrez plus nos e-mails."
     )
     assert classify(_notice(text, "Les recettes de décembre"), ruleset).category in NOT_A_REPLY
 
@@ -258,7 +257,7 @@ CONFIRM_THIS_DELETION = [
     "You asked to delete your account. To confirm this deletion, click the link below.",
     "Hai chiesto di chiudere il tuo account. Per confermare questa cancellazione, clicca sul link qui sotto.",
     "Sie haben die Löschung beantragt. Um diese Löschung zu bestätigen, klicken Sie auf den folgenden Link.",
-    "Vous avez demandé la suppression de votre compte. Pour confirmer cette suppression, cliquez sur le lien ci-dessous.",
+    "Vous avez demandé la suppression. Pour confirmer cette suppression, cliquez sur le lien ci-dessous.",
     "Has pedido la baja. Para confirmar esta baja, haz clic en el enlace de abajo.",
 ]
 
