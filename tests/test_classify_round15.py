@@ -277,8 +277,8 @@ RECEIVED_AND_WILL_HONOUR = [
     "We received your deletion request and we will honour it.",
     "Abbiamo ricevuto la tua richiesta di cancellazione account e la rispetteremo.",
     "Wir haben Ihren Löschantrag erhalten und werden ihm nachkommen.",
-    "Nous avons bien reçu votre demande de suppression et nous y donnerons suite.",
-    "Hemos recibido tu solicitud de supresión y la atenderemos.",
+    "Nous avons bien reçu votre demande de suppression et nous la respecterons.",
+    "Hemos recibido tu solicitud de supresión y la respetaremos.",
 ]
 
 
@@ -286,3 +286,16 @@ RECEIVED_AND_WILL_HONOUR = [
 def test_received_and_will_be_honoured_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous avons bien reçu votre demande et nous y donnerons suite dans les meilleurs délais.",
+        "Hemos recibido tu solicitud y la atenderemos en el plazo legal.",
+    ],
+)
+def test_received_and_will_be_handled_stays_a_receipt(text: str, ruleset: Ruleset) -> None:
+    """Handling is promised, not the outcome: "y donnerons suite", "la atenderemos" grant nothing."""
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
