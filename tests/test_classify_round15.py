@@ -299,3 +299,54 @@ def test_received_and_will_be_handled_stays_a_receipt(text: str, ruleset: Rulese
     """Handling is promised, not the outcome: "y donnerons suite", "la atenderemos" grant nothing."""
     verdict = classify(_reply(text), ruleset, known_thread=True)
     assert verdict.category is Category.ACKNOWLEDGEMENT, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para completar tu retiro necesitamos verificar tu identidad: sube una foto de tu DNI.",
+        "Pour valider votre retrait, nous devons vérifier votre identité : envoyez une photo de votre passeport.",
+    ],
+    ids=["es", "fr"],
+)
+def test_a_withdrawal_that_needs_an_identity_check_is_no_reply(text: str, ruleset: Ruleset) -> None:
+    assert classify(_notice(text, "Withdrawal pending"), ruleset).category in NOT_A_REPLY
+
+
+def test_a_ban_while_it_lasts_still_refuses(ruleset: Ruleset) -> None:
+    """'tant que la sanction est en cours' is how long the refusal lasts, not a condition that makes it a promise."""
+    text = "Votre compte est actuellement banni et ne peut pas être supprimé tant que la sanction est en cours."
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.REJECTION
+
+
+def test_deactivated_beside_no_deletion_outside_a_case_is_left_to_the_person(ruleset: Ruleset) -> None:
+    """Without a case the deactivation is no outcome to thank for: the refusal beside it contests it."""
+    text = "Abbiamo disattivato il tuo profilo. Non eliminiamo gli account: le tue foto restano nell'archivio."
+    assert classify(_reply(text), ruleset, known_thread=False).category is not Category.ACCEPTANCE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We got your request to close your account. To finish, type this code into the app: 55-KQ-19.",
+        "Hai chiesto di chiudere l'account. Per completare, inserisci questo codice nell'app: 55-KQ-19.",
+        "Vous avez demandé la clôture de votre compte. Pour terminer, saisissez ce code dans l'application : 5519.",
+    ],
+    ids=["en", "it", "fr"],
+)
+def test_to_finish_enter_the_code_is_an_identity_check(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text), ruleset, known_thread=True)
+    assert verdict.category is Category.IDENTITY_CHECK, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Jane, sorted - you won't receive any more marketing emails from us.",
+        "Hallo Jane, Sie erhalten ab sofort keine Werbemails mehr von uns.",
+    ],
+    ids=["en", "de"],
+)
+def test_wont_receive_any_more_inside_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(_reply(text, "Re: Stop the emails"), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
