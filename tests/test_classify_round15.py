@@ -350,3 +350,9 @@ def test_to_finish_enter_the_code_is_an_identity_check(text: str, ruleset: Rules
 def test_wont_receive_any_more_inside_a_case_is_an_acceptance(text: str, ruleset: Ruleset) -> None:
     verdict = classify(_reply(text, "Re: Stop the emails"), ruleset, known_thread=True)
     assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+def test_a_deactivated_account_that_keeps_everything_is_no_thanks_outside_a_case(ruleset: Ruleset) -> None:
+    text = "Votre compte a été désactivé.\n\nUn compte désactivé garde toutes les traces de vos activités."
+    assert classify(_reply(text), ruleset, known_thread=False).category is not Category.ACCEPTANCE
+    assert classify(_reply(text), ruleset, known_thread=True).category is Category.REJECTION
