@@ -45,6 +45,11 @@ async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSett
         permanent = exc.code >= 500
         raise DeliveryError(f"SMTP {server.host} answered {exc.code} {exc.message}", permanent=permanent) from None
     except aiosmtplib.SMTPException as exc:
+        if isinstance(exc.__cause__, OSError):
+            # aiosmtplib wraps a failed connection or TLS handshake (SMTPConnectError): say it as for IMAP,
+            # with the hint for TLS against a port that speaks plain text.
+            reason = describe_connection_error(server.host, server.port, exc.__cause__, tls_port=465)
+            raise DeliveryError("SMTP: " + reason) from None
         raise DeliveryError(f"SMTP {server.host}: {type(exc).__name__}: {exc}") from None
     except OSError as exc:
         reason = describe_connection_error(server.host, server.port, exc, tls_port=465)

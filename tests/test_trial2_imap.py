@@ -45,3 +45,23 @@ def test_the_row_of_a_send_kept_as_a_draft_names_the_setting(
     assert code == 0, err
     assert "not sent: IMAP: no folder 'Snet' ([imap] sent)" in out, out
     assert handler.received == []
+
+
+def test_smtp_tls_against_a_plain_port_proposes_starttls_or_465(
+    dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]
+) -> None:
+    """`[smtp] security = "tls"` against a server that speaks plain text: aiosmtplib wraps the TLS error in
+    SMTPConnectError, and the failure read `SMTPConnectError: Error connecting to … [SSL:
+    WRONG_VERSION_NUMBER] …` without the hint IMAP gives. Now the failure line says what to change."""
+    handler, port = smtpd
+    seed(dovecot, {"rejection": SEED["rejection"]})
+    config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
+    plain = f'port = {port}\nsecurity = "none"'
+    config.write_text(config.read_text().replace(plain, plain.replace('"none"', '"tls"')))
+    code, _out, err = scan(config)
+    assert code == 2, err
+    assert (
+        f"SMTP: TLS handshake with 127.0.0.1:{port} failed (WRONG_VERSION_NUMBER); "
+        'this port speaks plain text: try security = "starttls", or the TLS port 465'
+    ) in err, err
+    assert handler.received == []
