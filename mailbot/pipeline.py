@@ -370,6 +370,10 @@ class Pipeline:
         finally:
             self._flush_drafts(report, final=True)
         report.stopped = bool(unfinished)
+        if unfinished:  # "N new" counts the messages finished; the next scan counts the rest
+            left = set(unfinished)
+            report.examined -= len(left)
+            report.retried -= len(left & set(retry))
         if fresh:
             done_up_to = min(unfinished) - 1 if unfinished else max(fresh)
             if done_up_to > last:
