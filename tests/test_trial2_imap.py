@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import RecordingHandler, imap_client, write_config
-from servers import Dovecot
+from servers import Dovecot, free_port
 from test_scan_imap import SEED, folder_messages, scan, seed
 
 pytestmark = pytest.mark.integration
@@ -65,3 +68,45 @@ def test_smtp_tls_against_a_plain_port_proposes_starttls_or_465(
         'this port speaks plain text: try security = "starttls", or the TLS port 465'
     ) in err, err
     assert handler.received == []
+
+
+@dataclass
+class SilentAfterData:
+    """An SMTP server that takes the message and then does not answer in time (a crash, a lost link)."""
+
+    received: list[bytes] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.received.append(bytes(envelope.original_content or envelope.content))
+        await asyncio.sleep(8)  # past the client's [smtp] timeout: it never learns that the message went
+        return "250 OK"
+
+
+def test_a_send_whose_answer_never_comes_is_not_sent_again(dovecot: Dovecot, env: Path) -> None:
+    """When the SMTP server took the message but its answer to DATA never came, the send was retried at
+    once (four copies to the controller) and again by each later scan. Whether it went cannot be told: it is
+    never sent again; the reply is kept as a draft whose row says it may have been sent."""
+    from aiosmtpd.controller import Controller
+
+    handler = SilentAfterData()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        ids = seed(dovecot, {"rejection": SEED["rejection"]})
+        config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
+        config.write_text(
+            config.read_text().replace('security = "none"\n[reply]', 'security = "none"\ntimeout = 2\n[reply]')
+        )
+        code, out, err = scan(config)
+        assert code == 0, err
+        assert len(handler.received) == 1, out
+        assert "may have been sent" in out, out
+        drafts = folder_messages(dovecot, "Drafts")
+        assert [m["In-Reply-To"] for m, _ in drafts] == [ids["rejection"]]
+        code, out, err = scan(config)
+        assert code == 0, err
+        assert len(handler.received) == 1, out
+        assert len(folder_messages(dovecot, "Drafts")) == 1
+    finally:
+        controller.stop()
