@@ -55,6 +55,11 @@ async def _send_once(raw: bytes, sender: str, recipient: str, server: ServerSett
             await client.sendmail(sender, [recipient], raw)
     except aiosmtplib.SMTPAuthenticationError:
         raise DeliveryError(f"SMTP login refused for {server.username} at {server.host}", permanent=True) from None
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        # The one recipient refused at RCPT: its own code says whether to try again (a 5xx used to be retried).
+        refused = exc.recipients[0] if exc.recipients else None
+        code, said = (refused.code, refused.message) if refused else (0, str(exc))
+        raise DeliveryError(f"SMTP {server.host} refused {recipient}: {code} {said}", permanent=code >= 500) from None
     except aiosmtplib.SMTPResponseException as exc:
         if client.accepted:
             return  # only the goodbye went wrong

@@ -110,3 +110,39 @@ def test_a_send_whose_answer_never_comes_is_not_sent_again(dovecot: Dovecot, env
         assert len(folder_messages(dovecot, "Drafts")) == 1
     finally:
         controller.stop()
+
+
+@dataclass
+class RefusesRecipient:
+    """An SMTP server that refuses the recipient for good (550 at RCPT)."""
+
+    tries: int = 0
+
+    async def handle_RCPT(self, server: object, session: object, envelope: Any, address: str, options: Any) -> str:
+        self.tries += 1
+        return "550 5.1.1 no such user"
+
+
+def test_a_recipient_refused_for_good_keeps_the_reply_as_a_draft(dovecot: Dovecot, env: Path) -> None:
+    """A 550 at RCPT used to count as a passing failure: tried four times at once, then again by each scan
+    until the message was given up, without a draft. Like a 5xx answer to DATA, it now keeps the reply as a
+    draft at once, with the server's answer in the row, and nothing is tried again."""
+    from aiosmtpd.controller import Controller
+
+    handler = RefusesRecipient()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        ids = seed(dovecot, {"rejection": SEED["rejection"]})
+        config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
+        code, out, err = scan(config)
+        assert code == 0, err
+        assert handler.tries == 1
+        assert "550 5.1.1 no such user; kept as a draft" in out, out
+        assert [m["In-Reply-To"] for m, _ in folder_messages(dovecot, "Drafts")] == [ids["rejection"]]
+        code, out, err = scan(config)
+        assert code == 0, err
+        assert handler.tries == 1
+    finally:
+        controller.stop()
