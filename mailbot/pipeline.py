@@ -72,6 +72,7 @@ QUIET_DAYS = 7
 # Why triage passes a message over, as the scan summary counts it.
 PASSED_STRANGER, PASSED_LIST = "not from a platform", "from mailing lists"
 PASSED_BOUNCE, PASSED_OWN = "bounced mail", "your own"
+PASSED_GONE = "gone from the mailbox"
 TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
 DONE, FAILED, HELD = MessageStatus.DONE, MessageStatus.FAILED, MessageStatus.HELD
 __all__ = [
@@ -332,6 +333,14 @@ class Pipeline:
                 )
                 continue
             relevant.append(uid)
+        if not unfinished:
+            # A failed message deleted or moved away by the person's mail client since: done with, not
+            # "retried" by every later scan.
+            for uid in sorted(set(retry) - triaged):
+                report.passed_over[PASSED_GONE] = report.passed_over.get(PASSED_GONE, 0) + 1
+                self.store.record_message(
+                    (box, uidvalidity, uid), status=DONE, action="ignore", reason="deleted or moved away before a retry"
+                )
         parsed: list[tuple[int, Message, Verdict]] = []
         threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)

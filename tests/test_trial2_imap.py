@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,36 @@ def test_a_recipient_refused_for_good_keeps_the_reply_as_a_draft(dovecot: Doveco
         assert handler.tries == 1
     finally:
         controller.stop()
+
+
+def test_a_failed_message_deleted_before_its_retry_is_not_retried_for_ever(
+    dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]
+) -> None:
+    """A message whose send failed (SMTP 451) and which the person then deleted in their mail client used
+    to be "retried" by every later scan for ever (`0 new, 1 retried` each time), never done with. Now the
+    retry finds it gone, says so once, and later scans leave it alone."""
+    from mailbot.store import Store
+
+    handler, port = smtpd
+    handler.fail_codes = ["451 4.3.0 try later"] * 4
+    seed(dovecot, {"rejection": SEED["rejection"]})
+    config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
+    code, _out, err = scan(config)
+    assert code == 2, err
+    client = imap_client(dovecot)
+    client.select_folder("INBOX")
+    client.delete_messages(client.search(["ALL"]))
+    client.expunge()
+    client.logout()
+    store = Store(env / "state.sqlite3")
+    (key,) = [(r["mailbox"], r["uidvalidity"], r["uid"]) for r in store.db.execute("SELECT * FROM messages")]
+    store.retry_at(key, datetime.now(UTC) - timedelta(minutes=1))  # its retry is due
+    store.close()
+    code, _out, err = scan(config)
+    assert code == 0, err
+    assert "0 new, 1 retried, 0 not from a platform, 1 gone from the mailbox, 0 replies" in err, err
+    code, _out, err = scan(config)
+    assert code == 0, err
+    assert "mailbot: 0 new, 0 not from a platform, 0 replies" in err, err
+    assert "wait to be tried again" not in err
+    assert handler.received == []
