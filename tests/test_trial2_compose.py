@@ -62,3 +62,41 @@ def test_a_rejection_reply_never_says_the_answer_lacked_the_remedies_it_named(tm
     body = " ".join(reply.get_content().split("\n> ")[0].split())  # unwrapped, without the quote
     assert ARTICLE_12_4[lang] in body, body
     assert CLAIMED_NOT_INFORMED[lang] not in body, body
+
+
+UNDATED = b"""From: WhatsApp <noreply@support.whatsapp.com>
+To: Ada Lovelace-Smith <ada@example.org>
+Subject: Re: Objection to processing
+Message-ID: <undated@mail.example.net>
+Content-Type: text/plain; charset="utf-8"
+
+Hi,
+
+In order for us to review your objection, please reply to this email with the following information:
+
+- What information processing you are objecting to.
+- How WhatsApp's processing of this information impacts you.
+
+Thanks,
+WhatsApp Privacy Operations
+"""
+UNDATED_ATTRIBUTION = {
+    "en": "noreply@support.whatsapp.com wrote:",
+    "it": "noreply@support.whatsapp.com ha scritto:",
+    "de": "noreply@support.whatsapp.com schrieb:",
+    "fr": "noreply@support.whatsapp.com a écrit :",
+    "es": "noreply@support.whatsapp.com escribió:",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(UNDATED_ATTRIBUTION))
+def test_a_message_without_a_date_is_quoted_under_its_sender_alone(tmp_path: Path, lang: str) -> None:
+    """A message without a Date header was quoted under "On , noreply@… wrote:" (and "Il , …", "Am  schrieb
+    …"): an empty date in the person's draft. The attribution now names the sender alone."""
+    path = tmp_path / "undated.eml"
+    path.write_bytes(UNDATED)
+    result = CliRunner().invoke(cli, ["reply", str(path), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    body = email.message_from_string(result.stdout, policy=email.policy.default).get_content()
+    quoted_under = body.split("\n> ")[0].rstrip().splitlines()[-1]  # the line above the quoted text
+    assert quoted_under.strip() == UNDATED_ATTRIBUTION[lang], body
