@@ -35,6 +35,7 @@ from mailbot.models import (
     Verdict,
 )
 from mailbot.parse import parse
+from mailbot.recipients import takes_replies
 from mailbot.rules import Platform, Ruleset
 from mailbot.sent import read_sent
 from mailbot.store import CaseRow, Store
@@ -548,9 +549,20 @@ class Pipeline:
         last = self.store.last_platform_message(case.id)
         if last is None:
             return self._unanswered_request(case, today)
+        sender = last.sender
+        platform = self.ruleset.platform(case.platform) or self._controller(case)
+        if (
+            not takes_replies(sender, platform)
+            and takes_replies(case.request_to, platform)
+            and not self._history(case, today)
+        ):
+            # The controller's last word came from a no-reply address: remind it where the request went,
+            # threaded under that last word (a reminder used to be dropped: "takes no replies"). Old history
+            # stays unreminded, as for a request never answered.
+            sender = case.request_to
         return ReminderTarget(
             message_id=last.message_id,
-            sender=last.sender,
+            sender=sender,
             subject=last.subject or case.subject,
             language=last.language,
             category=Category(last.category),
