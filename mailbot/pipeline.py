@@ -19,7 +19,7 @@ from mailbot.compose import ReplyOptions, compose, compose_reminder, message_dat
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import CaseState, Overdue, Policy, decide, remind, superseded, thread_key, verification
 from mailbot.deliver import Delivery
-from mailbot.errors import MailbotError, MailboxError
+from mailbot.errors import DeliveryError, MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
 from mailbot.models import (
@@ -671,13 +671,23 @@ class Pipeline:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
             self._threads_grown.add(reply_id)
-            detail, held = self.delivery.deliver(
-                reply,
-                action,
-                message.message_id,
-                case.id if case else None,
-                redraft=lambda: self._compose(action, message, verdict, auto=False, case=case),
-            )
+
+            def redraft() -> Reply:
+                return self._compose(action, message, verdict, auto=False, case=case)
+
+            try:
+                detail, held = self.delivery.deliver(
+                    reply, action, message.message_id, case.id if case else None, redraft=redraft
+                )
+            except DeliveryError as exc:
+                from mailbot.retry import MESSAGE_ATTEMPTS
+
+                if exc.permanent or self.store.attempts(key) + 1 < MESSAGE_ATTEMPTS:
+                    raise  # tried again later
+                # The last try of a send that never reached the server (SMTP down or misconfigured): the
+                # message used to be given up without any draft. The person gets the reply to send.
+                draft = self.delivery.draft(redraft(), message.message_id, case.id if case else None)
+                detail, held = f"{exc}; not sent after {MESSAGE_ATTEMPTS} tries, kept as a draft: {draft}", True
             status = HELD if held else DONE
             written = reply
 

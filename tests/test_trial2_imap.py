@@ -180,3 +180,36 @@ def test_a_failed_message_deleted_before_its_retry_is_not_retried_for_ever(
     assert "mailbot: 0 new, 0 not from a platform, 0 replies" in err, err
     assert "wait to be tried again" not in err
     assert handler.received == []
+
+
+def test_a_send_that_fails_until_the_last_try_leaves_a_draft(
+    dovecot: Dovecot, env: Path, smtpd: tuple[RecordingHandler, int]
+) -> None:
+    """In send mode with an SMTP server that keeps answering 451 (or is down, or its port is wrong), each
+    reply-worthy message was tried five times and then given up without any draft: the person had nothing
+    to send. The last try now keeps the reply as a draft, its row saying why."""
+    from mailbot.store import Store
+
+    handler, port = smtpd
+    handler.fail_codes = ["451 4.3.0 try later"] * 100
+    ids = seed(dovecot, {"rejection": SEED["rejection"]})
+    config = write_config(env / "config.toml", dovecot, smtp_port=port, mode="send")
+    code, _out, err = scan(config)
+    assert code == 2, err
+    assert folder_messages(dovecot, "Drafts") == []
+    store = Store(env / "state.sqlite3")
+    (row,) = store.db.execute("SELECT * FROM messages").fetchall()
+    key = (row["mailbox"], row["uidvalidity"], row["uid"])
+    for _ in range(3):  # three more failed tries, as 4, 16 and 64 minutes later
+        store.record_message(key, status="failed", action="error", error="SMTP 127.0.0.1 answered 451")
+    store.retry_at(key, datetime.now(UTC) - timedelta(minutes=1))  # the fifth and last try is due
+    store.close()
+    code, out, err = scan(config)
+    assert code == 0, err
+    assert "not sent after 5 tries, kept as a draft" in out, out
+    assert [m["In-Reply-To"] for m, _ in folder_messages(dovecot, "Drafts")] == [ids["rejection"]]
+    assert handler.received == []
+    code, _out, err = scan(config)
+    assert code == 0, err
+    assert "gave up" not in err
+    assert len(folder_messages(dovecot, "Drafts")) == 1
