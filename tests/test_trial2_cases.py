@@ -39,3 +39,15 @@ def test_case_open_refuses_what_is_no_domain(tmp_path: Path, given: str) -> None
     assert result.exit_code != 0, result.output
     assert "is neither a built-in platform nor a domain" in result.output
     assert "case 1" not in result.output
+
+
+@pytest.mark.parametrize("address", ["a@example.org>, b@evil.example", "a@b@example.org", "a @example.org", "ada"])
+def test_an_identity_email_that_is_not_one_address_is_a_configuration_error(tmp_path: Path, address: str) -> None:
+    """`[identity] email = "a@example.org>, b@evil.example"` passed the check (it has an @) and every reply
+    went out with `From: A <a@example.org>, b@evil.example>`. It is now refused, naming the key."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[identity]\nname = "A"\nemail = "{address}"\n[state]\npath = "{tmp_path / "s.sqlite3"}"\n')
+    config.chmod(0o600)
+    result = CliRunner().invoke(cli, ["check", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "[identity] email must be an e-mail address" in result.stderr
