@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import urllib.parse
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from mailbot.rules import bundled_rules
 from mailbot.store import CaseRow, Store
 
 _TYPES = [t.value for t in RequestType]
+# A host name, as smtp.ehlo_name reads one (labels bounded in length and number: linear on any input).
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")
 
 
 def _state_path(config: Path | None) -> Path:
@@ -60,8 +64,11 @@ def controller_id(value: str) -> str:
     ruleset = bundled_rules()
     if ruleset.platform(value):
         return value
-    domain = value.rpartition("@")[2]
-    if "." not in domain:
+    if "://" in value:  # the address of its privacy page, pasted from the browser
+        value = urllib.parse.urlsplit(value).hostname or ""
+    domain = value.rpartition("@")[2].rstrip(".")
+    if not _DOMAIN.fullmatch(domain):
+        # "https://shop.example/" or "evil..example" used to open a case for a controller no mail could match.
         raise click.BadParameter(f"{value!r} is neither a built-in platform nor a domain", param_hint="--controller")
     return cases.controller_for(domain, ruleset)
 

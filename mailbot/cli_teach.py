@@ -80,12 +80,10 @@ def teach_cmd(
             return
         if file is None or category is None:
             raise click.UsageError("give FILE and CATEGORY, or --list, or --forget ID")
-        if file.is_dir():
-            raise learn.TeachError(f"{file}: is a directory, not an .eml file")
-        try:
-            raw = file.read_bytes()
-        except OSError as exc:
-            raise learn.TeachError(f"{file}: cannot read: {exc.strerror or exc}") from None
+        from mailbot.cli import read_message_file  # loaded already: the command is reached through it
+
+        # As classify and reply: a file that is no e-mail (a README, a binary) is refused, not learnt from.
+        raw = read_message_file(file)
         item = learn.lesson(parse(raw), Category(category), bundled_rules(), variant=variant or "")
         learn.add(path, item)
     except MailbotError as exc:

@@ -97,6 +97,16 @@ _ATTRIBUTION = {
 }
 
 
+# A message without a Date header (or with an empty one): the attribution names the sender alone.
+_ATTRIBUTION_UNDATED = {
+    "en": "{sender} wrote:",
+    "it": "{sender} ha scritto:",
+    "de": "{sender} schrieb:",
+    "fr": "{sender} a écrit :",
+    "es": "{sender} escribió:",
+}
+
+
 def add_one_month(day: date) -> date:
     """The Art. 12(3) deadline: the same day number next month, clamped to that month's end (dateutil)."""
     return day + ONE_MONTH
@@ -355,9 +365,9 @@ def render(template: str, context: dict[str, Any], root: Path | None = None) -> 
 def _quote(message: Message, lang: str) -> str:
     when = message_date(message)
     sender = message.sender.email if message.sender else "?"
-    head = _ATTRIBUTION.get(lang, _ATTRIBUTION["en"]).format(
-        date=format_date(when, lang) if when else message.date, sender=sender
-    )
+    written = format_date(when, lang) if when else message.date.strip()
+    forms = _ATTRIBUTION if written else _ATTRIBUTION_UNDATED  # never "On , x wrote:"
+    head = forms.get(lang, forms["en"]).format(date=written, sender=sender)
     body = message.full_text[:_QUOTE_LIMIT]
     return head + "\n" + "\n".join("> " + line for line in body.splitlines()) + "\n"
 

@@ -22,6 +22,18 @@ from mailbot.rules import LANGUAGES
 
 SECURITY = ("tls", "starttls", "none")
 MODES = ("draft", "send", "dry-run")
+_NOT_IN_ADDRESS = frozenset(' \t\r\n<>,;:"()[]\\')
+
+
+def _one_address(value: str) -> bool:
+    """One plain address: a local part and a dotted domain, without spaces, brackets, commas, quotes or a
+    second @ (string tests, not a pattern: no input can make them slow)."""
+    local, at, domain = value.partition("@")
+    labels = domain.split(".")
+    plain = bool(local and at) and "@" not in domain and not set(value) & _NOT_IN_ADDRESS
+    return plain and len(labels) > 1 and all(labels)
+
+
 PLACEHOLDER_IDENTITY = Identity(
     name="Your Name", email="you@example.invalid", language="en", statement="", placeholder=True
 )
@@ -419,7 +431,8 @@ def parse_config(data: Mapping[str, Any], where: str, environ: Mapping[str, str]
         statement=identity_t.text("statement", ""),
         sent_from_account=identity_t.flag("sent_from_account", False),
     )
-    if "@" not in identity.email:
+    if not _one_address(identity.email):
+        # "a@example.org>, b@evil.example" used to pass (it has an @) and gave every reply a From of two addresses.
         raise identity_t._err("email", "must be an e-mail address")
     imap = None
     if "imap" in data:

@@ -170,6 +170,11 @@ class Delivery:
             self.store.finish_reply(reply.message_id, DeliveryStatus.INTERRUPTED, "interrupted send")
             detail = self.draft(redraft(), original, case_id)
             return detail + " (an earlier send was interrupted: check and send it yourself)", True
+        missing = self.mailbox.missing("sent")
+        if missing:
+            # A misspelt [imap] sent used to be created for the copy; a send without a copy the person
+            # can see is not made: the reply is a draft, and the reason is in the row.
+            return self.draft(redraft(), original, case_id) + f" (not sent: {missing})", False
         if self.mailbox.has_message_id("sent", reply.message_id):
             self.store.begin_reply(reply.message_id, original, case_id, reply.template, DeliveryMode.SEND)
             self.store.finish_reply(reply.message_id, DeliveryStatus.DELIVERED)

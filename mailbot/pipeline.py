@@ -19,7 +19,7 @@ from mailbot.compose import ReplyOptions, compose, compose_reminder, message_dat
 from mailbot.config import PLACEHOLDER_IDENTITY, ControllerSettings, ReplySettings, ServerSettings, Settings
 from mailbot.decide import CaseState, Overdue, Policy, decide, remind, superseded, thread_key, verification
 from mailbot.deliver import Delivery
-from mailbot.errors import MailbotError, MailboxError
+from mailbot.errors import DeliveryError, MailbotError, MailboxError
 from mailbot.language import detect
 from mailbot.mailboxes import Mailbox
 from mailbot.models import (
@@ -35,6 +35,7 @@ from mailbot.models import (
     Verdict,
 )
 from mailbot.parse import parse
+from mailbot.recipients import takes_replies
 from mailbot.rules import Platform, Ruleset
 from mailbot.sent import read_sent
 from mailbot.store import CaseRow, Store
@@ -72,6 +73,7 @@ QUIET_DAYS = 7
 # Why triage passes a message over, as the scan summary counts it.
 PASSED_STRANGER, PASSED_LIST = "not from a platform", "from mailing lists"
 PASSED_BOUNCE, PASSED_OWN = "bounced mail", "your own"
+PASSED_GONE = "gone from the mailbox"
 TEACH_BATCH = 50  # filed messages read per teaching folder and scan; the rest in the next scans
 DONE, FAILED, HELD = MessageStatus.DONE, MessageStatus.FAILED, MessageStatus.HELD
 __all__ = [
@@ -332,6 +334,14 @@ class Pipeline:
                 )
                 continue
             relevant.append(uid)
+        if not unfinished:
+            # A failed message deleted or moved away by the person's mail client since: done with, not
+            # "retried" by every later scan.
+            for uid in sorted(set(retry) - triaged):
+                report.passed_over[PASSED_GONE] = report.passed_over.get(PASSED_GONE, 0) + 1
+                self.store.record_message(
+                    (box, uidvalidity, uid), status=DONE, action="ignore", reason="deleted or moved away before a retry"
+                )
         parsed: list[tuple[int, Message, Verdict]] = []
         threads: dict[int, CaseRow | None] = {}
         unanswered = set(relevant)
@@ -370,6 +380,10 @@ class Pipeline:
         finally:
             self._flush_drafts(report, final=True)
         report.stopped = bool(unfinished)
+        if unfinished:  # "N new" counts the messages finished; the next scan counts the rest
+            left = set(unfinished)
+            report.examined -= len(left)
+            report.retried -= len(left & set(retry))
         if fresh:
             done_up_to = min(unfinished) - 1 if unfinished else max(fresh)
             if done_up_to > last:
@@ -535,9 +549,20 @@ class Pipeline:
         last = self.store.last_platform_message(case.id)
         if last is None:
             return self._unanswered_request(case, today)
+        sender = last.sender
+        platform = self.ruleset.platform(case.platform) or self._controller(case)
+        if (
+            not takes_replies(sender, platform)
+            and takes_replies(case.request_to, platform)
+            and not self._history(case, today)
+        ):
+            # The controller's last word came from a no-reply address: remind it where the request went,
+            # threaded under that last word (a reminder used to be dropped: "takes no replies"). Old history
+            # stays unreminded, as for a request never answered.
+            sender = case.request_to
         return ReminderTarget(
             message_id=last.message_id,
-            sender=last.sender,
+            sender=sender,
             subject=last.subject or case.subject,
             language=last.language,
             category=Category(last.category),
@@ -646,13 +671,23 @@ class Pipeline:
             reply = self._compose(action, message, verdict, auto=action.send, case=case)
             reply_id = reply.message_id
             self._threads_grown.add(reply_id)
-            detail, held = self.delivery.deliver(
-                reply,
-                action,
-                message.message_id,
-                case.id if case else None,
-                redraft=lambda: self._compose(action, message, verdict, auto=False, case=case),
-            )
+
+            def redraft() -> Reply:
+                return self._compose(action, message, verdict, auto=False, case=case)
+
+            try:
+                detail, held = self.delivery.deliver(
+                    reply, action, message.message_id, case.id if case else None, redraft=redraft
+                )
+            except DeliveryError as exc:
+                from mailbot.retry import MESSAGE_ATTEMPTS
+
+                if exc.permanent or self.store.attempts(key) + 1 < MESSAGE_ATTEMPTS:
+                    raise  # tried again later
+                # The last try of a send that never reached the server (SMTP down or misconfigured): the
+                # message used to be given up without any draft. The person gets the reply to send.
+                draft = self.delivery.draft(redraft(), message.message_id, case.id if case else None)
+                detail, held = f"{exc}; not sent after {MESSAGE_ATTEMPTS} tries, kept as a draft: {draft}", True
             status = HELD if held else DONE
             written = reply
 

@@ -43,6 +43,9 @@ class Mailbox(Protocol):
         """True when the folder ('drafts' or 'sent') holds a message with this Message-ID; raises
         MailboxError when the folder cannot be read reliably."""
 
+    def missing(self, kind: str) -> str | None:
+        """Why nothing can be stored in 'drafts' or 'sent' (a configured folder that does not exist), else None."""
+
     def append(self, folder: str, raw: bytes, *, draft: bool) -> None:
         """Store a message in 'drafts' or 'sent'."""
 

@@ -394,18 +394,33 @@ class ImapMailbox:
             return self._folders[kind]
         configured = self.settings.drafts if kind == "drafts" else self.settings.sent
         name = self.find_folder(kind)
-        if name is None and kind == "drafts" and configured:
-            # A misspelt name used to be created: the drafts went where no mail client shows drafts. A
-            # configuration error, which open() meets before the scan looks at any message.
-            raise MailboxError(
-                f"IMAP: no folder {configured!r} ([imap] drafts): no draft is written; "
-                "set it to an existing folder (the one your mail client shows as Drafts), "
-                "or remove it to find Drafts by itself"
-            )
+        if name is None and configured:
+            # A misspelt name used to be created: the drafts (or sent copies) went where no mail client
+            # shows them. For Drafts a configuration error, which open() meets before the scan looks at
+            # any message; for Sent, `missing` keeps a send from being made at all.
+            raise MailboxError(self.missing(kind) or "")
         if name is None:
             name = self._create(kind, configured or self.folder_path(LOCALISED_NAMES[kind][0]))
         self._folders[kind] = name
         return name
+
+    def missing(self, kind: str) -> str | None:
+        """Why nothing can be stored in the Drafts or Sent folder: the configured one does not exist
+        (None when it exists, or is not configured and is found or created as needed)."""
+        configured = self.settings.drafts if kind == "drafts" else self.settings.sent
+        if not configured or self.find_folder(kind) is not None:
+            return None
+        if kind == "drafts":
+            return (
+                f"IMAP: no folder {configured!r} ([imap] drafts): no draft is written; "
+                "set it to an existing folder (the one your mail client shows as Drafts), "
+                "or remove it to find Drafts by itself"
+            )
+        return (
+            f"IMAP: no folder {configured!r} ([imap] sent): nothing is sent, for no copy could be kept; "
+            "set it to an existing folder (the one your mail client shows as Sent), "
+            "or remove it to find Sent by itself"
+        )
 
     def find_folder(self, kind: str) -> str | None:
         """The Drafts or Sent folder as `folder` finds it, without creating it (None when there is none)."""
@@ -516,6 +531,8 @@ class ImapMailbox:
         return message_id in self._message_ids(folder)
 
     def _message_ids(self, kind: str) -> set[str]:
+        if kind == "sent" and self.missing(kind):
+            return set()  # a configured Sent that does not exist holds nothing; it is not created to look
         name = self.folder(kind)
         if name in self._ids_checked:
             return self._ids[name].ids

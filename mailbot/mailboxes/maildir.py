@@ -106,6 +106,10 @@ class MaildirMailbox:
         except mailbox.NoSuchMailboxError:
             return box.add_folder(name) if create else None
 
+    def missing(self, kind: str) -> str | None:
+        """Nothing: a Maildir's .Drafts and .Sent are made when first written to."""
+        return None
+
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Whether a message of the folder has this Message-ID; each file's header is read once."""
         parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
