@@ -135,6 +135,7 @@ def sample_complaint(
             Event(date(2025, 2, 20), False, "rejection", "Your objection"),
         ),
         refusal_reasons="We rely on our legitimate interests.",
+        remedy_named=False,
         lead_authority="ie-dpc",
     )
     lead = ruleset.authority("ie-dpc")

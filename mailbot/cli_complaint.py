@@ -16,7 +16,15 @@ from pathlib import Path
 import click
 
 from mailbot.cases import BASIS_CONTROLLER
-from mailbot.complaint import CaseFacts, Event, attachment_name, build_complaint, complaint_files, complaint_message
+from mailbot.complaint import (
+    CaseFacts,
+    Event,
+    attachment_name,
+    build_complaint,
+    complaint_files,
+    complaint_message,
+    names_remedies,
+)
 from mailbot.config import Settings, default_config_path, default_state_path, load_config
 from mailbot.errors import MailbotError
 from mailbot.models import DeliveryMode, DeliveryStatus, Identity, RequestType
@@ -77,6 +85,7 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
     platform = ruleset.platform(case.platform)
     events: list[Event] = []
     reasons = ""
+    remedy: bool | None = None
     for row in store.case_history(case.id):
         raw = found.get(str(row["message_id"]))
         # The message's own date; without the file, the one recorded from its Date header when it was
@@ -85,6 +94,7 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
         events.append(Event(when, False, str(row["category"]), str(row["subject"]), str(row["message_id"])))
         if row["category"] == "rejection":
             reasons = parse(raw).new_text if raw else "; ".join(json.loads(row["evidence"] or "[]"))
+            remedy = names_remedies(reasons, ruleset.relevance.remedy_named) if raw else None
     for reply in store.written(case.id):
         raw = found.get(reply.message_id)
         if reply.status is not DeliveryStatus.DELIVERED or (reply.mode is DeliveryMode.DRAFT and raw is None):
@@ -104,6 +114,7 @@ def case_facts(store: Store, case: CaseRow, ruleset: Ruleset, found: dict[str, b
         ticket=case.ticket,
         events=tuple(events),
         refusal_reasons=reasons,
+        remedy_named=remedy,
         lead_authority=platform.lead_authority if platform else "",
     )
 

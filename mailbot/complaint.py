@@ -55,6 +55,9 @@ class CaseFacts:
     account: str = ""
     events: tuple[Event, ...] = ()
     refusal_reasons: str = ""
+    # Whether the refusal's own text named the person's remedies (a complaint, a court; Art. 12(4) GDPR):
+    # None when that text was not found, and then the complaint makes no claim about it.
+    remedy_named: bool | None = None
     variants: tuple[str, ...] = ()
     lead_authority: str = ""
 
@@ -87,6 +90,11 @@ def proposes_complaint(status: str, last_category: str, due: date | None, today:
     return last_category == "rejection" or (due is not None and due < today)
 
 
+def names_remedies(text: str, remedy_named: re.Pattern[str] | None) -> bool:
+    """True when a refusal's text names the person's remedies (rules/relevance.toml `remedy_named`, lower case)."""
+    return bool(remedy_named and remedy_named.search(text.lower()))
+
+
 def infringed(facts: CaseFacts, today: date) -> list[str]:
     """The provisions the controller infringed, in the order a complaint argues them."""
     out = ["core"]
@@ -94,6 +102,8 @@ def infringed(facts: CaseFacts, today: date) -> list[str]:
     if facts.due is not None and facts.due < today and "acceptance" not in kinds:
         out.append("12(3)")
     for kind, provision in _INFRINGED_BY.items():
+        if provision == "12(4)" and facts.remedy_named is not False:
+            continue  # only a refusal read in full and silent on the remedies fails to name them
         if kind in kinds and provision not in out:
             out.append(provision)
     if "fee" in facts.variants:

@@ -206,6 +206,8 @@ class Relevance:
     aside: re.Pattern[str] | None = None
     request_subject: re.Pattern[str] | None = None
     rights_notice: re.Pattern[str] | None = None
+    # A refusal that names the person's remedies (Art. 12(4) GDPR): the complaint does not claim it failed to.
+    remedy_named: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +481,9 @@ def load_relevance(path: Path) -> Relevance:
         ),
         rights_notice=_compile(
             list(_strings(data.get("rights_notice"), where, "rights_notice")), f"{where} [rights_notice]"
+        ),
+        remedy_named=_compile(
+            list(_strings(data.get("remedy_named"), where, "remedy_named")), f"{where} [remedy_named]"
         ),
     )
 
