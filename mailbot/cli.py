@@ -666,6 +666,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
         cases = store.cases()
         written = {case.id: store.written(case.id) for case in cases}
         unanswered = {case.id: store.not_answered(case.id) for case in cases}
+        timelines = {case.id: store.timeline(case.id) for case in cases} if as_json else {}
         given_up = store.given_up()
     finally:
         store.close()
@@ -695,6 +696,13 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "request_date": case_clock.request_day(case).isoformat(),
                         "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
+                        "request": {
+                            "date": case_clock.request_day(case).isoformat(),
+                            "basis": case.due_basis,
+                            "message_id": case.request_message_id or None,
+                            "text": case.request_text,
+                        },
+                        "events": timelines[case.id],
                         "replies": [dataclasses.asdict(w) for w in written[case.id]],
                         "not_answered": unanswered[case.id],
                         "complaint": f"mailbot complaint {case.id}" if complaint[case.id] else None,
