@@ -162,3 +162,24 @@ def test_a_team_addresses_notification_stays_unrelated(sender: str, name: str, r
     text = "The postal address on your account was updated on 27 November. Your order is on its way."
     verdict = classify(team_reply(text, "Your account details were changed", sender, name, in_case=False), ruleset)
     assert verdict.category is Category.UNRELATED, verdict.evidence
+
+
+SENT_TO_ANOTHER_TEAM = [
+    "This is not the place for it. Please contact the Data Working Group for data issues.",
+    "Bitte wenden Sie sich an unseren Kundenservice, er kann Ihnen weiterhelfen.",
+    "Bonjour, je vous invite à nous contacter en utilisant le support pour une correspondance directe.",
+    "Per questo tipo di richiesta si rivolga al servizio clienti.",
+    "Para eso, contacta con el equipo de soporte, por favor.",
+]
+
+
+@pytest.mark.parametrize("text", SENT_TO_ANOTHER_TEAM, ids=LANGS)
+def test_sent_to_another_team_in_a_case_is_a_redirect(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(store_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
+
+
+def test_a_grant_that_names_support_for_questions_stays_a_grant(ruleset: Ruleset) -> None:
+    text = "We have deleted your account and all associated data. Please contact our support team with any questions."
+    verdict = classify(store_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
+    assert verdict.category is Category.ACCEPTANCE, verdict.evidence
