@@ -183,3 +183,18 @@ def test_a_grant_that_names_support_for_questions_stays_a_grant(ruleset: Ruleset
     text = "We have deleted your account and all associated data. Please contact our support team with any questions."
     verdict = classify(store_reply(text, "Re: Delete my account"), ruleset, known_thread=True)
     assert verdict.category is Category.ACCEPTANCE, verdict.evidence
+
+
+NOT_BY_EMAIL = [
+    "For security reasons, account deletion cannot be processed by email: use Settings > Delete account.",
+    "Die Löschung kann leider nicht per E-Mail bearbeitet werden; bitte nutzen Sie Ihr Kundenkonto.",
+    "La suppression d'un compte ne peut pas être traitée par e-mail : elle se fait depuis « Mon compte ».",
+    "La cancellazione non può essere gestita via e-mail: la trova nelle impostazioni del profilo.",
+    "La baja no se puede tramitar por correo: hazla desde tu perfil.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_BY_EMAIL, ids=LANGS)
+def test_a_request_that_cannot_be_handled_by_email_is_refused(text: str, ruleset: Ruleset) -> None:
+    verdict = classify(store_reply(text, "Re: Delete my data"), ruleset, known_thread=True)
+    assert verdict.category is Category.REJECTION, verdict.evidence
