@@ -7,7 +7,7 @@ from conftest import store_reply, team_reply
 
 from mailbot.classify import classify
 from mailbot.models import Category, Message
-from mailbot.rules import Ruleset
+from mailbot.rules import Ruleset, bundled_rules
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,10 @@ def test_honouring_a_return_a_price_or_a_voucher_is_no_acceptance(text: str, rul
 
 @pytest.mark.parametrize(
     "text",
-    ["We received your deletion request and we will honour it.", "We have reviewed your objection and we will honour it."],
+    [
+        "We received your deletion request and we will honour it.",
+        "We have reviewed your objection and we will honour it.",
+    ],
     ids=["deletion", "objection"],
 )
 def test_honouring_the_request_stays_an_acceptance(text: str, ruleset: Ruleset) -> None:
@@ -181,11 +184,13 @@ def test_data_not_removed_as_not_the_owner_stays_a_refusal(ruleset: Ruleset) -> 
 
 BLOCKED_NOT_POSSIBLE = [
     "Your account is blocked for breaking our rules, so it is not possible to delete it until the ban ends.",
-    "Tu cuenta está bloqueada por incumplir las normas, por lo que no es posible eliminarla hasta que finalice el bloqueo.",
+    "Il tuo account è sospeso, quindi non è possibile eliminarlo finché dura la sospensione.",
+    "Votre compte est suspendu : il n'est pas possible de le supprimer tant que dure la suspension.",
+    "Tu cuenta está bloqueada por incumplir las normas: no es posible eliminarla hasta que finalice el bloqueo.",
 ]
 
 
-@pytest.mark.parametrize("text", BLOCKED_NOT_POSSIBLE, ids=["en", "es"])
+@pytest.mark.parametrize("text", BLOCKED_NOT_POSSIBLE, ids=["en", "it", "fr", "es"])
 def test_a_blocked_account_not_possible_to_delete_is_a_refusal(text: str, ruleset: Ruleset) -> None:
     """The refusal of the deletion outranks the ban's wording inside a case."""
     verdict = classify(_reply(text), ruleset, known_thread=True)
@@ -204,3 +209,33 @@ def test_no_se_pudo_eliminar_is_no_question(ruleset: Ruleset) -> None:
     text = "No se pudo eliminar un artículo de tu carrito porque forma parte de un pedido ya pagado."
     verdict = classify(_platform_notice(text, "Tu carrito"), ruleset, known_thread=False)
     assert verdict.category is not Category.REJECTION, verdict.evidence
+
+
+@pytest.fixture(scope="module")
+def with_model() -> Ruleset:
+    """The bundled rules with the text model, as a scan runs them."""
+    return bundled_rules()
+
+
+LOOKALIKES_WITH_THE_MODEL = [
+    "Hi Jane,\n\nThe manager of your Streamly Family plan has removed your account from the plan.\n\n"
+    "Your account, playlists and saved music are unchanged; you're now on Streamly Free.",
+    "Hello,\n\nYou asked to change the email address on your Fitline account.\n\n"
+    "To finish, enter this code in the app: 482913\n\nIf you didn't ask for this change, you can ignore this message.",
+    "Ciao,\n\ngrazie per esserti registrato su Libreria Esempio.\n\n"
+    "Per attivare il tuo nuovo account, conferma il tuo indirizzo e-mail cliccando sul link qui sotto:\n\n"
+    "https://libreria.example/attiva?t=77de",
+    "Gentile cliente,\n\nla informiamo che dal prossimo mese non riceverà più la bolletta cartacea: "
+    "la troverà ogni mese nella sua area clienti, in formato PDF.",
+    "Hi Jane,\n\nWe received your return request and we will honour it under our 30-day guarantee. Print the attached "
+    "label and drop the parcel at any post office.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", LOOKALIKES_WITH_THE_MODEL, ids=["family-plan", "email-code", "activation", "bill", "return"]
+)
+def test_lookalikes_get_no_reply_with_the_model(text: str, with_model: Ruleset) -> None:
+    """Through the whole pipeline (rules and the text model) a lookalike in a case's thread gets no reply."""
+    verdict = classify(_reply(text, "Re: Delete my data"), with_model, known_thread=True)
+    assert verdict.category not in {Category.ACCEPTANCE, Category.IDENTITY_CHECK, Category.REJECTION}, verdict.evidence
