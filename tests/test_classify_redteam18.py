@@ -239,3 +239,35 @@ def test_lookalikes_get_no_reply_with_the_model(text: str, with_model: Ruleset) 
     """Through the whole pipeline (rules and the text model) a lookalike in a case's thread gets no reply."""
     verdict = classify(_reply(text, "Re: Delete my data"), with_model, known_thread=True)
     assert verdict.category not in {Category.ACCEPTANCE, Category.IDENTITY_CHECK, Category.REJECTION}, verdict.evidence
+
+
+OTHER_MATTERS_IN_A_DELETION_CASE = [
+    "Le compte de votre collègue a été désactivé par votre administrateur.",
+    "Ihre Lieferadresse können Sie hier selbst ändern: https://shop.example/adresse",
+    "To activate your account, click the link below to confirm your email address.",
+    "Confirma tu suscripción haciendo clic en el enlace de abajo.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", OTHER_MATTERS_IN_A_DELETION_CASE, ids=["colleague", "address", "activate", "suscripcion"]
+)
+def test_other_matters_in_a_deletion_case_get_no_reply(text: str, ruleset: Ruleset) -> None:
+    """A colleague's account, an address to change, a sign-up to confirm: none answers the deletion asked for."""
+    verdict = classify(_reply(text, "Re: Delete my data"), ruleset, known_thread=True)
+    assert not verdict.category.gets_reply, verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Votre compte a été désactivé.",
+        "Ihre Daten können Sie selbst hier löschen: https://shop.example/konto",
+        "Please click the link below to verify your email address, so that we know the request is yours.",
+    ],
+    ids=["fr-own-account", "de-delete-yourself", "en-verify-email"],
+)
+def test_the_persons_own_matters_still_decide(text: str, ruleset: Ruleset) -> None:
+    """Controls: the person's own account, a deletion to do oneself, the registered address to verify."""
+    verdict = classify(_reply(text, "Re: Delete my data"), ruleset, known_thread=True)
+    assert verdict.category.gets_reply, verdict.evidence
