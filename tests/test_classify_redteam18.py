@@ -271,3 +271,22 @@ def test_the_persons_own_matters_still_decide(text: str, ruleset: Ruleset) -> No
     """Controls: the person's own account, a deletion to do oneself, the registered address to verify."""
     verdict = classify(_reply(text, "Re: Delete my data"), ruleset, known_thread=True)
     assert verdict.category.gets_reply, verdict.evidence
+
+
+FAMILY_PLAN_BESIDE_ACCOUNT_STAYS = [
+    "The manager of your Family plan removed your account from the plan. Your account stays active.",
+    "Il titolare del piano Famiglia ha rimosso il tuo account dal piano. Il tuo account resta attivo.",
+    "Dein Konto wurde vom Organisator aus der Familiengruppe entfernt. Dein Konto bleibt aktiv.",
+    "Le gestionnaire de l'abonnement Famille vous a retiré de l'abonnement Famille. Votre compte reste actif.",
+    "El administrador del plan Familiar te ha eliminado del plan familiar. Tu cuenta sigue activa.",
+]
+
+
+@pytest.mark.parametrize("text", FAMILY_PLAN_BESIDE_ACCOUNT_STAYS, ids=LANGS)
+def test_a_family_plan_removal_beside_account_stays_is_left_to_the_person(
+    text: str, ruleset: Ruleset, with_model: Ruleset
+) -> None:
+    """'Your account stays active' reads as a partial refusal too: two readings tie, neither rules nor model reply."""
+    for rules in (ruleset, with_model):
+        verdict = classify(_reply(text, "Re: Delete my data"), rules, known_thread=True)
+        assert verdict.category is Category.UNKNOWN, verdict.evidence
