@@ -89,6 +89,9 @@ _PRECEDENCE: frozenset[tuple[Category, Category | str]] = frozenset(
 # Rules that contest a verdict even where its category would take precedence: "please email privacy@… instead,
 # from the address of your account" both redirects and asks for proof, so it is left to the person.
 _CONTESTS_PRECEDENCE = frozenset({"redirects-to-other-address-instead"})
+# Notices whose tie with a decision, even in a reply to the person's mail, leaves the message to the person: "the
+# plan's owner removed your account from the Family plan. Your account stays active" reads as a partial refusal too.
+_CONTESTS_IN_A_REPLY = frozenset({"removed-from-shared-plan"})
 # An identity document asked in so many words outranks the text model's reading of the same message as an ask for
 # details (red team 17: a model letter asking for a passport copy and for which departments, read as request_info).
 _ID_FIRST_RULES = frozenset({"asks-identity-document"})
@@ -1070,6 +1073,14 @@ def _by_rules(
         and ranked[0].score - ranked[1].score < tuning.tie
         and ranked[1].score >= tuning.threshold
     ):
+        if ranked[0].rule in _CONTESTS_IN_A_REPLY:
+            # Final: the text model's fill would pick one of the two readings the rules found.
+            evidence.append(f"contested: {ranked[0].rule} ties with {ranked[1].rule} in a reply, left to you")
+            return (
+                Verdict(Category.UNKNOWN, platform_id, lang, 0.0, None, tuple(evidence), shown, ticket),
+                None,
+                known_thread,
+            )
         evidence.append(f"a reply to the person's mail: {ranked[0].rule} only ties with {ranked[1].rule}")
         ranked = ranked[1:]
     # A team's reply to the person's own mail is read like a platform's (decide holds it without a case);
