@@ -52,7 +52,7 @@ def test_an_undated_refusal_is_told_without_a_date_or_an_order(lang: str, rulese
 
 
 def test_the_french_complaint_agrees_with_no_gender_of_the_complainant(ruleset: Ruleset) -> None:
-    """"ne m'a pas informé" is wrong for a complainant who is a woman; the claims use verbs that do not agree."""
+    """ "ne m'a pas informé" is wrong for a complainant who is a woman; the claims use verbs that do not agree."""
     text = _complaint("fr", ruleset, date(2025, 2, 20))
     assert "article 12, paragraphe 4, du RGPD" in text, text
     assert "article 12, paragraphe 3, du RGPD" in text, text
