@@ -1,4 +1,4 @@
-"""Classifier round 17: redirects to another team's address, a form or a settings page; "not sure what you object to"."""
+"""Classifier round 17: redirects to another team's address, a form or a settings page; "what do you object to?"."""
 
 from __future__ import annotations
 
@@ -86,19 +86,29 @@ def test_not_sure_what_you_object_to_in_a_case_asks_for_clarification(text: str,
 
 LOOKALIKES = [
     # A grant with a contact line: the grant decides.
-    ("Your account has been deleted. If you have any questions, please contact us through our contact form.", {Category.ACCEPTANCE}),
+    (
+        "Your account has been deleted. If you have any questions, please contact us through our contact form.",
+        {Category.ACCEPTANCE},
+    ),
     ("We have deleted your data. You can fill out the feedback form if you like.", {Category.ACCEPTANCE}),
     # A receipt that forwarded the request internally names a team, not an address to write to.
     (
-        "Danke, deine Anfrage ist angekommen. Ich habe sie an unsere Geschäftsstelle weitergeleitet; du hörst bald von uns.",
+        "Danke, deine Anfrage ist angekommen. Ich habe sie an unsere Geschäftsstelle weitergeleitet; "
+        "du hörst bald von uns.",
         {Category.ACKNOWLEDGEMENT},
     ),
     # A parcel's pickup point and a service survey are no redirect and no clarification.
     ("Pour récupérer votre colis, il faut passer par le point relais indiqué dans l'e-mail.", {Category.UNKNOWN}),
     ("Puoi dirci qualcosa di più sulla tua esperienza con il nostro servizio?", {Category.UNKNOWN}),
     # Understanding the objection is not asking about it.
-    ("We understand what you are objecting to and have stopped the processing.", {Category.UNKNOWN, Category.ACCEPTANCE}),
-    ("Hemos borrado todos tus datos. Si tienes dudas, escríbenos a ayuda@tienda.example.", {Category.ACCEPTANCE, Category.UNKNOWN}),
+    (
+        "We understand what you are objecting to and have stopped the processing.",
+        {Category.UNKNOWN, Category.ACCEPTANCE},
+    ),
+    (
+        "Hemos borrado todos tus datos. Si tienes dudas, escríbenos a ayuda@tienda.example.",
+        {Category.ACCEPTANCE, Category.UNKNOWN},
+    ),
 ]
 
 
