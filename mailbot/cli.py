@@ -671,6 +671,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
     finally:
         store.close()
     today = datetime.now(UTC).date()
+    from mailbot.cli_cases import request_json
     from mailbot.complaint import proposes_complaint
 
     # After a refusal or an expired deadline, the Art. 77 complaint is the next step: say so.
@@ -696,12 +697,7 @@ def cases_cmd(config: Path | None, as_json: bool) -> None:
                         "request_date": case_clock.request_day(case).isoformat(),
                         "expired": case_clock.expired(case_clock.case_due(case), today),
                         "last_category": case.last_category,
-                        "request": {
-                            "date": case_clock.request_day(case).isoformat(),
-                            "basis": case.due_basis,
-                            "message_id": case.request_message_id or None,
-                            "text": case.request_text,
-                        },
+                        "request": request_json(case),
                         "events": timelines[case.id],
                         "replies": [dataclasses.asdict(w) for w in written[case.id]],
                         "not_answered": unanswered[case.id],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import urllib.parse
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,12 +14,11 @@ import click
 from mailbot import cases
 from mailbot.config import default_config_path, default_state_path, load_config
 from mailbot.models import RequestType
+from mailbot.net import HOST_NAME
 from mailbot.rules import bundled_rules
 from mailbot.store import CaseRow, Store
 
 _TYPES = [t.value for t in RequestType]
-# A host name, as smtp.ehlo_name reads one (labels bounded in length and number: linear on any input).
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")
 
 
 def _state_path(config: Path | None) -> Path:
@@ -67,7 +65,7 @@ def controller_id(value: str) -> str:
     if "://" in value:  # the address of its privacy page, pasted from the browser
         value = urllib.parse.urlsplit(value).hostname or ""
     domain = value.rpartition("@")[2].rstrip(".")
-    if not _DOMAIN.fullmatch(domain):
+    if not HOST_NAME.fullmatch(domain):
         # "https://shop.example/" or "evil..example" used to open a case for a controller no mail could match.
         raise click.BadParameter(f"{value!r} is neither a built-in platform nor a domain", param_hint="--controller")
     return cases.controller_for(domain, ruleset)
@@ -118,6 +116,16 @@ def open_cmd(
     )
 
 
+def request_json(case: CaseRow) -> dict[str, Any]:
+    """The person's request of a case as JSON (in `case --json` and `cases --json`)."""
+    return {
+        "date": cases.request_day(case).isoformat(),
+        "basis": case.due_basis,
+        "message_id": case.request_message_id or None,
+        "text": case.request_text,
+    }
+
+
 def case_json(case: CaseRow, events: list[dict[str, Any]], today: date) -> dict[str, Any]:
     """A case and its timeline as JSON."""
     due = cases.case_due(case)
@@ -130,12 +138,7 @@ def case_json(case: CaseRow, events: list[dict[str, Any]], today: date) -> dict[
         "ticket": case.ticket or None,
         "types": [t.value for t in cases.case_types(case)],
         "articles": [t.article for t in cases.case_types(case)],
-        "request": {
-            "date": cases.request_day(case).isoformat(),
-            "basis": case.due_basis,
-            "message_id": case.request_message_id or None,
-            "text": case.request_text,
-        },
+        "request": request_json(case),
         "due": due.isoformat(),
         "due_basis": cases.describe_due(case),
         "extended": case.extended,

@@ -1,9 +1,13 @@
-"""Network helpers shared by IMAP and SMTP: a verifying TLS context and one-line connection errors."""
+"""Network helpers shared by IMAP and SMTP: a verifying TLS context, one-line connection errors, host names."""
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
+
+# A host name in lower case: labels bounded in length and number, so matching is linear on any input.
+HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")
 
 
 def tls_context(ca_file: str = "") -> ssl.SSLContext:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,10 +13,9 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from mailbot.config import ServerSettings
 from mailbot.errors import DeliveryError
-from mailbot.net import describe_connection_error, tls_context
+from mailbot.net import HOST_NAME, describe_connection_error, tls_context
 
 log = logging.getLogger(__name__)
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}")
 
 
 def _transient(exc: BaseException) -> bool:
@@ -90,7 +88,7 @@ def ehlo_name(sender: str) -> str:
     """The name given in EHLO: the sender's own domain, never this machine's hostname (which names
     the person's computer to every server on the way); "localhost" when the domain is unusable."""
     domain = sender.rpartition("@")[2].strip().lower()
-    return domain if _DOMAIN.fullmatch(domain) else "localhost"
+    return domain if HOST_NAME.fullmatch(domain) else "localhost"
 
 
 def _token(value: str):  # type: ignore[no-untyped-def]  # aiosmtplib wants a coroutine factory
